@@ -1,0 +1,140 @@
+package dev.apiguard.keycloak.it;
+
+import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apiguard.keycloak.it.support.ApiGuardServer;
+import dev.apiguard.keycloak.it.support.Oidc;
+import dev.apiguard.keycloak.it.support.SharedServerExtension;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The shipped realm-config imports cleanly and the realm holds what realm-config/README.md says. */
+@ExtendWith(SharedServerExtension.class)
+class DemoRealmIT {
+
+    @Test
+    void realmWhenImportedThenHardenedRealmSettingsAreInPlace(ApiGuardServer server) {
+        JsonPath realm = admin(server, "").jsonPath();
+
+        assertThat(realm.getString("realm")).isEqualTo(DEMO_REALM);
+        assertThat(realm.getBoolean("enabled")).isTrue();
+        assertThat(realm.getString("sslRequired")).isEqualTo("all");
+        assertThat(realm.getBoolean("bruteForceProtected")).isTrue();
+        assertThat(realm.getBoolean("registrationAllowed")).isFalse();
+        assertThat(realm.getBoolean("eventsEnabled")).isTrue();
+        assertThat(realm.getBoolean("adminEventsEnabled")).isTrue();
+        assertThat(realm.getBoolean("adminEventsDetailsEnabled")).isTrue();
+        assertThat(realm.getString("loginTheme")).isEqualTo("apiguard");
+        assertThat(realm.getString("browserSecurityHeaders.strictTransportSecurity")).startsWith("max-age=31536000");
+        assertThat(realm.getString("browserSecurityHeaders.contentSecurityPolicy")).contains("frame-ancestors 'self'");
+    }
+
+    @Test
+    void realmWhenImportedThenHasTheThreeRealmRoles(ApiGuardServer server) {
+        List<String> roles = admin(server, "/roles").jsonPath().getList("name");
+
+        assertThat(roles).contains("api-user", "api-admin", "auditor");
+    }
+
+    @Test
+    void ordersScopesWhenImportedThenCarryTheOrdersApiAudience(ApiGuardServer server) {
+        JsonPath scopes = admin(server, "/client-scopes").jsonPath();
+
+        for (String name : List.of("orders:read", "orders:write", "orders:admin")) {
+            assertThat(scopes.getList("findAll { it.name == '" + name + "' }.protocolMappers.flatten()"
+                    + ".findAll { it.protocolMapper == 'oidc-audience-mapper' }.config.'included.client.audience'"))
+                    .as("audience of %s", name).containsExactly("orders-api");
+        }
+    }
+
+    @Test
+    void demoSpaWhenImportedThenIsAPublicCodeFlowClientWithExactRedirectUris(ApiGuardServer server) {
+        JsonPath spa = client(server, "demo-spa");
+
+        assertThat(spa.getBoolean("publicClient")).isTrue();
+        assertThat(spa.getBoolean("standardFlowEnabled")).isTrue();
+        assertThat(spa.getBoolean("implicitFlowEnabled")).isFalse();
+        assertThat(spa.getBoolean("directAccessGrantsEnabled")).isFalse();
+        assertThat(spa.getBoolean("serviceAccountsEnabled")).isFalse();
+        assertThat(spa.getList("redirectUris")).containsExactly(Oidc.SPA_REDIRECT_URI);
+        assertThat(spa.getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
+        assertThat(spa.getList("optionalClientScopes")).contains("orders:read", "orders:write", "orders:admin");
+    }
+
+    @Test
+    void demoServiceWhenImportedThenIsAConfidentialClientCredentialsClient(ApiGuardServer server) {
+        JsonPath service = client(server, "demo-service");
+
+        assertThat(service.getBoolean("publicClient")).isFalse();
+        assertThat(service.getBoolean("serviceAccountsEnabled")).isTrue();
+        assertThat(service.getBoolean("standardFlowEnabled")).isFalse();
+        assertThat(service.getBoolean("directAccessGrantsEnabled")).isFalse();
+        assertThat(service.getList("optionalClientScopes")).containsExactly("orders:read");
+    }
+
+    @Test
+    void ordersApiWhenImportedThenCanObtainNoTokenItself(ApiGuardServer server) {
+        JsonPath api = client(server, "orders-api");
+
+        assertThat(api.getBoolean("publicClient")).isFalse();
+        assertThat(api.getBoolean("standardFlowEnabled")).isFalse();
+        assertThat(api.getBoolean("implicitFlowEnabled")).isFalse();
+        assertThat(api.getBoolean("directAccessGrantsEnabled")).isFalse();
+        assertThat(api.getBoolean("serviceAccountsEnabled")).isFalse();
+    }
+
+    @Test
+    void demoUsersWhenImportedThenHaveTheirRolesAndDepartments(ApiGuardServer server) {
+        JsonPath alice = user(server, "alice");
+        JsonPath ann = user(server, "ann");
+
+        assertThat(alice.getBoolean("emailVerified")).isTrue();
+        assertThat(alice.getList("attributes.department")).containsExactly("sales");
+        assertThat(ann.getBoolean("emailVerified")).isTrue();
+        assertThat(ann.getList("attributes.department")).containsExactly("engineering");
+        assertThat(realmRolesOf(server, alice)).contains("api-user").doesNotContain("api-admin");
+        assertThat(realmRolesOf(server, ann)).contains("api-user", "api-admin");
+    }
+
+    @Test
+    void departmentWhenUserProfileIsReadThenOnlyAdministratorsMayEditIt(ApiGuardServer server) {
+        JsonPath profile = admin(server, "/users/profile").jsonPath();
+
+        Map<String, Object> department = profile.getMap("attributes.find { it.name == 'department' }");
+        assertThat(department).as("department in the user profile").isNotNull();
+        assertThat(profile.getList("attributes.find { it.name == 'department' }.permissions.edit")).containsExactly("admin");
+        assertThat(profile.getList("attributes.find { it.name == 'department' }.permissions.view")).contains("admin", "user");
+    }
+
+    private static io.restassured.response.Response admin(ApiGuardServer server, String path) {
+        return new Oidc(server).asAdmin().get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + path)
+                .then().statusCode(200).extract().response();
+    }
+
+    private static JsonPath client(ApiGuardServer server, String clientId) {
+        List<String> ids = new Oidc(server).asAdmin().queryParam("clientId", clientId)
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/clients")
+                .then().statusCode(200).extract().jsonPath().getList("id");
+        assertThat(ids).as("client %s", clientId).hasSize(1);
+        return admin(server, "/clients/" + ids.get(0)).jsonPath();
+    }
+
+    private static JsonPath user(ApiGuardServer server, String username) {
+        List<String> ids = new Oidc(server).asAdmin()
+                .queryParam("username", username).queryParam("exact", true)
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/users")
+                .then().statusCode(200).extract().jsonPath().getList("id");
+        assertThat(ids).as("user %s", username).hasSize(1);
+        return admin(server, "/users/" + ids.get(0)).jsonPath();
+    }
+
+    private static List<String> realmRolesOf(ApiGuardServer server, JsonPath user) {
+        return new Oidc(server).asAdmin()
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/users/" + user.getString("id") + "/role-mappings/realm")
+                .then().statusCode(200).extract().jsonPath().getList("name");
+    }
+}

@@ -1,0 +1,234 @@
+package dev.apiguard.keycloak.it.support;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.restassured.config.RedirectConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.config.SSLConfig;
+import io.restassured.filter.cookie.CookieFilter;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * OAuth and OIDC client steps against an {@link ApiGuardServer}, over HTTPS that trusts only the
+ * server's certificate: client credentials, the authorization-code flow with PKCE through
+ * Keycloak's login form, admin tokens, and JWT verification against the live JWKS.
+ */
+public final class Oidc {
+
+    public static final String DEMO_REALM = "apiguard-demo";
+    public static final String SPA_CLIENT = "demo-spa";
+    public static final String SPA_REDIRECT_URI = "http://127.0.0.1:8400/callback";
+    public static final String SERVICE_CLIENT = "demo-service";
+
+    private final ApiGuardServer server;
+
+    public Oidc(ApiGuardServer server) {
+        this.server = server;
+    }
+
+    /** A request to the server: HTTPS trusting its certificate, redirects not followed. */
+    public RequestSpecification request() {
+        return given()
+                .config(RestAssuredConfig.config()
+                        .sslConfig(SSLConfig.sslConfig().trustStore(server.trustStore()))
+                        .redirect(RedirectConfig.redirectConfig().followRedirects(false)))
+                .urlEncodingEnabled(true);
+    }
+
+    public String tokenEndpoint(String realm) {
+        return server.realmUrl(realm) + "/protocol/openid-connect/token";
+    }
+
+    /** An access token of the master realm's bootstrap admin (admin-cli, password grant). */
+    public String masterAdminToken() {
+        return request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli")
+                .formParam("username", server.credential("KC_BOOTSTRAP_ADMIN_USERNAME"))
+                .formParam("password", server.credential("KC_BOOTSTRAP_ADMIN_PASSWORD"))
+                .post(tokenEndpoint("master"))
+                .then().statusCode(200)
+                .extract().path("access_token");
+    }
+
+    /** A request authorised with the master admin's token. */
+    public RequestSpecification asAdmin() {
+        return request().auth().oauth2(masterAdminToken());
+    }
+
+    public Response clientCredentials(String clientId, String secret, String scope) {
+        RequestSpecification request = request()
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", clientId)
+                .formParam("client_secret", secret);
+        if (scope != null) {
+            request.formParam("scope", scope);
+        }
+        return request.post(tokenEndpoint(DEMO_REALM));
+    }
+
+    /** The demo service's token response for {@code scope}. */
+    public Response demoServiceToken(String scope) {
+        return clientCredentials(SERVICE_CLIENT, server.credential("APIGUARD_DEMO_SERVICE_SECRET"), scope);
+    }
+
+    /**
+     * Starts an authorization-code request with PKCE (S256) for demo-spa and returns the login
+     * page, with the browser's cookies kept for the next steps.
+     */
+    public LoginPage openLoginPage(String scope) {
+        CookieFilter cookies = new CookieFilter();
+        Pkce pkce = Pkce.create();
+        String state = randomToken();
+        Response page = request().filter(cookies)
+                .queryParam("client_id", SPA_CLIENT)
+                .queryParam("response_type", "code")
+                .queryParam("redirect_uri", SPA_REDIRECT_URI)
+                .queryParam("scope", scope)
+                .queryParam("state", state)
+                .queryParam("nonce", randomToken())
+                .queryParam("code_challenge", pkce.challenge())
+                .queryParam("code_challenge_method", "S256")
+                .get(server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/auth");
+        return new LoginPage(page, cookies, pkce, state);
+    }
+
+    /** Logs {@code username} in through the login form of demo-spa and redeems the code. */
+    public Response loginAndRedeem(String username, String password, String scope) {
+        LoginPage login = openLoginPage(scope);
+        Response afterLogin = login.submit(username, password);
+        assertThat(afterLogin.statusCode()).as("login form answer for %s", username).isEqualTo(302);
+        Map<String, String> callback = queryOf(afterLogin.getHeader("Location"));
+        assertThat(callback.get("state")).isEqualTo(login.state());
+        return request()
+                .formParam("grant_type", "authorization_code")
+                .formParam("client_id", SPA_CLIENT)
+                .formParam("redirect_uri", SPA_REDIRECT_URI)
+                .formParam("code", callback.get("code"))
+                .formParam("code_verifier", login.pkce().verifier())
+                .post(tokenEndpoint(DEMO_REALM));
+    }
+
+    /** Verifies a JWT's signature against the realm's live JWKS (RS256/ES256/PS256/EdDSA) and returns its claims. */
+    public JWTClaimsSet verify(String realm, String jwt) {
+        String jwks = request().get(server.realmUrl(realm) + "/protocol/openid-connect/certs")
+                .then().statusCode(200).extract().asString();
+        try {
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSTypeVerifier((type, context) -> { });
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                    Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA),
+                    new ImmutableJWKSet<>(JWKSet.parse(jwks))));
+            return processor.process(jwt, null);
+        } catch (ParseException | BadJOSEException | JOSEException e) {
+            throw new AssertionError("token does not verify against the live JWKS of " + realm + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Map<String, String> queryOf(String location) {
+        assertThat(location).as("redirect location").isNotNull();
+        String query = URI.create(location).getRawQuery();
+        Map<String, String> values = new HashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int equals = pair.indexOf('=');
+                String key = equals < 0 ? pair : pair.substring(0, equals);
+                String value = equals < 0 ? "" : pair.substring(equals + 1);
+                values.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    static String randomToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A PKCE pair (RFC 7636): a random verifier and its S256 challenge. */
+    public record Pkce(String verifier, String challenge) {
+
+        public static Pkce create() {
+            return of(randomToken());
+        }
+
+        public static Pkce of(String verifier) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
+        }
+    }
+
+    /** The login page of an authorization request, with the cookies of its browser. */
+    public final class LoginPage {
+
+        private final Response response;
+        private final CookieFilter cookies;
+        private final Pkce pkce;
+        private final String state;
+
+        LoginPage(Response response, CookieFilter cookies, Pkce pkce, String state) {
+            this.response = response;
+            this.cookies = cookies;
+            this.pkce = pkce;
+            this.state = state;
+        }
+
+        public Response response() {
+            return response;
+        }
+
+        public Document html() {
+            return Jsoup.parse(response.asString(), server.baseUrl());
+        }
+
+        public Pkce pkce() {
+            return pkce;
+        }
+
+        public String state() {
+            return state;
+        }
+
+        /** Posts the login form; the answer is a redirect to the client on success. */
+        public Response submit(String username, String password) {
+            assertThat(response.statusCode()).as("login page status").isEqualTo(200);
+            Element form = html().selectFirst("form#kc-form-login");
+            assertThat(form).as("login form on the page").isNotNull();
+            return request().filter(cookies)
+                    .formParam("username", username)
+                    .formParam("password", password)
+                    .formParam("credentialId", "")
+                    .post(form.absUrl("action"));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.apiguard.keycloak.it.support;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Resolves an {@link ApiGuardServer} parameter to the one server shared by every IT class of the
+ * run: started on first use, stopped when the test run ends (the root store closes it).
+ */
+public final class SharedServerExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedServerExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == ApiGuardServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return extensionContext.getRoot().getStore(NAMESPACE).computeIfAbsent(
+                "shared-server",
+                key -> ApiGuardServer.settings("shared").freshData().start(),
+                ApiGuardServer.class);
+    }
+}

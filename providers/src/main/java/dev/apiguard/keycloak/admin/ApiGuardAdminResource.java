@@ -1,0 +1,39 @@
+package dev.apiguard.keycloak.admin;
+
+import dev.apiguard.keycloak.common.ApiGuardVersion;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Objects;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * Root of {@code /admin/realms/{realm}/apiguard}. Keycloak has already authenticated the caller
+ * as an administrator of some realm before this class is reached (401 otherwise); each method
+ * checks the realm permission it needs through {@link AdminPermissionEvaluator} (403 otherwise).
+ */
+public final class ApiGuardAdminResource {
+
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+
+    ApiGuardAdminResource(RealmModel realm, AdminPermissionEvaluator auth) {
+        this.realm = Objects.requireNonNull(realm, "realm");
+        this.auth = Objects.requireNonNull(auth, "auth");
+    }
+
+    /**
+     * {@code GET /admin/realms/{realm}/apiguard/v1/info}: the extension's version and the realm it
+     * answers for. Requires {@code view-realm}.
+     */
+    @GET
+    @Path("v1/info")
+    @Produces(MediaType.APPLICATION_JSON)
+    public InfoRepresentation info() {
+        auth.realm().requireViewRealm();
+        ApiGuardVersion version = ApiGuardVersion.current();
+        return new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion());
+    }
+}

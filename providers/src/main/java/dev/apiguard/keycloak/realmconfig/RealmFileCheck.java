@@ -1,0 +1,174 @@
+package dev.apiguard.keycloak.realmconfig;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * Checks one realm file, as Keycloak's {@code --import-realm} would read it. The checks:
+ * <ol>
+ *   <li>every {@code ${NAME}} placeholder without a default names an environment variable that
+ *       is set (Keycloak would import the literal text otherwise, e.g. as a password);</li>
+ *   <li>the file is JSON and binds to Keycloak's {@link RealmRepresentation} with no unknown
+ *       field (a misspelt security setting must not be ignored silently);</li>
+ *   <li>the realm has a name;</li>
+ *   <li>client secrets and user credential values are exactly one placeholder without a default,
+ *       never a literal value.</li>
+ * </ol>
+ * Problems are reported with the place (line and column, or the object's path) and the problem;
+ * no value of a placeholder or credential is ever part of a message.
+ */
+public final class RealmFileCheck {
+
+    /**
+     * {@code ${NAME}} or {@code ${NAME:default}} with an environment variable's conventional name
+     * (upper case, digits, underscores); {@code env.} prefixes are allowed as Keycloak allows them.
+     * Lower-case {@code ${...}} are theme message keys (e.g. {@code ${username}} in the user
+     * profile) and are left alone, as Keycloak leaves them.
+     */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(?:env\\.)?([A-Z_][A-Z0-9_]*)(:[^}]*)?}");
+
+    /** A credential must be exactly one placeholder, and one without a default (a default is a literal secret). */
+    private static final Pattern CREDENTIAL_PLACEHOLDER = Pattern.compile("^\\$\\{(?:env\\.)?[A-Z_][A-Z0-9_]*}$");
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private final Function<String, String> environment;
+
+    /**
+     * @param environment looks up an environment variable; returns {@code null} when unset
+     */
+    public RealmFileCheck(Function<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+    }
+
+    /** Checks against the process environment. */
+    public static RealmFileCheck withProcessEnvironment() {
+        Map<String, String> env = System.getenv();
+        return new RealmFileCheck(env::get);
+    }
+
+    /**
+     * Checks the content of one realm file.
+     *
+     * @param content the file's text
+     * @return the result: the realm's name when it could be read, and every problem found
+     */
+    public Result check(String content) {
+        Objects.requireNonNull(content, "content");
+        List<String> problems = new ArrayList<>(unsetPlaceholders(content));
+
+        RealmRepresentation realm;
+        try {
+            realm = mapper.readValue(content, RealmRepresentation.class);
+        } catch (JsonProcessingException e) {
+            problems.add(describe(e));
+            return new Result(null, problems);
+        }
+        if (realm == null) {
+            problems.add("the file holds no realm (JSON null)");
+            return new Result(null, problems);
+        }
+        if (realm.getRealm() == null || realm.getRealm().isBlank()) {
+            problems.add("field 'realm' (the realm's name) is missing or blank");
+        }
+        problems.addAll(literalCredentials(realm));
+        return new Result(realm.getRealm(), problems);
+    }
+
+    private List<String> unsetPlaceholders(String content) {
+        List<String> problems = new ArrayList<>();
+        Matcher matcher = PLACEHOLDER.matcher(content);
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            boolean hasDefault = matcher.group(2) != null;
+            if (!hasDefault && environment.apply(name) == null) {
+                problems.add(String.format(
+                        "line %d: placeholder ${%s} needs environment variable %s, which is not set",
+                        lineOf(content, matcher.start()), name, name));
+            }
+        }
+        return problems;
+    }
+
+    private static List<String> literalCredentials(RealmRepresentation realm) {
+        List<String> problems = new ArrayList<>();
+        if (realm.getClients() != null) {
+            for (ClientRepresentation client : realm.getClients()) {
+                if (isLiteral(client.getSecret())) {
+                    problems.add(String.format(
+                            "clients[clientId=%s].secret is not a ${ENV_VAR} placeholder (literal values and defaults are secrets in the file)",
+                            client.getClientId()));
+                }
+            }
+        }
+        if (realm.getUsers() != null) {
+            for (UserRepresentation user : realm.getUsers()) {
+                if (user.getCredentials() == null) {
+                    continue;
+                }
+                for (CredentialRepresentation credential : user.getCredentials()) {
+                    if (isLiteral(credential.getValue())) {
+                        problems.add(String.format(
+                                "users[username=%s].credentials[type=%s].value is not a ${ENV_VAR} placeholder (literal values and defaults are secrets in the file)",
+                                user.getUsername(), credential.getType()));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean isLiteral(String value) {
+        return value != null && !value.isEmpty() && !CREDENTIAL_PLACEHOLDER.matcher(value).matches();
+    }
+
+    private static String describe(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        String where = location == null
+                ? ""
+                : String.format("line %d, column %d: ", location.getLineNr(), location.getColumnNr());
+        return where + e.getOriginalMessage();
+    }
+
+    private static int lineOf(String content, int index) {
+        int line = 1;
+        for (int i = 0; i < index; i++) {
+            if (content.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /**
+     * The outcome of checking one file.
+     *
+     * @param realm the realm's name, or {@code null} when the file could not be read
+     * @param problems every problem found, empty when the file is fine
+     */
+    public record Result(String realm, List<String> problems) {
+
+        public Result {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+}

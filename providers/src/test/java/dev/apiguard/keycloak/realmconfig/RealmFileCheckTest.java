@@ -1,0 +1,111 @@
+package dev.apiguard.keycloak.realmconfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RealmFileCheckTest {
+
+    private final RealmFileCheck check = new RealmFileCheck(Map.of("DEMO_PASSWORD", "set", "SERVICE_SECRET", "set")::get);
+
+    @Test
+    void checkWhenRealmIsWellFormedThenNoProblem() {
+        RealmFileCheck.Result result = check.check("""
+                {
+                  "realm": "demo",
+                  "clients": [ { "clientId": "svc", "secret": "${SERVICE_SECRET}" } ],
+                  "users": [ { "username": "alice",
+                               "credentials": [ { "type": "password", "value": "${DEMO_PASSWORD}" } ] } ]
+                }
+                """);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.ok()).isTrue();
+        assertThat(result.realm()).isEqualTo("demo");
+    }
+
+    @Test
+    void checkWhenJsonIsBrokenThenProblemNamesLineAndColumn() {
+        RealmFileCheck.Result result = check.check("{\n  \"realm\": \"demo\",\n  \"enabled\": tru\n}");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.realm()).isNull();
+        assertThat(result.problems()).singleElement().asString().startsWith("line 3, column ");
+    }
+
+    @Test
+    void checkWhenFieldIsMisspeltThenProblemNamesTheField() {
+        RealmFileCheck.Result result = check.check("{ \"realm\": \"demo\", \"sslRequire\": \"all\" }");
+
+        assertThat(result.problems()).singleElement().asString().contains("\"sslRequire\"");
+    }
+
+    @Test
+    void checkWhenFieldHasWrongTypeThenProblemIsReported() {
+        RealmFileCheck.Result result = check.check("{ \"realm\": \"demo\", \"bruteForceProtected\": [1] }");
+
+        assertThat(result.problems()).singleElement().asString().contains("line 1");
+    }
+
+    @Test
+    void checkWhenRealmNameIsMissingThenProblem() {
+        RealmFileCheck.Result result = check.check("{ \"enabled\": true }");
+
+        assertThat(result.problems()).containsExactly("field 'realm' (the realm's name) is missing or blank");
+    }
+
+    @Test
+    void checkWhenPlaceholderVariableIsUnsetThenProblemNamesVariableAndLine() {
+        RealmFileCheck.Result result = check.check("{\n \"realm\": \"demo\",\n \"displayName\": \"${MISSING_VAR}\"\n}");
+
+        assertThat(result.problems()).containsExactly(
+                "line 3: placeholder ${MISSING_VAR} needs environment variable MISSING_VAR, which is not set");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "placeholder with default    | ${MISSING_VAR:fallback}",
+        "env. prefix, variable set   | ${env.DEMO_PASSWORD}",
+        "theme message key           | ${username}",
+    })
+    void checkWhenPlaceholderNeedsNoVariableThenNoProblem(String description, String value) {
+        RealmFileCheck.Result result = check.check("{ \"realm\": \"demo\", \"displayName\": \"" + value + "\" }");
+
+        assertThat(result.problems()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "literal secret                | s3cr3t-value",
+        "placeholder with a default    | ${SERVICE_SECRET:changeme}",
+        "placeholder inside a literal  | x${SERVICE_SECRET}",
+    })
+    void checkWhenClientSecretIsNotAPlainPlaceholderThenProblemWithoutTheValue(String description, String secret) {
+        RealmFileCheck.Result result = check.check(
+                "{ \"realm\": \"demo\", \"clients\": [ { \"clientId\": \"svc\", \"secret\": \"" + secret + "\" } ] }");
+
+        assertThat(result.problems()).singleElement().asString()
+                .startsWith("clients[clientId=svc].secret is not a ${ENV_VAR} placeholder")
+                .doesNotContain(secret);
+    }
+
+    @Test
+    void checkWhenUserPasswordIsLiteralThenProblemWithoutTheValue() {
+        RealmFileCheck.Result result = check.check("""
+                { "realm": "demo", "users": [ { "username": "bob",
+                  "credentials": [ { "type": "password", "value": "hunter2" } ] } ] }
+                """);
+
+        assertThat(result.problems()).singleElement().asString()
+                .startsWith("users[username=bob].credentials[type=password].value is not a ${ENV_VAR} placeholder")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void checkWhenJsonIsNullThenProblem() {
+        assertThat(check.check("null").problems()).containsExactly("the file holds no realm (JSON null)");
+    }
+}
