@@ -60,7 +60,7 @@ class DemoRealmIT {
         assertThat(spa.getBoolean("implicitFlowEnabled")).isFalse();
         assertThat(spa.getBoolean("directAccessGrantsEnabled")).isFalse();
         assertThat(spa.getBoolean("serviceAccountsEnabled")).isFalse();
-        assertThat(spa.getList("redirectUris")).containsExactly(Oidc.SPA_REDIRECT_URI);
+        assertThat(spa.getList("redirectUris")).containsExactly("http://127.0.0.1/callback");
         assertThat(spa.getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
         assertThat(spa.getList("optionalClientScopes")).contains("orders:read", "orders:write", "orders:admin");
     }

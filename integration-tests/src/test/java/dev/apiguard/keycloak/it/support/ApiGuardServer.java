@@ -265,7 +265,13 @@ public final class ApiGuardServer implements AutoCloseable {
                 environment.put("APIGUARD_HOST", "127.0.0.1");
                 environment.put("APIGUARD_HOSTNAME", "localhost");
                 environment.putAll(env);
-                return builder.start();
+                Process process = builder.start();
+                // A test JVM that ends without closing its servers (killed, crashed) leaves none behind.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }, "apiguard-server-cleanup-" + name));
+                return process;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start ./apiguard dev", e);
             }

@@ -97,41 +97,79 @@ public final class Oidc {
         return clientCredentials(SERVICE_CLIENT, server.credential("APIGUARD_DEMO_SERVICE_SECRET"), scope);
     }
 
+    /** The authorization endpoint of the demo realm. */
+    public String authorizationEndpoint() {
+        return server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/auth";
+    }
+
+    /** A demo-spa authorization request with exactly these parameters (no defaults), redirects not followed. */
+    public Response authorize(Map<String, String> parameters) {
+        return authorize(new CookieFilter(), parameters);
+    }
+
+    Response authorize(CookieFilter cookies, Map<String, String> parameters) {
+        return request().filter(cookies).queryParams(parameters).get(authorizationEndpoint());
+    }
+
+    /** The usual parameters of a demo-spa code request with PKCE S256 for {@code challenge}. */
+    public static Map<String, String> codeRequest(String scope, String challenge) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        parameters.put("client_id", SPA_CLIENT);
+        parameters.put("response_type", "code");
+        parameters.put("redirect_uri", SPA_REDIRECT_URI);
+        parameters.put("scope", scope);
+        parameters.put("state", randomToken());
+        parameters.put("nonce", randomToken());
+        parameters.put("code_challenge", challenge);
+        parameters.put("code_challenge_method", "S256");
+        return parameters;
+    }
+
     /**
      * Starts an authorization-code request with PKCE (S256) for demo-spa and returns the login
      * page, with the browser's cookies kept for the next steps.
      */
     public LoginPage openLoginPage(String scope) {
-        CookieFilter cookies = new CookieFilter();
-        Pkce pkce = Pkce.create();
-        String state = randomToken();
-        Response page = request().filter(cookies)
-                .queryParam("client_id", SPA_CLIENT)
-                .queryParam("response_type", "code")
-                .queryParam("redirect_uri", SPA_REDIRECT_URI)
-                .queryParam("scope", scope)
-                .queryParam("state", state)
-                .queryParam("nonce", randomToken())
-                .queryParam("code_challenge", pkce.challenge())
-                .queryParam("code_challenge_method", "S256")
-                .get(server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/auth");
-        return new LoginPage(page, cookies, pkce, state);
+        return openLoginPage(codeRequest(scope, null), Pkce.create());
     }
 
-    /** Logs {@code username} in through the login form of demo-spa and redeems the code. */
-    public Response loginAndRedeem(String username, String password, String scope) {
-        LoginPage login = openLoginPage(scope);
+    /** Opens the login page for these parameters; the PKCE challenge is set from {@code pkce}. */
+    public LoginPage openLoginPage(Map<String, String> parameters, Pkce pkce) {
+        CookieFilter cookies = new CookieFilter();
+        Map<String, String> withPkce = new java.util.LinkedHashMap<>(parameters);
+        withPkce.put("code_challenge", pkce.challenge());
+        Response page = authorize(cookies, withPkce);
+        return new LoginPage(page, cookies, pkce, withPkce.get("state"));
+    }
+
+    /** Logs {@code username} in through demo-spa's login form and returns the authorization code. */
+    public String loginForCode(String username, String password, String scope, Pkce pkce) {
+        LoginPage login = openLoginPage(codeRequest(scope, null), pkce);
         Response afterLogin = login.submit(username, password);
         assertThat(afterLogin.statusCode()).as("login form answer for %s", username).isEqualTo(302);
         Map<String, String> callback = queryOf(afterLogin.getHeader("Location"));
         assertThat(callback.get("state")).isEqualTo(login.state());
-        return request()
+        assertThat(callback).containsKey("code");
+        return callback.get("code");
+    }
+
+    /** Redeems a demo-spa code with this verifier. */
+    public Response redeem(String code, String verifier) {
+        RequestSpecification request = request()
                 .formParam("grant_type", "authorization_code")
                 .formParam("client_id", SPA_CLIENT)
                 .formParam("redirect_uri", SPA_REDIRECT_URI)
-                .formParam("code", callback.get("code"))
-                .formParam("code_verifier", login.pkce().verifier())
-                .post(tokenEndpoint(DEMO_REALM));
+                .formParam("code", code);
+        if (verifier != null) {
+            request.formParam("code_verifier", verifier);
+        }
+        return request.post(tokenEndpoint(DEMO_REALM));
+    }
+
+    /** Logs {@code username} in through the login form of demo-spa and redeems the code. */
+    public Response loginAndRedeem(String username, String password, String scope) {
+        Pkce pkce = Pkce.create();
+        return redeem(loginForCode(username, password, scope, pkce), pkce.verifier());
     }
 
     /** Verifies a JWT's signature against the realm's live JWKS (RS256/ES256/PS256/EdDSA) and returns its claims. */
@@ -163,6 +201,18 @@ public final class Oidc {
             }
         }
         return values;
+    }
+
+    /** Opens the login page of any realm's authorization endpoint with exactly these parameters. */
+    public LoginPage openLoginPageIn(String realm, Map<String, String> parameters) {
+        CookieFilter cookies = new CookieFilter();
+        Response page = request().filter(cookies).queryParams(parameters)
+                .get(server.realmUrl(realm) + "/protocol/openid-connect/auth");
+        return new LoginPage(page, cookies, null, parameters.get("state"));
+    }
+
+    public static String randomSecret() {
+        return randomToken();
     }
 
     static String randomToken() {

@@ -1,0 +1,121 @@
+package dev.apiguard.keycloak.clientguard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
+import org.keycloak.services.clientpolicy.context.PreAuthorizationRequestContext;
+import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
+
+/**
+ * Refuses, at client creation and update, a client that would break the baseline
+ * ({@link ClientGuardRules}), with {@code invalid_client_metadata} and a description that names
+ * every offending field; nothing is saved, as Keycloak runs client policies before it writes. At
+ * the authorization endpoint, refuses a {@code redirect_uri} that is not registered exactly
+ * ({@code invalid_request}, shown as an error page), which closes the wildcard and prefix matches
+ * a client registered before the baseline may still have.
+ */
+final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+
+    private static final Logger LOG = Logger.getLogger(ClientGuardExecutor.class);
+
+    private final KeycloakSession session;
+
+    ClientGuardExecutor(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public String getProviderId() {
+        return ClientGuardExecutorFactory.PROVIDER_ID;
+    }
+
+    @Override
+    public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        switch (context.getEvent()) {
+            case REGISTER, UPDATE -> check((ClientCRUDContext) context);
+            case PRE_AUTHORIZATION_REQUEST -> checkExactRedirect((PreAuthorizationRequestContext) context);
+            default -> {
+                // Other requests are enforced by the other executors of the baseline profile.
+            }
+        }
+    }
+
+    private void check(ClientCRUDContext context) throws ClientPolicyException {
+        ClientRepresentation proposed = context.getProposedClientRepresentation();
+        if (proposed == null) {
+            return;
+        }
+        ClientModel target = context.getTargetClient();
+        Map<String, String> attributes = proposed.getAttributes();
+        List<String> violations = ClientGuardRules.violations(
+                codeFlowEnabled(proposed, target),
+                attributes == null ? null : attributes.get(ClientGuardRules.PKCE_ATTRIBUTE),
+                proposed.isImplicitFlowEnabled(),
+                proposed.isDirectAccessGrantsEnabled(),
+                proposed.getRedirectUris());
+        if (!violations.isEmpty()) {
+            String clientId = proposed.getClientId() != null ? proposed.getClientId()
+                    : target != null ? target.getClientId() : "(new client)";
+            LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", context.getEvent(), clientId,
+                    session.getContext().getRealm().getName(), String.join("; ", violations));
+            throw new ClientPolicyException(OAuthErrorException.INVALID_CLIENT_METADATA,
+                    "Invalid client metadata: " + String.join("; ", violations));
+        }
+    }
+
+    /**
+     * Refuses, before any login page, a {@code redirect_uri} that a registered wildcard or prefix
+     * would let through in Keycloak but that is not registered exactly. Keycloak shows an error
+     * page for a refusal at this event: nothing is sent to the unverified URI.
+     */
+    private void checkExactRedirect(PreAuthorizationRequestContext context) throws ClientPolicyException {
+        String requested = context.getRequestParameters().getFirst(OAuth2Constants.REDIRECT_URI);
+        if (requested == null || context.getClientId() == null) {
+            return; // Keycloak itself answers a missing redirect_uri or client_id
+        }
+        RealmModel realm = session.getContext().getRealm();
+        ClientModel client = realm.getClientByClientId(context.getClientId());
+        if (client == null) {
+            return; // Keycloak answers an unknown client
+        }
+        List<String> registered = new ArrayList<>();
+        for (String uri : client.getRedirectUris()) {
+            registered.add(resolve(uri, client.getRootUrl()));
+        }
+        if (!ClientGuardRules.matchesExactly(requested, registered)) {
+            LOG.warnf("Refused an authorization request of client '%s' in realm '%s': redirect_uri is not registered exactly",
+                    client.getClientId(), realm.getName());
+            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
+                    "Invalid parameter: redirect_uri (it must match a registered redirect URI exactly)");
+        }
+    }
+
+    private static String resolve(String uri, String rootUrl) {
+        if (uri.startsWith("/") && rootUrl != null && !rootUrl.isBlank()) {
+            return (rootUrl.endsWith("/") ? rootUrl.substring(0, rootUrl.length() - 1) : rootUrl) + uri;
+        }
+        return uri;
+    }
+
+    /** The code flow after the change: as proposed, else as it is, else Keycloak's default for a new client (on). */
+    private static boolean codeFlowEnabled(ClientRepresentation proposed, ClientModel target) {
+        if (Boolean.TRUE.equals(proposed.isBearerOnly())) {
+            return false;
+        }
+        if (proposed.isStandardFlowEnabled() != null) {
+            return proposed.isStandardFlowEnabled();
+        }
+        return target == null || target.isStandardFlowEnabled();
+    }
+}
