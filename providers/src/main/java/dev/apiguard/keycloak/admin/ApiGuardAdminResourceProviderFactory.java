@@ -1,10 +1,9 @@
 package dev.apiguard.keycloak.admin;
 
+import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import java.util.Map;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
@@ -14,7 +13,8 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFacto
  * extension's version in Keycloak's server info (admin console, "Provider info").
  */
 public final class ApiGuardAdminResourceProviderFactory
-        implements AdminRealmResourceProviderFactory, ServerInfoAwareProviderFactory {
+        implements AdminRealmResourceProviderFactory, ServerInfoAwareProviderFactory,
+        StatelessProviderFactory<AdminRealmResourceProvider> {
 
     /** The path segment under {@code /admin/realms/{realm}/}; never changes once shipped. */
     public static final String PROVIDER_ID = "apiguard";
@@ -22,21 +22,6 @@ public final class ApiGuardAdminResourceProviderFactory
     @Override
     public AdminRealmResourceProvider create(KeycloakSession session) {
         return new ApiGuardAdminResourceProvider();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No server options yet.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Nothing to wire after all factories are initialised.
-    }
-
-    @Override
-    public void close() {
-        // No resources held.
     }
 
     @Override

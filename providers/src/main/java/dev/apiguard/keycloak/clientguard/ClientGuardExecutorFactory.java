@@ -1,15 +1,15 @@
 package dev.apiguard.keycloak.clientguard;
 
+import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import java.util.List;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-client-guard}; see {@link ClientGuardRules}. */
-public final class ClientGuardExecutorFactory implements ClientPolicyExecutorProviderFactory {
+public final class ClientGuardExecutorFactory implements ClientPolicyExecutorProviderFactory,
+        StatelessProviderFactory<ClientPolicyExecutorProvider> {
 
     public static final String PROVIDER_ID = "apiguard-client-guard";
 
@@ -23,21 +23,6 @@ public final class ClientGuardExecutorFactory implements ClientPolicyExecutorPro
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new ClientGuardExecutor(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No server options.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Nothing to wire.
-    }
-
-    @Override
-    public void close() {
-        // No resources held.
     }
 
     @Override

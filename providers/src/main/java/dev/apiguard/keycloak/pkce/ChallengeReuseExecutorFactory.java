@@ -1,15 +1,15 @@
 package dev.apiguard.keycloak.pkce;
 
+import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import java.util.List;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-pkce-challenge-reuse}; see {@link ChallengeReuseExecutor}. */
-public final class ChallengeReuseExecutorFactory implements ClientPolicyExecutorProviderFactory {
+public final class ChallengeReuseExecutorFactory implements ClientPolicyExecutorProviderFactory,
+        StatelessProviderFactory<ClientPolicyExecutorProvider> {
 
     public static final String PROVIDER_ID = "apiguard-pkce-challenge-reuse";
 
@@ -34,21 +34,6 @@ public final class ChallengeReuseExecutorFactory implements ClientPolicyExecutor
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new ChallengeReuseExecutor(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No server options.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Nothing to wire.
-    }
-
-    @Override
-    public void close() {
-        // No resources held.
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.apiguard.keycloak.pkce;
 
-import org.keycloak.Config;
+import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.OIDCWellKnownProviderFactory;
 import org.keycloak.wellknown.WellKnownProvider;
 import org.keycloak.wellknown.WellKnownProviderFactory;
@@ -15,7 +14,7 @@ import org.keycloak.wellknown.WellKnownProviderFactory;
  * Everything else, including Keycloak's {@code openid-configuration-override} option, is
  * Keycloak's.
  */
-public final class S256OnlyWellKnownProviderFactory implements WellKnownProviderFactory {
+public final class S256OnlyWellKnownProviderFactory implements WellKnownProviderFactory, StatelessProviderFactory<WellKnownProvider> {
 
     public static final String PROVIDER_ID = "apiguard-openid-configuration";
 
@@ -26,21 +25,6 @@ public final class S256OnlyWellKnownProviderFactory implements WellKnownProvider
     public WellKnownProvider create(KeycloakSession session) {
         return new S256OnlyWellKnownProvider(session,
                 session.getProvider(WellKnownProvider.class, OIDCWellKnownProviderFactory.PROVIDER_ID));
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No server options.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Nothing to wire.
-    }
-
-    @Override
-    public void close() {
-        // No resources held.
     }
 
     @Override

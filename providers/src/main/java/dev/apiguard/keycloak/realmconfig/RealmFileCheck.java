@@ -25,7 +25,10 @@ import org.keycloak.representations.idm.UserRepresentation;
  *       field (a misspelt security setting must not be ignored silently);</li>
  *   <li>the realm has a name;</li>
  *   <li>client secrets and user credential values are exactly one placeholder without a default,
- *       never a literal value.</li>
+ *       never a literal value;</li>
+ *   <li>every role, client, client scope and client profile the file refers to is declared in
+ *       it or created by Keycloak ({@link RealmReferences}): Keycloak drops a misspelt role
+ *       grant or scope silently.</li>
  * </ol>
  * Problems are reported with the place (line and column, or the object's path) and the problem;
  * no value of a placeholder or credential is ever part of a message.
@@ -87,6 +90,7 @@ public final class RealmFileCheck {
             problems.add("field 'realm' (the realm's name) is missing or blank");
         }
         problems.addAll(literalCredentials(realm));
+        problems.addAll(RealmReferences.dangling(realm));
         return new Result(realm.getRealm(), problems);
     }
 
