@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.admin;
 
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,6 +23,19 @@ public final class ApiGuardAdminResource {
     ApiGuardAdminResource(RealmModel realm, AdminPermissionEvaluator auth) {
         this.realm = Objects.requireNonNull(realm, "realm");
         this.auth = Objects.requireNonNull(auth, "auth");
+    }
+
+    /**
+     * {@code GET /admin/realms/{realm}/apiguard/v1/token-policy}: the realm's access-token ceiling
+     * and settings, and where the realm or a client is set above API Guard's rules. Requires
+     * {@code view-realm}.
+     */
+    @GET
+    @Path("v1/token-policy")
+    @Produces(MediaType.APPLICATION_JSON)
+    public TokenPolicyReport tokenPolicy() {
+        auth.realm().requireViewRealm();
+        return TokenPolicyReport.of(realm);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.clientguard;
 
+import dev.apiguard.keycloak.common.BaselinePolicies;
 import java.util.ArrayList;
 import java.util.List;
 import org.keycloak.models.KeycloakSession;
@@ -10,7 +11,7 @@ import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvide
 /** Client-policy condition {@code apiguard-operator-client}; see {@link OperatorClients}. */
 public final class OperatorClientConditionFactory extends AbstractClientPolicyConditionProviderFactory {
 
-    public static final String PROVIDER_ID = "apiguard-operator-client";
+    public static final String PROVIDER_ID = BaselinePolicies.OPERATOR_CLIENT_CONDITION;
 
     private static final List<ProviderConfigProperty> CONFIG_PROPERTIES;
 

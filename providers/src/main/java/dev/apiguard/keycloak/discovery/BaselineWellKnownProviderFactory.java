@@ -1,4 +1,4 @@
-package dev.apiguard.keycloak.pkce;
+package dev.apiguard.keycloak.discovery;
 
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import org.keycloak.models.KeycloakSession;
@@ -7,14 +7,12 @@ import org.keycloak.wellknown.WellKnownProvider;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
 /**
- * Serves {@code /.well-known/openid-configuration} in Keycloak's place (same alias, higher
- * precedence: Keycloak picks the lowest priority, its own is 100), by decorating Keycloak's own
- * document: in a realm where the baseline enforces PKCE S256 for every client
- * ({@link PkceBaseline}), {@code code_challenge_methods_supported} becomes {@code ["S256"]}.
- * Everything else, including Keycloak's {@code openid-configuration-override} option, is
- * Keycloak's.
+ * Serves {@code /.well-known/openid-configuration} in Keycloak's place (same alias; Keycloak picks
+ * the lowest priority, its own is 100) by decorating Keycloak's own document
+ * ({@link BaselineWellKnownProvider}).
  */
-public final class S256OnlyWellKnownProviderFactory implements WellKnownProviderFactory, StatelessProviderFactory<WellKnownProvider> {
+public final class BaselineWellKnownProviderFactory
+        implements WellKnownProviderFactory, StatelessProviderFactory<WellKnownProvider> {
 
     public static final String PROVIDER_ID = "apiguard-openid-configuration";
 
@@ -23,7 +21,7 @@ public final class S256OnlyWellKnownProviderFactory implements WellKnownProvider
 
     @Override
     public WellKnownProvider create(KeycloakSession session) {
-        return new S256OnlyWellKnownProvider(session,
+        return new BaselineWellKnownProvider(session,
                 session.getProvider(WellKnownProvider.class, OIDCWellKnownProviderFactory.PROVIDER_ID));
     }
 

@@ -1,0 +1,270 @@
+package dev.apiguard.keycloak.it;
+
+import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.apiguard.keycloak.it.support.ApiGuardServer;
+import dev.apiguard.keycloak.it.support.Oidc;
+import dev.apiguard.keycloak.it.support.SharedServerExtension;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.text.ParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Short-lived RFC 9068 access tokens: lifetime ceilings for every grant, the client ceiling guard,
+ * refresh-token reuse revoking the session, and FAPI 2.0 signing algorithms.
+ */
+@ExtendWith(SharedServerExtension.class)
+class TokenProfileIT {
+
+    // ---- Lifetimes -------------------------------------------------------------------------
+
+    @Test
+    void clientCredentialsWhenOnlyTheRealmSettingAppliesThenLifetimeIs300SecondsAndExpiresInAgrees(ApiGuardServer server)
+            throws Exception {
+        Response response = new Oidc(server).demoServiceToken("orders:read").then().statusCode(200).extract().response();
+
+        JWTClaimsSet claims = claims(response);
+        assertThat(lifetime(claims)).isEqualTo(300);
+        assertExpiresInAgrees(response, claims);
+    }
+
+    @Test
+    void clientCredentialsWhenTheClientSetsAShorterLifespanThenItApplies(ApiGuardServer server) throws Exception {
+        String secret = serviceClient(server, "it-short-lived-service", Map.of("access.token.lifespan", "60"));
+
+        Response response = new Oidc(server).clientCredentials("it-short-lived-service", secret, null)
+                .then().statusCode(200).extract().response();
+
+        assertThat(lifetime(claims(response))).isEqualTo(60);
+        assertExpiresInAgrees(response, claims(response));
+    }
+
+    @Test
+    void codeAndRefreshWhenTheTokenCarriesOrdersAdminThenLifetimeIsTheScopesCeilingOf120Seconds(ApiGuardServer server)
+            throws Exception {
+        Oidc oidc = new Oidc(server);
+        Response code = oidc.loginAndRedeem("ann", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:admin")
+                .then().statusCode(200).extract().response();
+        JWTClaimsSet first = claims(code);
+        assertThat(first.getStringClaim("scope").split(" ")).contains("orders:admin");
+        assertThat(lifetime(first)).isEqualTo(120);
+        assertExpiresInAgrees(code, first);
+
+        Response refreshed = refresh(oidc, code.jsonPath().getString("refresh_token"));
+
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        assertThat(lifetime(claims(refreshed))).isEqualTo(120);
+        assertExpiresInAgrees(refreshed, claims(refreshed));
+    }
+
+    @Test
+    void tokenWhenTheRealmSettingIsRaisedAboveTheCeilingThenCappedAndReported(ApiGuardServer server) throws Exception {
+        Oidc oidc = new Oidc(server);
+        String realmUrl = server.baseUrl() + "/admin/realms/" + DEMO_REALM;
+        oidc.asAdmin().contentType("application/json").body(Map.of("accessTokenLifespan", 900)).put(realmUrl)
+                .then().statusCode(204);
+        try {
+            Response response = oidc.demoServiceToken("orders:read").then().statusCode(200).extract().response();
+            JsonPath report = oidc.asAdmin().get(realmUrl + "/apiguard/v1/token-policy").then().statusCode(200).extract().jsonPath();
+
+            assertThat(lifetime(claims(response))).isEqualTo(300);
+            assertThat(report.getInt("accessTokenLifespanCeiling")).isEqualTo(300);
+            assertThat(report.getInt("realmAccessTokenLifespan")).isEqualTo(900);
+            assertThat(report.getList("findings", String.class))
+                    .contains("realm accessTokenLifespan: 900 s is above the ceiling of 300 s; tokens are capped at 300 s");
+        } finally {
+            oidc.asAdmin().contentType("application/json").body(Map.of("accessTokenLifespan", 300)).put(realmUrl)
+                    .then().statusCode(204);
+        }
+    }
+
+    @Test
+    void tokenPolicyReportWhenNoTokenThen401(ApiGuardServer server) {
+        Response response = new Oidc(server).request()
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/apiguard/v1/token-policy");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void clientUpdateWhenLifespanIsAboveTheCeilingThenRefusedNamingSettingAndCeilingAndUnchanged(ApiGuardServer server) {
+        Oidc oidc = new Oidc(server);
+        String url = clientUrl(server, "demo-service");
+        Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
+
+        Response response = oidc.asAdmin().contentType("application/json")
+                .body(Map.of("attributes", Map.of("access.token.lifespan", "600"))).put(url);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_client_metadata");
+        assertThat(response.jsonPath().getString("error_description"))
+                .contains("access.token.lifespan: 600 s is outside 1..300 s (the realm's access-token ceiling");
+        assertThat(oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$")).isEqualTo(before);
+    }
+
+    // ---- RFC 9068 and algorithms -----------------------------------------------------------
+
+    @Test
+    void accessTokenWhenIssuedThenHasTheRfc9068HeaderClaimsAndEs256(ApiGuardServer server) throws Exception {
+        Oidc oidc = new Oidc(server);
+        Response response = oidc.demoServiceToken("orders:read").then().statusCode(200).extract().response();
+        String token = response.jsonPath().getString("access_token");
+
+        JWSHeader header = SignedJWT.parse(token).getHeader();
+        JWTClaimsSet claims = oidc.verify(DEMO_REALM, token);
+        assertThat(header.getType().toString()).isEqualTo("at+jwt");
+        assertThat(header.getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(claims.getIssuer()).isEqualTo(server.realmUrl(DEMO_REALM));
+        assertThat(claims.getSubject()).isNotBlank();
+        assertThat(claims.getAudience()).containsExactly("orders-api");
+        assertThat(claims.getStringClaim("client_id")).isEqualTo("demo-service");
+        assertThat(claims.getIssueTime()).isNotNull();
+        assertThat(claims.getExpirationTime()).isNotNull();
+        assertThat(claims.getJWTID()).isNotBlank();
+        assertThat(claims.getStringClaim("scope").split(" ")).contains("orders:read");
+    }
+
+    @Test
+    void codeFlowWhenAliceLogsInThenAccessAndIdTokensAreEs256AndTheAccessTokenNamesItsClient(ApiGuardServer server)
+            throws Exception {
+        Response response = new Oidc(server).loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
+                .then().statusCode(200).extract().response();
+
+        SignedJWT access = SignedJWT.parse(response.jsonPath().getString("access_token"));
+        assertThat(access.getHeader().getType().toString()).isEqualTo("at+jwt");
+        assertThat(access.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(access.getJWTClaimsSet().getStringClaim("client_id")).isEqualTo("demo-spa");
+        assertThat(access.getJWTClaimsSet().getAudience()).contains("orders-api");
+        assertThat(SignedJWT.parse(response.jsonPath().getString("id_token")).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+    }
+
+    @Test
+    void clientWhenItOptsInToRs256ThenItsTokensAreRs256AndVerify(ApiGuardServer server) throws Exception {
+        String secret = serviceClient(server, "it-rs256-service", Map.of("access.token.signed.response.alg", "RS256"));
+        Oidc oidc = new Oidc(server);
+
+        String token = oidc.clientCredentials("it-rs256-service", secret, null).then().statusCode(200).extract().path("access_token");
+
+        assertThat(SignedJWT.parse(token).getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(oidc.verify(DEMO_REALM, token).getStringClaim("client_id")).isEqualTo("it-rs256-service");
+    }
+
+    @Test
+    void clientWhenItAsksForAlgorithmNoneThenRefusedNamingTheAttribute(ApiGuardServer server) {
+        Map<String, Object> client = serviceClientRepresentation("it-none-alg", Map.of("access.token.signed.response.alg", "none"));
+
+        Response response = new Oidc(server).asAdmin().contentType("application/json").body(client).post(BaselineProfileIT.adminClients(server));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.jsonPath().getString("error_description")).contains("access.token.signed.response.alg: none is not allowed");
+    }
+
+    @Test
+    void discoveryWhenTheTokenPolicyIsActiveThenListsOnlyAllowedSigningAlgorithmsAndNeverNone(ApiGuardServer server) {
+        JsonPath discovery = new Oidc(server).request().get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
+                .then().statusCode(200).extract().jsonPath();
+
+        assertThat(discovery.getList("id_token_signing_alg_values_supported", String.class))
+                .contains("ES256").isSubsetOf("ES256", "PS256", "EdDSA", "RS256");
+        assertThat(discovery.getList("userinfo_signing_alg_values_supported", String.class)).isSubsetOf("ES256", "PS256", "EdDSA", "RS256");
+        Map<String, Object> document = discovery.getMap("$");
+        document.forEach((key, value) -> {
+            if (key.endsWith("_alg_values_supported")) {
+                assertThat(String.valueOf(value)).as(key).doesNotContain("none");
+            }
+        });
+    }
+
+    // ---- Refresh-token reuse ---------------------------------------------------------------
+
+    @Test
+    void refreshWhenAnAlreadyUsedRefreshTokenComesBackThenInvalidGrantAndTheWholeSessionIsRevoked(ApiGuardServer server)
+            throws Exception {
+        Oidc oidc = new Oidc(server);
+        Response login = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
+                .then().statusCode(200).extract().response();
+        String first = login.jsonPath().getString("refresh_token");
+        Response rotated = refresh(oidc, first).then().statusCode(200).extract().response();
+        String newest = rotated.jsonPath().getString("refresh_token");
+        assertThat(newest).isNotEqualTo(first);
+
+        Response reuse = refresh(oidc, first);
+
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(reuse.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        Response afterRevocation = refresh(oidc, newest);
+        assertThat(afterRevocation.statusCode()).isEqualTo(400);
+        assertThat(afterRevocation.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        Response introspection = oidc.request()
+                .formParam("client_id", "demo-service").formParam("client_secret", server.credential("APIGUARD_DEMO_SERVICE_SECRET"))
+                .formParam("token", rotated.jsonPath().getString("access_token"))
+                .post(server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/token/introspect");
+        assertThat(introspection.jsonPath().getBoolean("active")).isFalse();
+        String events = oidc.asAdmin().queryParam("type", "REFRESH_TOKEN_ERROR").queryParam("client", "demo-spa").queryParam("max", 50)
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
+                .then().statusCode(200).extract().asString();
+        String sessionId = claims(login).getStringClaim("sid");
+        assertThat(sessionId).isNotBlank();
+        assertThat(events).contains("refresh_token_reused").contains(sessionId)
+                .doesNotContain(first).doesNotContain(newest);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static Response refresh(Oidc oidc, String refreshToken) {
+        return oidc.request().formParam("grant_type", "refresh_token").formParam("client_id", "demo-spa")
+                .formParam("refresh_token", refreshToken).post(oidc.tokenEndpoint(DEMO_REALM));
+    }
+
+    private static JWTClaimsSet claims(Response response) throws ParseException {
+        return SignedJWT.parse(response.jsonPath().getString("access_token")).getJWTClaimsSet();
+    }
+
+    private static long lifetime(JWTClaimsSet claims) {
+        return (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
+    }
+
+    /** expires_in is computed when the response is built: the same second as iat, or the next one. */
+    private static void assertExpiresInAgrees(Response response, JWTClaimsSet claims) {
+        assertThat(response.jsonPath().getLong("expires_in")).isBetween(lifetime(claims) - 1, lifetime(claims));
+    }
+
+    private static Map<String, Object> serviceClientRepresentation(String clientId, Map<String, String> attributes) {
+        Map<String, Object> client = new HashMap<>();
+        client.put("clientId", clientId);
+        client.put("publicClient", false);
+        client.put("serviceAccountsEnabled", true);
+        client.put("standardFlowEnabled", false);
+        client.put("directAccessGrantsEnabled", false);
+        client.put("implicitFlowEnabled", false);
+        client.put("attributes", attributes);
+        return client;
+    }
+
+    /** Creates a client-credentials client (once per server) and returns its secret. */
+    private static String serviceClient(ApiGuardServer server, String clientId, Map<String, String> attributes) {
+        Oidc oidc = new Oidc(server);
+        if (oidc.asAdmin().queryParam("clientId", clientId).get(BaselineProfileIT.adminClients(server))
+                .then().statusCode(200).extract().jsonPath().getList("$").isEmpty()) {
+            oidc.asAdmin().contentType("application/json").body(serviceClientRepresentation(clientId, attributes))
+                    .post(BaselineProfileIT.adminClients(server)).then().statusCode(201);
+        }
+        return oidc.asAdmin().get(clientUrl(server, clientId) + "/client-secret").then().statusCode(200).extract().path("value");
+    }
+
+    private static String clientUrl(ApiGuardServer server, String clientId) {
+        List<String> ids = new Oidc(server).asAdmin().queryParam("clientId", clientId).get(BaselineProfileIT.adminClients(server))
+                .then().statusCode(200).extract().jsonPath().getList("id");
+        assertThat(ids).as("client %s", clientId).hasSize(1);
+        return BaselineProfileIT.adminClients(server) + "/" + ids.get(0);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.apiguard.keycloak.tokens;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The algorithms a realm under the baseline signs tokens with: FAPI 2.0's PS256, ES256 and EdDSA,
+ * plus RS256 for clients that opt in for compatibility; never {@code none} nor an HMAC.
+ */
+public final class SigningAlgorithms {
+
+    /** The executor whose presence in a realm's baseline makes discovery advertise only these. */
+    public static final String ENFORCING_EXECUTOR = TokenPolicyExecutorFactory.PROVIDER_ID;
+
+    public static final Set<String> ALLOWED = Set.of("ES256", "PS256", "EdDSA", "RS256");
+
+    /** Client attributes that choose an algorithm for something the server signs. */
+    public static final List<String> CLIENT_ATTRIBUTES = List.of(
+            "access.token.signed.response.alg", "id.token.signed.response.alg",
+            "user.info.response.signature.alg", "authorization.signed.response.alg");
+
+    private SigningAlgorithms() {
+    }
+}
