@@ -100,7 +100,7 @@ class BaselineProfileIT {
                         "standardFlowEnabled", true, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
                         "redirectUris", List.of("https://app.example.org/callback"),
                         "attributes", Map.of("pkce.code.challenge.method", "S256")))
-                .post(adminClients(server)).then().statusCode(201);
+                .post(oidc.adminUrl("/clients")).then().statusCode(201);
         Pkce pkce = Pkce.create();
         Map<String, String> request = Oidc.codeRequest("openid", pkce.challenge());
         request.put("client_id", clientId);
@@ -337,10 +337,6 @@ class BaselineProfileIT {
         Map<String, String> callback = Oidc.queryOf(location);
         assertThat(callback).containsEntry("error", error).containsEntry("state", state).doesNotContainKey("code");
         assertThat(callback.get("error_description")).contains(description);
-    }
-
-    static String adminClients(ApiGuardServer server) {
-        return server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/clients";
     }
 
     /**

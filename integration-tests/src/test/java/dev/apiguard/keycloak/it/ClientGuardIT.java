@@ -23,7 +23,7 @@ class ClientGuardIT {
         client.put("attributes", Map.of("pkce.code.challenge.method", "plain"));
 
         assertRefused(create(server, client), "pkce.code.challenge.method: must be S256");
-        assertThat(find(server, "it-guard-plain")).isEmpty();
+        assertThat(new Oidc(server).clientExists("it-guard-plain")).isFalse();
     }
 
     @Test
@@ -32,7 +32,7 @@ class ClientGuardIT {
         client.put("redirectUris", List.of("https://app.example.org/*"));
 
         assertRefused(create(server, client), "redirectUris: 'https://app.example.org/*' contains a wildcard");
-        assertThat(find(server, "it-guard-wildcard")).isEmpty();
+        assertThat(new Oidc(server).clientExists("it-guard-wildcard")).isFalse();
     }
 
     @Test
@@ -41,7 +41,7 @@ class ClientGuardIT {
         client.put("redirectUris", List.of("http://app.example.org/callback"));
 
         assertRefused(create(server, client), "redirectUris: 'http://app.example.org/callback' uses http");
-        assertThat(find(server, "it-guard-http")).isEmpty();
+        assertThat(new Oidc(server).clientExists("it-guard-http")).isFalse();
     }
 
     @Test
@@ -50,7 +50,7 @@ class ClientGuardIT {
         client.put("implicitFlowEnabled", true);
 
         assertRefused(create(server, client), "implicitFlowEnabled: the implicit flow is not allowed");
-        assertThat(find(server, "it-guard-implicit")).isEmpty();
+        assertThat(new Oidc(server).clientExists("it-guard-implicit")).isFalse();
     }
 
     @Test
@@ -59,7 +59,7 @@ class ClientGuardIT {
         client.put("directAccessGrantsEnabled", true);
 
         assertRefused(create(server, client), "directAccessGrantsEnabled: the password grant is not allowed");
-        assertThat(find(server, "it-guard-ropc")).isEmpty();
+        assertThat(new Oidc(server).clientExists("it-guard-ropc")).isFalse();
     }
 
     @Test
@@ -67,16 +67,16 @@ class ClientGuardIT {
         Map<String, Object> client = compliantClient("it-guard-ok");
 
         assertThat(create(server, client).statusCode()).isEqualTo(201);
-        List<Map<String, Object>> found = find(server, "it-guard-ok");
-        assertThat(found).hasSize(1);
-        assertThat(JsonPath.from(new Oidc(server).asAdmin().get(clientUrl(server, found)).asString())
-                .getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
+        Oidc oidc = new Oidc(server);
+        JsonPath created = oidc.asAdmin().get(oidc.clientUrl("it-guard-ok")).then().statusCode(200).extract().jsonPath();
+        assertThat(created.getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
+        assertThat(created.getString("attributes.'access.token.header.type.rfc9068'")).isEqualTo("true");
     }
 
     @Test
     void updateWhenDemoSpaPkceIsSetToPlainThenRefusedAndTheClientReadsBackUnchanged(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
-        String url = clientUrl(server, find(server, "demo-spa"));
+        String url = oidc.clientUrl("demo-spa");
         Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
         Map<String, Object> change = new HashMap<>(before);
         Map<String, Object> attributes = new HashMap<>(castMap(before.get("attributes")));
@@ -93,7 +93,7 @@ class ClientGuardIT {
     @Test
     void updateWhenDemoSpaGetsAWildcardRedirectUriThenRefusedAndTheClientReadsBackUnchanged(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
-        String url = clientUrl(server, find(server, "demo-spa"));
+        String url = oidc.clientUrl("demo-spa");
         Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
 
         Response response = oidc.asAdmin().contentType("application/json")
@@ -109,7 +109,7 @@ class ClientGuardIT {
         // security-admin-console has a wildcard redirect URI and no PKCE method of its own choosing:
         // saving it as it is must keep working, or administrators would be locked out.
         Oidc oidc = new Oidc(server);
-        String url = clientUrl(server, find(server, "security-admin-console"));
+        String url = oidc.clientUrl("security-admin-console");
         Map<String, Object> console = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
         assertThat(console.get("redirectUris").toString()).contains("*");
 
@@ -118,7 +118,54 @@ class ClientGuardIT {
         assertThat(response.statusCode()).isEqualTo(204);
     }
 
+    // ---- Dynamic client registration (RFC 7591) ----------------------------------------------
+
+    @Test
+    void dynamicRegistrationWhenARedirectUriUsesHttpThenRefusedNamingTheField(ApiGuardServer server) {
+        Response response = register(server, Map.of("client_name", "it-dcr-http",
+                "redirect_uris", List.of("http://app.example.org/callback"),
+                "grant_types", List.of("authorization_code"), "response_types", List.of("code"),
+                "token_endpoint_auth_method", "none"));
+
+        // Keycloak's registration endpoint answers every client-policy refusal with 403 insufficient_scope
+        // and the refusal's message as description; API Guard's message names the field.
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.jsonPath().getString("error")).isEqualTo("insufficient_scope");
+        assertThat(response.jsonPath().getString("error_description"))
+                .contains("redirectUris: 'http://app.example.org/callback' uses http");
+        Oidc oidc = new Oidc(server);
+        assertThat(oidc.asAdmin().get(oidc.adminUrl("/clients")).then().statusCode(200).extract().jsonPath().getList("name"))
+                .as("names of the realm's clients").doesNotContain("it-dcr-http");
+    }
+
+    @Test
+    void dynamicRegistrationWhenCompliantThenRegisteredWithPkceS256AndTheRfc9068Header(ApiGuardServer server) {
+        Response response = register(server, Map.of("client_name", "it-dcr-ok",
+                "redirect_uris", List.of("https://app.example.org/callback"),
+                "grant_types", List.of("authorization_code"), "response_types", List.of("code"),
+                "token_endpoint_auth_method", "none"));
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        Oidc oidc = new Oidc(server);
+        JsonPath created = oidc.asAdmin().get(oidc.clientUrl(response.jsonPath().getString("client_id")))
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(created.getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
+        assertThat(created.getString("attributes.'access.token.header.type.rfc9068'")).isEqualTo("true");
+        assertThat(created.getBoolean("implicitFlowEnabled")).isFalse();
+        assertThat(created.getBoolean("directAccessGrantsEnabled")).isFalse();
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** Registers a client through OIDC dynamic client registration with a fresh initial access token. */
+    private static Response register(ApiGuardServer server, Map<String, Object> metadata) {
+        Oidc oidc = new Oidc(server);
+        String initialAccessToken = oidc.asAdmin().contentType("application/json").body(Map.of("count", 1, "expiration", 300))
+                .post(oidc.adminUrl("/clients-initial-access")).then().statusCode(201).extract().path("token");
+        return oidc.request().auth().oauth2(initialAccessToken).contentType("application/json").body(metadata)
+                .post(server.realmUrl(Oidc.DEMO_REALM) + "/clients-registrations/openid-connect");
+    }
+
 
     private static Map<String, Object> compliantClient(String clientId) {
         Map<String, Object> client = new HashMap<>();
@@ -132,17 +179,8 @@ class ClientGuardIT {
     }
 
     private static Response create(ApiGuardServer server, Map<String, Object> client) {
-        return new Oidc(server).asAdmin().contentType("application/json").body(client).post(BaselineProfileIT.adminClients(server));
-    }
-
-    private static List<Map<String, Object>> find(ApiGuardServer server, String clientId) {
-        return new Oidc(server).asAdmin().queryParam("clientId", clientId).get(BaselineProfileIT.adminClients(server))
-                .then().statusCode(200).extract().jsonPath().getList("$");
-    }
-
-    private static String clientUrl(ApiGuardServer server, List<Map<String, Object>> found) {
-        assertThat(found).hasSize(1);
-        return BaselineProfileIT.adminClients(server) + "/" + found.get(0).get("id");
+        Oidc oidc = new Oidc(server);
+        return oidc.asAdmin().contentType("application/json").body(client).post(oidc.adminUrl("/clients"));
     }
 
     private static void assertRefused(Response response, String description) {

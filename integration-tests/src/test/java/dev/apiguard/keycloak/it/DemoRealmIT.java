@@ -116,11 +116,8 @@ class DemoRealmIT {
     }
 
     private static JsonPath client(ApiGuardServer server, String clientId) {
-        List<String> ids = new Oidc(server).asAdmin().queryParam("clientId", clientId)
-                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/clients")
-                .then().statusCode(200).extract().jsonPath().getList("id");
-        assertThat(ids).as("client %s", clientId).hasSize(1);
-        return admin(server, "/clients/" + ids.get(0)).jsonPath();
+        Oidc oidc = new Oidc(server);
+        return oidc.asAdmin().get(oidc.clientUrl(clientId)).then().statusCode(200).extract().jsonPath();
     }
 
     private static JsonPath user(ApiGuardServer server, String username) {

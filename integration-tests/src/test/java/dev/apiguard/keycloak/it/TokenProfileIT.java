@@ -98,7 +98,7 @@ class TokenProfileIT {
     @Test
     void clientUpdateWhenLifespanIsAboveTheCeilingThenRefusedNamingSettingAndCeilingAndUnchanged(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
-        String url = clientUrl(server, "demo-service");
+        String url = oidc.clientUrl("demo-service");
         Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
 
         Response response = oidc.asAdmin().contentType("application/json")
@@ -162,7 +162,8 @@ class TokenProfileIT {
     void clientWhenItAsksForAlgorithmNoneThenRefusedNamingTheAttribute(ApiGuardServer server) {
         Map<String, Object> client = serviceClientRepresentation("it-none-alg", Map.of("access.token.signed.response.alg", "none"));
 
-        Response response = new Oidc(server).asAdmin().contentType("application/json").body(client).post(BaselineProfileIT.adminClients(server));
+        Oidc oidc = new Oidc(server);
+        Response response = oidc.asAdmin().contentType("application/json").body(client).post(oidc.adminUrl("/clients"));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("error_description")).contains("access.token.signed.response.alg: none is not allowed");
@@ -253,18 +254,10 @@ class TokenProfileIT {
     /** Creates a client-credentials client (once per server) and returns its secret. */
     private static String serviceClient(ApiGuardServer server, String clientId, Map<String, String> attributes) {
         Oidc oidc = new Oidc(server);
-        if (oidc.asAdmin().queryParam("clientId", clientId).get(BaselineProfileIT.adminClients(server))
-                .then().statusCode(200).extract().jsonPath().getList("$").isEmpty()) {
+        if (!oidc.clientExists(clientId)) {
             oidc.asAdmin().contentType("application/json").body(serviceClientRepresentation(clientId, attributes))
-                    .post(BaselineProfileIT.adminClients(server)).then().statusCode(201);
+                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
         }
-        return oidc.asAdmin().get(clientUrl(server, clientId) + "/client-secret").then().statusCode(200).extract().path("value");
-    }
-
-    private static String clientUrl(ApiGuardServer server, String clientId) {
-        List<String> ids = new Oidc(server).asAdmin().queryParam("clientId", clientId).get(BaselineProfileIT.adminClients(server))
-                .then().statusCode(200).extract().jsonPath().getList("id");
-        assertThat(ids).as("client %s", clientId).hasSize(1);
-        return BaselineProfileIT.adminClients(server) + "/" + ids.get(0);
+        return oidc.asAdmin().get(oidc.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
     }
 }

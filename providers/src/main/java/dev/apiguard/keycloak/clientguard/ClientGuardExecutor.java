@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.clientguard;
 
+import dev.apiguard.keycloak.common.ClientMetadataRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +70,7 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
                     : target != null ? target.getClientId() : "(new client)";
             LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", context.getEvent(), clientId,
                     session.getContext().getRealm().getName(), String.join("; ", violations));
-            throw new ClientPolicyException(OAuthErrorException.INVALID_CLIENT_METADATA,
-                    "Invalid client metadata: " + String.join("; ", violations));
+            throw new ClientMetadataRefusal(violations);
         }
     }
 

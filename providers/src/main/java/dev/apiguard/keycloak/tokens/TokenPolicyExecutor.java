@@ -1,10 +1,10 @@
 package dev.apiguard.keycloak.tokens;
 
+import dev.apiguard.keycloak.common.ClientMetadataRefusal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
-import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -58,8 +58,7 @@ final class TokenPolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
                     : target != null ? target.getClientId() : "(new client)";
             LOG.warnf("Token policy refused %s of client '%s' in realm '%s': %s", context.getEvent(), clientId,
                     realm.getName(), String.join("; ", violations));
-            throw new ClientPolicyException(OAuthErrorException.INVALID_CLIENT_METADATA,
-                    "Invalid client metadata: " + String.join("; ", violations));
+            throw new ClientMetadataRefusal(violations);
         }
         Map<String, String> attributes = proposed.getAttributes() == null ? new HashMap<>() : new HashMap<>(proposed.getAttributes());
         if (!attributes.containsKey(TokenPolicyRules.RFC9068_HEADER_ATTRIBUTE)) {

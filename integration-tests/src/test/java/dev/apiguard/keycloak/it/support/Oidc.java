@@ -27,6 +27,7 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jsoup.Jsoup;
@@ -74,6 +75,25 @@ public final class Oidc {
                 .post(tokenEndpoint("master"))
                 .then().statusCode(200)
                 .extract().path("access_token");
+    }
+
+    /** {@code https://.../admin/realms/apiguard-demo} followed by {@code path}. */
+    public String adminUrl(String path) {
+        return server.baseUrl() + "/admin/realms/" + DEMO_REALM + path;
+    }
+
+    /** The admin URL of one demo-realm client, found by its clientId (it must exist exactly once). */
+    public String clientUrl(String clientId) {
+        List<String> ids = asAdmin().queryParam("clientId", clientId).get(adminUrl("/clients"))
+                .then().statusCode(200).extract().jsonPath().getList("id");
+        assertThat(ids).as("client %s", clientId).hasSize(1);
+        return adminUrl("/clients/" + ids.get(0));
+    }
+
+    /** Whether the demo realm has a client with this clientId. */
+    public boolean clientExists(String clientId) {
+        return !asAdmin().queryParam("clientId", clientId).get(adminUrl("/clients"))
+                .then().statusCode(200).extract().jsonPath().getList("id").isEmpty();
     }
 
     /** A request authorised with the master admin's token. */
