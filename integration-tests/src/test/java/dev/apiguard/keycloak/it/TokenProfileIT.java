@@ -67,6 +67,32 @@ class TokenProfileIT {
     }
 
     @Test
+    void tokenExchangeWhenTheExchangedTokenCarriesOrdersAdminThenLifetimeIsTheScopesCeilingOf120Seconds(ApiGuardServer server)
+            throws Exception {
+        Oidc oidc = new Oidc(server);
+        String secret = TokenExchange.ensureExchanger(oidc);
+        String subjectToken = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"),
+                "openid " + TokenExchange.AUDIENCE_SCOPE).then().statusCode(200).extract().path("access_token");
+        assertThat(SignedJWT.parse(subjectToken).getJWTClaimsSet().getAudience()).contains(TokenExchange.EXCHANGER);
+
+        Response response = oidc.request()
+                .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+                .formParam("client_id", TokenExchange.EXCHANGER).formParam("client_secret", secret)
+                .formParam("subject_token", subjectToken)
+                .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                .formParam("requested_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                .formParam("scope", "orders:admin")
+                .post(oidc.tokenEndpoint(DEMO_REALM));
+
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        JWTClaimsSet exchanged = claims(response);
+        assertThat(exchanged.getStringClaim("scope").split(" ")).contains("orders:admin");
+        assertThat(exchanged.getStringClaim("client_id")).isEqualTo(TokenExchange.EXCHANGER);
+        assertThat(lifetime(exchanged)).isEqualTo(120);
+        assertExpiresInAgrees(response, exchanged);
+    }
+
+    @Test
     void tokenWhenTheRealmSettingIsRaisedAboveTheCeilingThenCappedAndReported(ApiGuardServer server) throws Exception {
         Oidc oidc = new Oidc(server);
         String realmUrl = server.baseUrl() + "/admin/realms/" + DEMO_REALM;
@@ -220,6 +246,46 @@ class TokenProfileIT {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /**
+     * A client allowed to exchange tokens (Keycloak's standard token exchange) for orders:admin,
+     * and a client scope that puts it into the audience of demo-spa's tokens when requested.
+     */
+    static final class TokenExchange {
+
+        static final String EXCHANGER = "it-token-exchanger";
+        static final String AUDIENCE_SCOPE = "it-exchanger-audience";
+
+        static synchronized String ensureExchanger(Oidc oidc) {
+            if (!oidc.clientExists(EXCHANGER)) {
+                oidc.asAdmin().contentType("application/json").body(Map.of(
+                                "clientId", EXCHANGER, "publicClient", false, "serviceAccountsEnabled", false,
+                                "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
+                                "attributes", Map.of("standard.token.exchange.enabled", "true")))
+                        .post(oidc.adminUrl("/clients")).then().statusCode(201);
+                oidc.asAdmin().contentType("application/json").body(Map.of(
+                                "name", AUDIENCE_SCOPE, "protocol", "openid-connect",
+                                "attributes", Map.of("include.in.token.scope", "false"),
+                                "protocolMappers", List.of(Map.of(
+                                        "name", "audience " + EXCHANGER, "protocol", "openid-connect",
+                                        "protocolMapper", "oidc-audience-mapper",
+                                        "config", Map.of("included.client.audience", EXCHANGER, "access.token.claim", "true")))))
+                        .post(oidc.adminUrl("/client-scopes")).then().statusCode(201);
+                oidc.asAdmin().put(oidc.clientUrl(EXCHANGER) + "/optional-client-scopes/" + scopeId(oidc, "orders:admin"))
+                        .then().statusCode(204);
+                oidc.asAdmin().put(oidc.clientUrl("demo-spa") + "/optional-client-scopes/" + scopeId(oidc, AUDIENCE_SCOPE))
+                        .then().statusCode(204);
+            }
+            return oidc.asAdmin().get(oidc.clientUrl(EXCHANGER) + "/client-secret").then().statusCode(200).extract().path("value");
+        }
+
+        private static String scopeId(Oidc oidc, String name) {
+            List<Map<String, Object>> scopes = oidc.asAdmin().get(oidc.adminUrl("/client-scopes"))
+                    .then().statusCode(200).extract().jsonPath().getList("$");
+            return scopes.stream().filter(scope -> name.equals(scope.get("name"))).map(scope -> (String) scope.get("id"))
+                    .findFirst().orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
+        }
+    }
 
     private static Response refresh(Oidc oidc, String refreshToken) {
         return oidc.request().formParam("grant_type", "refresh_token").formParam("client_id", "demo-spa")
