@@ -52,8 +52,7 @@ class TokenProfileIT {
     void codeAndRefreshWhenTheTokenCarriesOrdersAdminThenLifetimeIsTheScopesCeilingOf120Seconds(ApiGuardServer server)
             throws Exception {
         Oidc oidc = new Oidc(server);
-        Response code = oidc.loginAndRedeem("ann", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:admin")
-                .then().statusCode(200).extract().response();
+        Response code = stepUpLogin(oidc, "lifetime", "openid orders:admin");
         JWTClaimsSet first = claims(code);
         assertThat(first.getStringClaim("scope").split(" ")).contains("orders:admin");
         assertThat(lifetime(first)).isEqualTo(120);
@@ -71,8 +70,9 @@ class TokenProfileIT {
             throws Exception {
         Oidc oidc = new Oidc(server);
         String secret = TokenExchange.ensureExchanger(oidc);
-        String subjectToken = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"),
-                "openid " + TokenExchange.AUDIENCE_SCOPE).then().statusCode(200).extract().path("access_token");
+        // orders:admin needs a fresh second factor on the subject token's session (step-up).
+        String subjectToken = stepUpLogin(oidc, "exchange", "openid orders:admin " + TokenExchange.AUDIENCE_SCOPE)
+                .jsonPath().getString("access_token");
         assertThat(SignedJWT.parse(subjectToken).getJWTClaimsSet().getAudience()).contains(TokenExchange.EXCHANGER);
 
         Response response = oidc.request()
@@ -285,6 +285,18 @@ class TokenProfileIT {
             return scopes.stream().filter(scope -> name.equals(scope.get("name"))).map(scope -> (String) scope.get("id"))
                     .findFirst().orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
         }
+    }
+
+    /** Logs a new user with api-admin in through password and OTP (enrolled on the way) and redeems the code. */
+    private static Response stepUpLogin(Oidc oidc, String purpose, String scope) {
+        String user = "it-tokens-" + purpose + "-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        String password = oidc.createUser(user, "api-user", "api-admin");
+        Oidc.Pkce pkce = Oidc.Pkce.create();
+        Response redirect = oidc.loginWithSecondFactor(oidc.openLoginPage(Oidc.codeRequest(scope, null), pkce), user, password,
+                new Oidc.SecondFactor());
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        return oidc.redeem(Oidc.queryOf(redirect.getHeader("Location")).get("code"), pkce.verifier())
+                .then().statusCode(200).extract().response();
     }
 
     private static Response refresh(Oidc oidc, String refreshToken) {

@@ -155,7 +155,11 @@ public final class Oidc {
 
     /** Opens the login page for these parameters; the PKCE challenge is set from {@code pkce}. */
     public LoginPage openLoginPage(Map<String, String> parameters, Pkce pkce) {
-        CookieFilter cookies = new CookieFilter();
+        return openLoginPage(parameters, pkce, new CookieFilter());
+    }
+
+    /** The same, in the browser session of {@code cookies} (an existing SSO session is used). */
+    public LoginPage openLoginPage(Map<String, String> parameters, Pkce pkce, CookieFilter cookies) {
         Map<String, String> withPkce = new java.util.LinkedHashMap<>(parameters);
         withPkce.put("code_challenge", pkce.challenge());
         Response page = authorize(cookies, withPkce);
@@ -171,6 +175,99 @@ public final class Oidc {
         assertThat(callback.get("state")).isEqualTo(login.state());
         assertThat(callback).containsKey("code");
         return callback.get("code");
+    }
+
+    /**
+     * Logs a user in through demo-spa's login form, answering the second-factor steps Keycloak
+     * shows: OTP enrolment (the secret is taken from the form and handed to {@code otp}) or the
+     * OTP prompt. Returns the last page when no code comes, else the redirect with the code.
+     */
+    public Response loginWithSecondFactor(LoginPage login, String username, String password, SecondFactor otp) {
+        Response response = login.response().statusCode() == 200 && login.html().selectFirst("form#kc-form-login") != null
+                ? login.submit(username, password) : login.response();
+        for (int step = 0; step < 6; step++) {
+            String location = response.getHeader("Location");
+            if (response.statusCode() == 302 && location != null && location.startsWith(server.baseUrl())) {
+                // Keycloak's own next step (e.g. a required action): follow it as a browser would.
+                response = request().filter(login.cookies).get(location);
+                continue;
+            }
+            if (response.statusCode() != 200) {
+                return response;
+            }
+            org.jsoup.nodes.Document page = Jsoup.parse(response.asString(), server.baseUrl());
+            Element enrol = page.selectFirst("form#kc-totp-settings-form");
+            Element prompt = page.selectFirst("form#kc-otp-login-form");
+            if (enrol != null) {
+                String secret = page.selectFirst("input#totpSecret").attr("value");
+                otp.enrolled(secret);
+                response = request().filter(login.cookies)
+                        .formParam("totp", Totp.code(secret, 0)).formParam("totpSecret", secret).formParam("userLabel", "it")
+                        .post(enrol.absUrl("action"));
+            } else if (prompt != null) {
+                response = request().filter(login.cookies).formParam("otp", otp.nextCode())
+                        .post(prompt.absUrl("action"));
+            } else {
+                return response;
+            }
+        }
+        return response;
+    }
+
+    /** The OTP secret of one user in a test, and the codes it gives (each time step used once). */
+    public static final class SecondFactor {
+
+        private String secret;
+        private int nextOffset;
+
+        void enrolled(String enrolledSecret) {
+            this.secret = enrolledSecret;
+            this.nextOffset = 1; // the enrolment used the current step; Keycloak accepts one step ahead
+        }
+
+        public boolean isEnrolled() {
+            return secret != null;
+        }
+
+        public String nextCode() {
+            if (secret == null) {
+                throw new IllegalStateException("the user has no second factor yet");
+            }
+            return Totp.code(secret, nextOffset++);
+        }
+
+        /** A code that is certainly wrong for this secret now. */
+        public String wrongCode() {
+            String right = Totp.code(secret, 0);
+            String ahead = Totp.code(secret, 1);
+            for (int candidate = 0; ; candidate++) {
+                String code = String.format("%06d", candidate);
+                if (!code.equals(right) && !code.equals(ahead) && !code.equals(Totp.code(secret, -1))) {
+                    return code;
+                }
+            }
+        }
+    }
+
+    /** Creates an enabled user with a verified e-mail and these realm roles; returns its password. */
+    public String createUser(String username, String... realmRoles) {
+        String password = randomToken();
+        asAdmin().contentType("application/json").body(Map.of(
+                        "username", username, "enabled", true, "email", username + "@example.org", "emailVerified", true,
+                        "firstName", "Test", "lastName", "User",
+                        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))))
+                .post(adminUrl("/users")).then().statusCode(201);
+        if (realmRoles.length > 0) {
+            String id = asAdmin().queryParam("username", username).queryParam("exact", true).get(adminUrl("/users"))
+                    .then().statusCode(200).extract().jsonPath().getString("[0].id");
+            List<Map<String, Object>> roles = new java.util.ArrayList<>();
+            for (String role : realmRoles) {
+                roles.add(asAdmin().get(adminUrl("/roles/" + role)).then().statusCode(200).extract().jsonPath().getMap("$"));
+            }
+            asAdmin().contentType("application/json").body(roles).post(adminUrl("/users/" + id + "/role-mappings/realm"))
+                    .then().statusCode(204);
+        }
+        return password;
     }
 
     /** Redeems a demo-spa code with this verifier. */
@@ -223,6 +320,11 @@ public final class Oidc {
         return values;
     }
 
+    /** The browser cookies of a login page, to continue in the same SSO session. */
+    public static CookieFilter cookiesOf(LoginPage login) {
+        return login.cookies;
+    }
+
     /** Opens the login page of any realm's authorization endpoint with exactly these parameters. */
     public LoginPage openLoginPageIn(String realm, Map<String, String> parameters) {
         CookieFilter cookies = new CookieFilter();
@@ -262,7 +364,7 @@ public final class Oidc {
     public final class LoginPage {
 
         private final Response response;
-        private final CookieFilter cookies;
+        final CookieFilter cookies;
         private final Pkce pkce;
         private final String state;
 
