@@ -101,10 +101,13 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = request.getClient();
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
+        Set<String> assigned = new java.util.HashSet<>(client.getClientScopes(false).keySet());
+        assigned.addAll(client.getClientScopes(true).keySet());
         int required = 0;
         for (String scope : split(request.getAuthorizationEndpointRequest().getScope())) {
             AdminScopes.AdminScope admin = adminScopes.get(scope);
-            if (admin != null) {
+            // A scope the client does not have never reaches its tokens: no second factor for it.
+            if (admin != null && assigned.contains(scope)) {
                 required = Math.max(required, levelOf(realm, client, admin));
             }
         }
@@ -124,7 +127,7 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         AccessToken token = builder.getAccessToken();
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
         Set<String> stale = new LinkedHashSet<>();
-        UserSessionModel userSession = clientSession == null ? null : clientSession.getUserSession();
+        UserSessionModel userSession = clientSession.getUserSession();
         Map<Integer, Long> levels = userSession == null ? Map.of() : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
         long now = Time.currentTime();
         for (String scope : split(token.getScope())) {
