@@ -191,6 +191,28 @@ class StepUpIT {
         assertThat(events).contains("step_up_required").contains("orders:admin");
     }
 
+    @Test
+    void tokenExchangeWhenTheSubjectSessionHasNoSecondFactorThenOrdersAdminIsRefused(ApiGuardServer server) {
+        Oidc oidc = new Oidc(server);
+        String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
+        String user = user("exchange");
+        String password = oidc.createUser(user, "api-user", "api-admin");
+        String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
+                .then().statusCode(200).extract().path("access_token");
+
+        Response response = oidc.request()
+                .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+                .formParam("client_id", TokenProfileIT.TokenExchange.EXCHANGER).formParam("client_secret", secret)
+                .formParam("subject_token", subjectToken)
+                .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                .formParam("scope", "orders:admin")
+                .post(oidc.tokenEndpoint(DEMO_REALM));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_scope");
+        assertThat(response.jsonPath().getString("access_token")).isNull();
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private static String user(String purpose) {
