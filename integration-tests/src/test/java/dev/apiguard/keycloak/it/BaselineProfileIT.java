@@ -179,16 +179,28 @@ class BaselineProfileIT {
 
     @Test
     void authorizeWhenAnotherClientSendsTheSameChallengeThenItIsNotRefused(ApiGuardServer server) {
+        // A second public code-flow client under the baseline (an operator client would not be
+        // checked at all, and the test could not fail).
         Oidc oidc = new Oidc(server);
+        String secondClient = "it-second-spa";
+        if (!oidc.clientExists(secondClient)) {
+            oidc.asAdmin().contentType("application/json").body(Map.of(
+                            "clientId", secondClient, "publicClient", true, "standardFlowEnabled", true,
+                            "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
+                            "redirectUris", List.of("http://127.0.0.1/callback"),
+                            "attributes", Map.of("pkce.code.challenge.method", "S256")))
+                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
+        }
         String challenge = Pkce.create().challenge();
         oidc.authorize(Oidc.codeRequest("openid", challenge)).then().statusCode(200);
         Map<String, String> other = Oidc.codeRequest("openid", challenge);
-        other.put("client_id", "account-console");
-        other.put("redirect_uri", server.realmUrl(DEMO_REALM) + "/account/");
+        other.put("client_id", secondClient);
 
         Response response = oidc.authorize(other);
 
         assertThat(response.statusCode()).as("the memory is per client").isEqualTo(200);
+        assertThat(oidc.authorize(Oidc.codeRequest("openid", challenge)).getHeader("Location"))
+                .as("the first client is still refused the same challenge").contains("error=invalid_request");
     }
 
     // ---- Codes ------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ class StepUpIT {
                             "clientId", clientId, "publicClient", false, "serviceAccountsEnabled", true,
                             "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false))
                     .post(oidc.adminUrl("/clients")).then().statusCode(201);
-            oidc.asAdmin().put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + scopeId(oidc, "orders:admin"))
+            oidc.asAdmin().put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
                     .then().statusCode(204);
         }
         String secret = oidc.asAdmin().get(oidc.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
@@ -245,12 +245,6 @@ class StepUpIT {
                 .then().statusCode(200).extract().jsonPath().getString("[0].id");
     }
 
-    static String scopeId(Oidc oidc, String name) {
-        List<Map<String, Object>> scopes = oidc.asAdmin().get(oidc.adminUrl("/client-scopes"))
-                .then().statusCode(200).extract().jsonPath().getList("$");
-        return scopes.stream().filter(scope -> name.equals(scope.get("name"))).map(scope -> (String) scope.get("id"))
-                .findFirst().orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
-    }
 
     /**
      * Shortens, for one test, the max age of orders:admin and of the flow's level 2 to the same
@@ -271,7 +265,7 @@ class StepUpIT {
         }
 
         private void apply(int seconds) {
-            String scopeUrl = oidc.adminUrl("/client-scopes/" + scopeId(oidc, "orders:admin"));
+            String scopeUrl = oidc.adminUrl("/client-scopes/" + oidc.clientScopeId("orders:admin"));
             Map<String, Object> scope = oidc.asAdmin().get(scopeUrl).then().statusCode(200).extract().jsonPath().getMap("$");
             @SuppressWarnings("unchecked")
             Map<String, Object> attributes = new java.util.HashMap<>((Map<String, Object>) scope.get("attributes"));

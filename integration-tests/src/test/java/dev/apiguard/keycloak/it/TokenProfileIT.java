@@ -271,19 +271,12 @@ class TokenProfileIT {
                                         "protocolMapper", "oidc-audience-mapper",
                                         "config", Map.of("included.client.audience", EXCHANGER, "access.token.claim", "true")))))
                         .post(oidc.adminUrl("/client-scopes")).then().statusCode(201);
-                oidc.asAdmin().put(oidc.clientUrl(EXCHANGER) + "/optional-client-scopes/" + scopeId(oidc, "orders:admin"))
+                oidc.asAdmin().put(oidc.clientUrl(EXCHANGER) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
                         .then().statusCode(204);
-                oidc.asAdmin().put(oidc.clientUrl("demo-spa") + "/optional-client-scopes/" + scopeId(oidc, AUDIENCE_SCOPE))
+                oidc.asAdmin().put(oidc.clientUrl("demo-spa") + "/optional-client-scopes/" + oidc.clientScopeId(AUDIENCE_SCOPE))
                         .then().statusCode(204);
             }
             return oidc.asAdmin().get(oidc.clientUrl(EXCHANGER) + "/client-secret").then().statusCode(200).extract().path("value");
-        }
-
-        private static String scopeId(Oidc oidc, String name) {
-            List<Map<String, Object>> scopes = oidc.asAdmin().get(oidc.adminUrl("/client-scopes"))
-                    .then().statusCode(200).extract().jsonPath().getList("$");
-            return scopes.stream().filter(scope -> name.equals(scope.get("name"))).map(scope -> (String) scope.get("id"))
-                    .findFirst().orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
         }
     }
 

@@ -64,9 +64,6 @@ public final class ApiGuardServer implements AutoCloseable {
         return baseUrl() + "/realms/" + realm;
     }
 
-    public String managementUrl() {
-        return "https://localhost:" + settings.managementPort;
-    }
 
     public int httpsPort() {
         return settings.httpsPort;
@@ -102,9 +99,6 @@ public final class ApiGuardServer implements AutoCloseable {
         return readOutput(settings.outputFile());
     }
 
-    public Settings currentSettings() {
-        return settings;
-    }
 
     /**
      * Stops the server with SIGTERM and waits for the script and all its processes.

@@ -90,6 +90,14 @@ public final class Oidc {
         return adminUrl("/clients/" + ids.get(0));
     }
 
+    /** The id of one of the demo realm's client scopes, found by its name. */
+    public String clientScopeId(String name) {
+        List<Map<String, Object>> scopes = asAdmin().get(adminUrl("/client-scopes"))
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        return scopes.stream().filter(scope -> name.equals(scope.get("name"))).map(scope -> (String) scope.get("id"))
+                .findFirst().orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
+    }
+
     /** Whether the demo realm has a client with this clientId. */
     public boolean clientExists(String clientId) {
         return !asAdmin().queryParam("clientId", clientId).get(adminUrl("/clients"))
