@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import dev.apiguard.keycloak.admin.ApiGuardAdminResourceProviderFactory;
 import org.junit.jupiter.api.Test;
 import org.keycloak.provider.ProviderFactory;
+import org.keycloak.provider.Spi;
 
 /**
  * Loads every factory that the JAR registers in {@code META-INF/services} through
@@ -36,9 +37,32 @@ class ProviderFactoriesTest {
         Set<String> seen = new HashSet<>();
         for (ProviderFactory<?> factory : factories) {
             String id = factory.getId();
-            assertThat(id).as("id of %s", factory.getClass().getName()).isNotBlank().startsWith(PREFIX);
+            if (spiOf(factory).startsWith("dev.apiguard.keycloak.")) {
+                // A provider of API Guard's own SPI: the SPI name carries the prefix, Keycloak's convention names the provider.
+                assertThat(id).as("id of %s", factory.getClass().getName()).isNotBlank();
+            } else {
+                assertThat(id).as("id of %s", factory.getClass().getName()).isNotBlank().startsWith(PREFIX);
+            }
             String key = spiOf(factory) + "/" + id;
             assertThat(seen.add(key)).as("id %s registered twice for the same SPI", key).isTrue();
+        }
+    }
+
+    @Test
+    void ownSpisAreNamedWithThePrefixAndHaveAFactoryServiceFile() throws Exception {
+        List<Spi> spis = ServiceLoader.load(Spi.class, ProviderFactoriesTest.class.getClassLoader()).stream()
+                .filter(provider -> provider.type().getName().startsWith("dev.apiguard.keycloak."))
+                .map(ServiceLoader.Provider::get)
+                .toList();
+        assertThat(spis).as("API Guard's own SPIs").isNotEmpty();
+        Set<String> serviceFileNames = new HashSet<>();
+        for (Path file : serviceFiles()) {
+            serviceFileNames.add(file.getFileName().toString());
+        }
+        for (Spi spi : spis) {
+            assertThat(spi.getName()).startsWith(PREFIX);
+            assertThat(spi.isInternal()).as("%s is internal", spi.getName()).isFalse();
+            assertThat(serviceFileNames).contains(spi.getProviderFactoryClass().getName());
         }
     }
 
@@ -55,6 +79,9 @@ class ProviderFactoriesTest {
     private static List<ProviderFactory<?>> loadAllRegisteredFactories() throws Exception {
         List<ProviderFactory<?>> factories = new ArrayList<>();
         for (Path serviceFile : serviceFiles()) {
+            if (serviceFile.getFileName().toString().equals(Spi.class.getName())) {
+                continue;
+            }
             Class<?> spiType = Class.forName(serviceFile.getFileName().toString());
             assertThat(ProviderFactory.class).as("%s is a Keycloak ProviderFactory", spiType).isAssignableFrom(spiType);
             Set<String> declared = new HashSet<>(classNames(serviceFile));

@@ -1,13 +1,16 @@
 package dev.apiguard.keycloak.admin;
 
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.keys.KeysResource;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Objects;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -17,12 +20,22 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 public final class ApiGuardAdminResource {
 
+    private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
 
-    ApiGuardAdminResource(RealmModel realm, AdminPermissionEvaluator auth) {
+    ApiGuardAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = Objects.requireNonNull(session, "session");
         this.realm = Objects.requireNonNull(realm, "realm");
         this.auth = Objects.requireNonNull(auth, "auth");
+        this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
+    }
+
+    /** {@code /admin/realms/{realm}/apiguard/v1/keys}: key rotation (see {@link KeysResource}). */
+    @Path("v1/keys")
+    public KeysResource keys() {
+        return new KeysResource(session, realm, auth, adminEvent);
     }
 
     /**

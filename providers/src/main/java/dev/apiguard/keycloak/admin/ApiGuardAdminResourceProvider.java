@@ -12,7 +12,7 @@ final class ApiGuardAdminResourceProvider implements AdminRealmResourceProvider 
     @Override
     public Object getResource(
             KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        return new ApiGuardAdminResource(realm, auth);
+        return new ApiGuardAdminResource(session, realm, auth, adminEvent);
     }
 
     @Override

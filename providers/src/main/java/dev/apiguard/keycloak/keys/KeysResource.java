@@ -1,0 +1,183 @@
+package dev.apiguard.keycloak.keys;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code /admin/realms/{realm}/apiguard/v1/keys}: the realm's key-rotation policy, keys and
+ * schedule. {@code view-realm} reads, {@code manage-realm} changes (Keycloak answers 401 without
+ * a token and 403 without the role). Errors are JSON {@code {"error": ..., "problems": [...]}}.
+ */
+public final class KeysResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    public KeysResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    /** The policy, the keys with their states, the schedule. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public KeyRotationReport get() {
+        auth.realm().requireViewRealm();
+        return KeyRotationReport.of(session, realm);
+    }
+
+    /**
+     * Replaces the policy, atomically: a policy with any problem is refused with 400 and every
+     * problem named, and the previous policy stays. Fields left out take the defaults.
+     */
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response put(String body) {
+        auth.realm().requireManageRealm();
+        RotationPolicy policy;
+        try {
+            policy = RotationPolicy.parse(body);
+        } catch (PolicyException e) {
+            return invalidPolicy(e.problems());
+        }
+        AdminEvent requestEvent = adminEvent.getEvent();
+        List<String> problems = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
+                locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
+                locked -> {
+                    List<String> found = RetirementNeeds.of(locked.realm()).problems(policy);
+                    if (found.isEmpty()) {
+                        locked.realm().setAttribute(RotationPolicy.REALM_ATTRIBUTE, policy.toJsonString());
+                    }
+                    return found;
+                });
+        if (problems == null) {
+            return Response.status(Response.Status.NOT_FOUND).build();
+        }
+        if (!problems.isEmpty()) {
+            return invalidPolicy(problems);
+        }
+        adminEvent.operation(org.keycloak.events.admin.OperationType.UPDATE)
+                .resource(org.keycloak.events.admin.ResourceType.REALM)
+                .resourcePath(session.getContext().getUri())
+                .representation(policy.toJson())
+                .success();
+        return Response.ok(policy.toJson()).build();
+    }
+
+    /**
+     * Rotate now: in every rotated family (or only {@code family}, e.g. {@code ES256} or
+     * {@code ecdsa-generated/ES256}), the next key signs, created first when none is published.
+     */
+    @POST
+    @Path("rotate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response rotate(@QueryParam("family") String family) {
+        auth.realm().requireManageRealm();
+        AdminEvent requestEvent = adminEvent.getEvent();
+        List<KeyRotationEngine.Rotation> rotations;
+        try {
+            rotations = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
+                    locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
+                    locked -> KeyRotationEngine.rotateNow(locked, blankToNull(family)));
+        } catch (PolicyException e) {
+            return error(Response.Status.CONFLICT, "invalid_policy", List.of("the stored policy is unreadable: " + e.getMessage()));
+        }
+        if (rotations == null) {
+            return Response.status(Response.Status.NOT_FOUND).build();
+        }
+        if (rotations.isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "family_not_found",
+                    List.of("no rotated key family " + (family == null ? "" : "'" + family + "' ") + "in this realm"));
+        }
+        List<Map<String, String>> body = new ArrayList<>();
+        for (KeyRotationEngine.Rotation rotation : rotations) {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("family", rotation.family());
+            entry.put("previousKid", rotation.previousKid());
+            entry.put("activeKid", rotation.activeKid());
+            body.add(entry);
+        }
+        return Response.ok(Map.of("rotated", body,
+                "expect", "New tokens carry the new kid. Tokens signed before keep verifying until the previous key's retirement ends.")).build();
+    }
+
+    /**
+     * Emergency revoke: the key leaves the realm at once. If it was signing, another key signs at
+     * once. The answer says what clients must expect.
+     */
+    @POST
+    @Path("{kid}/revoke")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revoke(@PathParam("kid") String kid) {
+        auth.realm().requireManageRealm();
+        AdminEvent requestEvent = adminEvent.getEvent();
+        Optional<KeyRotationEngine.Revocation> revocation = KeyRotationEngine.underLock(
+                session.getKeycloakSessionFactory(), realm.getId(),
+                locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
+                locked -> KeyRotationEngine.revoke(locked, kid));
+        if (revocation == null || revocation.isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "key_not_found", List.of("no rotated key with this kid in this realm"));
+        }
+        KeyRotationEngine.Revocation done = revocation.get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("revokedKid", done.kid());
+        body.put("family", done.family());
+        body.put("previousState", done.previousState().label());
+        if (done.activeKid() != null) {
+            body.put("activeKid", done.activeKid());
+        }
+        body.put("expect", expectations(done.kind()));
+        return Response.ok(body).build();
+    }
+
+    private static List<String> expectations(KeyKind kind) {
+        if (kind == KeyKind.SIGNING) {
+            return List.of(
+                    "The key is no longer in the realm's JWKS: resource servers that refetch the JWKS reject every token it signed.",
+                    "Keycloak no longer verifies those tokens: introspection answers active=false, userinfo refuses them.",
+                    "Resource servers that cached the JWKS keep trusting the key until they refetch it: have them refetch now.",
+                    "Clients get new tokens, signed by the active key, at their next token request.");
+        }
+        return List.of(
+                "Refresh tokens, offline tokens and action tokens signed by the key are refused (invalid_grant): users and clients must sign in again.",
+                "SSO cookies signed by the key no longer restore a session: users sign in again in the browser.");
+    }
+
+    private static Response invalidPolicy(List<String> problems) {
+        return error(Response.Status.BAD_REQUEST, "invalid_policy", problems);
+    }
+
+    private static Response error(Response.Status status, String error, List<String> problems) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("problems", problems);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

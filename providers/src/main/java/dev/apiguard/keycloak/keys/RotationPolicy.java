@@ -1,0 +1,172 @@
+package dev.apiguard.keycloak.keys;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A realm's key-rotation policy: immutable, checked in one place ({@link #parse(String)}).
+ *
+ * <p>Stored as JSON in the realm attribute {@value #REALM_ATTRIBUTE} (so it lives in the
+ * database with the realm, travels with realm exports and realm-config); a realm without it
+ * follows {@link #DEFAULT}. Checks that need the realm's token and session lifetimes live in
+ * {@link RetirementNeeds}.
+ *
+ * @param enabled             whether the schedule rotates this realm's keys
+ * @param rotationPeriod      seconds a key signs before the next one takes over
+ * @param prePublication      seconds the next key is in the JWKS, verifying only, before it signs
+ * @param retirement          seconds a signing key (ES256, RS256, ...) still verifies after it
+ *                            stopped signing, then it is deleted
+ * @param secretKeyRetirement the same for the realm's HMAC and AES keys, which sign refresh
+ *                            tokens, action tokens and cookies: they must outlive sessions
+ * @param jwksMaxAge          the {@code Cache-Control: max-age} the realm's JWKS advertises
+ * @param clockSkew           added to every lifetime a retired key must outlive
+ */
+public record RotationPolicy(
+        boolean enabled,
+        long rotationPeriod,
+        long prePublication,
+        long retirement,
+        long secretKeyRetirement,
+        long jwksMaxAge,
+        long clockSkew) {
+
+    /** Realm attribute holding the policy as JSON. */
+    public static final String REALM_ATTRIBUTE = "apiguard.keyRotation";
+
+    /** Okta / Duende practice: 90 days signing, announced 14 days ahead, kept 14 days after. */
+    public static final RotationPolicy DEFAULT = new RotationPolicy(
+            true, 90 * 86_400L, 14 * 86_400L, 14 * 86_400L, 14 * 86_400L, 3_600L, 60L);
+
+    static final Set<String> FIELDS = Set.of(
+            "enabled", "rotationPeriod", "prePublication", "retirement", "secretKeyRetirement", "jwksMaxAge", "clockSkew");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_SECONDS = 10L * 365 * 86_400;
+
+    /** Reads a policy; fields left out take {@link #DEFAULT}'s values. */
+    public static RotationPolicy parse(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json == null ? "" : json);
+        } catch (JsonProcessingException e) {
+            throw new PolicyException(List.of("the policy is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+        if (root == null || !root.isObject()) {
+            throw new PolicyException(List.of("the policy must be a JSON object"));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                problems.add("unknown field '" + name + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        boolean enabled = DEFAULT.enabled;
+        JsonNode enabledNode = root.get("enabled");
+        if (enabledNode != null) {
+            if (enabledNode.isBoolean()) {
+                enabled = enabledNode.booleanValue();
+            } else {
+                problems.add("enabled must be true or false, was " + enabledNode);
+            }
+        }
+        long rotation = seconds(root, "rotationPeriod", DEFAULT.rotationPeriod, problems);
+        long prePublication = seconds(root, "prePublication", DEFAULT.prePublication, problems);
+        long retirement = seconds(root, "retirement", DEFAULT.retirement, problems);
+        long secretRetirement = seconds(root, "secretKeyRetirement", DEFAULT.secretKeyRetirement, problems);
+        long jwksMaxAge = seconds(root, "jwksMaxAge", DEFAULT.jwksMaxAge, problems);
+        long clockSkew = seconds(root, "clockSkew", DEFAULT.clockSkew, problems);
+        if (!problems.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        RotationPolicy policy = new RotationPolicy(enabled, rotation, prePublication, retirement, secretRetirement, jwksMaxAge, clockSkew);
+        policy.checkOwnRules();
+        return policy;
+    }
+
+    /** The rules that need nothing but the policy itself. */
+    void checkOwnRules() {
+        List<String> problems = new ArrayList<>();
+        if (rotationPeriod < 1) {
+            problems.add("rotationPeriod must be at least 1 second, was " + Durations.format(rotationPeriod));
+        }
+        if (retirement < 1) {
+            problems.add("retirement must be at least 1 second, was " + Durations.format(retirement));
+        }
+        if (secretKeyRetirement < 1) {
+            problems.add("secretKeyRetirement must be at least 1 second, was " + Durations.format(secretKeyRetirement));
+        }
+        if (prePublication >= rotationPeriod) {
+            problems.add("prePublication " + Durations.format(prePublication) + " must be shorter than rotationPeriod "
+                    + Durations.format(rotationPeriod) + " (the next key is published during the current key's period)");
+        }
+        if (prePublication < jwksMaxAge) {
+            problems.add("prePublication " + Durations.format(prePublication) + " is shorter than jwksMaxAge "
+                    + Durations.format(jwksMaxAge) + ": a client that cached the JWKS would not know the next key when it starts signing");
+        }
+        if (!problems.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+    }
+
+    /** The JSON stored in the realm attribute and shown by the admin API. */
+    public ObjectNode toJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("enabled", enabled);
+        asStrings().forEach(node::put);
+        return node;
+    }
+
+    String toJsonString() {
+        return toJson().toString();
+    }
+
+    /** Durations rendered as ISO-8601, in a stable order. */
+    Map<String, String> asStrings() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("rotationPeriod", Durations.format(rotationPeriod));
+        values.put("prePublication", Durations.format(prePublication));
+        values.put("retirement", Durations.format(retirement));
+        values.put("secretKeyRetirement", Durations.format(secretKeyRetirement));
+        values.put("jwksMaxAge", Durations.format(jwksMaxAge));
+        values.put("clockSkew", Durations.format(clockSkew));
+        return values;
+    }
+
+    private static long seconds(JsonNode root, String field, long fallback, List<String> problems) {
+        JsonNode node = root.get(field);
+        if (node == null) {
+            return fallback;
+        }
+        long value;
+        try {
+            if (node.isIntegralNumber()) {
+                value = node.longValue();
+                if (value < 0) {
+                    throw new IllegalArgumentException(field + " '" + value + "' is negative");
+                }
+            } else if (node.isTextual()) {
+                value = Durations.parseSeconds(field, node.textValue());
+            } else {
+                throw new IllegalArgumentException(field + " must be an ISO-8601 duration string or whole seconds, was " + node);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return fallback;
+        }
+        if (value > MAX_SECONDS) {
+            problems.add(field + " " + Durations.format(value) + " is longer than ten years");
+            return fallback;
+        }
+        return value;
+    }
+}
