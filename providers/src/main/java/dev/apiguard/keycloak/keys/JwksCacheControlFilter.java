@@ -15,9 +15,11 @@ import org.keycloak.utils.KeycloakSessionUtil;
  * Makes a realm's JWKS ({@code /realms/{realm}/protocol/openid-connect/certs}) advertise the
  * cache lifetime its rotation policy was checked against: {@code Cache-Control: max-age=<jwksMaxAge>}.
  *
- * <p>Keycloak answers the JWKS with the theme's static {@code max-age} (2592000 s, 30 days, by
- * default): a client that honours it could miss a next key published 14 days ahead. The policy
- * refuses a pre-publication shorter than {@code jwksMaxAge}; this filter makes the promise true.
+ * <p>Keycloak 26.7 answers the JWKS with {@code Cache-Control: no-cache} here (its code falls back
+ * to the theme's static {@code max-age}, 30 days, where that is configured): clients then pick
+ * their own cache lifetime, often hours. The policy refuses a pre-publication shorter than
+ * {@code jwksMaxAge}; this filter advertises exactly that lifetime, so the promise holds for every
+ * client that honours {@code Cache-Control}.
  * Realms whose rotation is off keep Keycloak's header. A JAX-RS filter in a provider JAR is
  * picked up by Keycloak since 24; the real-server tests check the header.
  */

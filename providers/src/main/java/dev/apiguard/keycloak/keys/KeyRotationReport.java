@@ -30,7 +30,7 @@ public record KeyRotationReport(
         List<HistoryKey> history) {
 
     /** Retirement periods the schedule applies: the policy's, never below what the realm needs. */
-    public record Retirement(String signing, String secret) {
+    public record Retirement(String signingKeys, String secretKeys) {
     }
 
     /** A transition ahead. */
@@ -43,9 +43,12 @@ public record KeyRotationReport(
     public record Family(String family, String algorithm, String kind, String retirement, List<Key> keys, Transition next) {
     }
 
-    /** One key. {@code recorded} is false until the schedule has adopted the key. */
+    /**
+     * One key. {@code recorded} is false until the schedule has adopted the key; {@code inUse} is
+     * true for the key Keycloak signs (or encrypts) with now.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Key(String kid, String componentId, String state, boolean recorded, boolean signing,
+    public record Key(String kid, String componentId, String state, boolean recorded, boolean inUse,
             String created, String activated, String retired, String deleteAt) {
     }
 

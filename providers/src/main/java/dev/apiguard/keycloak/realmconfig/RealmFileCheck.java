@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apiguard.keycloak.keys.PolicyException;
+import dev.apiguard.keycloak.keys.RotationPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +93,7 @@ public final class RealmFileCheck {
         }
         problems.addAll(literalCredentials(realm));
         problems.addAll(RealmReferences.dangling(realm));
+        problems.addAll(keyRotationPolicy(realm));
         return new Result(realm.getRealm(), problems);
     }
 
@@ -107,6 +110,20 @@ public final class RealmFileCheck {
             }
         }
         return problems;
+    }
+
+    /** The key-rotation policy attribute, when present, must be a valid policy: the schedule would skip the realm. */
+    private static List<String> keyRotationPolicy(RealmRepresentation realm) {
+        String policy = realm.getAttributes() == null ? null : realm.getAttributes().get(RotationPolicy.REALM_ATTRIBUTE);
+        if (policy == null) {
+            return List.of();
+        }
+        try {
+            RotationPolicy.parse(policy);
+            return List.of();
+        } catch (PolicyException e) {
+            return e.problems().stream().map(problem -> "attribute " + RotationPolicy.REALM_ATTRIBUTE + ": " + problem).toList();
+        }
     }
 
     private static List<String> literalCredentials(RealmRepresentation realm) {

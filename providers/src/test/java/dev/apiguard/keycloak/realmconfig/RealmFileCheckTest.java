@@ -51,6 +51,23 @@ class RealmFileCheckTest {
     }
 
     @Test
+    void checkWhenKeyRotationPolicyIsInvalidThenProblemNamesAttributeAndField() {
+        RealmFileCheck.Result result = check.check(
+                "{ \"realm\": \"demo\", \"attributes\": { \"apiguard.keyRotation\": \"{\\\"retirement\\\": \\\"soon\\\"}\" } }");
+
+        assertThat(result.problems()).containsExactly("attribute apiguard.keyRotation: retirement 'soon' is not a duration: "
+                + "give an ISO-8601 duration such as P90D or PT30S, or seconds");
+    }
+
+    @Test
+    void checkWhenKeyRotationPolicyIsValidThenNoProblem() {
+        RealmFileCheck.Result result = check.check(
+                "{ \"realm\": \"demo\", \"attributes\": { \"apiguard.keyRotation\": \"{\\\"rotationPeriod\\\": \\\"P30D\\\"}\" } }");
+
+        assertThat(result.problems()).isEmpty();
+    }
+
+    @Test
     void checkWhenRealmNameIsMissingThenProblem() {
         RealmFileCheck.Result result = check.check("{ \"enabled\": true }");
 

@@ -182,6 +182,12 @@ public final class ApiGuardServer implements AutoCloseable {
             return this;
         }
 
+        /** Sets an environment variable of the run, e.g. a {@code KC_SPI_...} server option. */
+        public Settings env(String name, String value) {
+            env.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+            return this;
+        }
+
         /** Leaves a credential unset, so that the run command generates it on first start. */
         public Settings withoutCredential(String name) {
             env.remove(name);

@@ -21,7 +21,10 @@ public final class SharedServerExtension implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         return extensionContext.getRoot().getStore(NAMESPACE).computeIfAbsent(
                 "shared-server",
-                key -> ApiGuardServer.settings("shared").freshData().start(),
+                // Key rotation passes every second, so that rotation ITs run whole cycles of a few seconds.
+                key -> ApiGuardServer.settings("shared").freshData()
+                        .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1")
+                        .start(),
                 ApiGuardServer.class);
     }
 }
