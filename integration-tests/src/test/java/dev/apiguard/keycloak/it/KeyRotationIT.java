@@ -90,7 +90,12 @@ class KeyRotationIT {
                 .filter(details -> !"adopted".equals(details.get("reason")))
                 .map(details -> details.get("kid") + ":" + details.get("state"))
                 .toList();
-        assertThat(transitions).startsWith(nextKid + ":next", nextKid + ":active", firstKid + ":retired", firstKid + ":deleted");
+        // Activation and retirement happen in one transaction (same millisecond): their order is not fixed.
+        assertThat(transitions).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(transitions.subList(0, 4)).containsExactlyInAnyOrder(
+                nextKid + ":next", nextKid + ":active", firstKid + ":retired", firstKid + ":deleted");
+        assertThat(transitions.get(0)).isEqualTo(nextKid + ":next");
+        assertThat(transitions.get(3)).isEqualTo(firstKid + ":deleted");
         assertThat(events).allSatisfy(event -> {
             assertThat(((Map<?, ?>) event.get("details")).get("actor")).isEqualTo("apiguard-key-rotation");
             assertThat(String.valueOf(event.get("representation"))).doesNotContain("Private", "secret");
