@@ -73,8 +73,10 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>waits until the latest Infinispan cluster view in every running node's log
  *       ({@code ISPN000094}, or {@code ISPN000093} after a merge) has as many members as nodes
  *       run, and the same members on every node ({@link #clusterView(int)});</li>
- *   <li>HTTPS only, on free 127.0.0.1 ports, a management port per node, the JGroups transport
- *       bound to 127.0.0.1 on a port per node.</li>
+ *   <li>every node runs with {@code --cache=ispn} (the distributed caches), HTTPS only on free
+ *       127.0.0.1 ports, a management port of its own, and its JGroups transport bound to
+ *       127.0.0.1 on a port of its own; the nodes find each other through the
+ *       shared database (Keycloak's default {@code jdbc-ping} stack).</li>
  * </ol>
  *
  * <p>Every node has the same {@code --hostname}: {@code https://localhost:<node 1's HTTPS port>}
