@@ -267,6 +267,23 @@ public final class KeycloakCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * The members of the last Infinispan cluster view in a Keycloak log ({@code ISPN000094}, or
+     * {@code ISPN000093} for a merged view), empty when there is none; a line whose member count
+     * disagrees with its member list is an error.
+     */
+    static List<String> latestClusterView(String log) {
+        Matcher matcher = CLUSTER_VIEW.matcher(log);
+        List<String> members = List.of();
+        while (matcher.find()) {
+            members = Stream.of(matcher.group(2).split(",")).map(String::trim).filter(member -> !member.isEmpty()).toList();
+            if (members.size() != Integer.parseInt(matcher.group(1))) {
+                throw new IllegalStateException("a cluster view whose size and member list disagree: " + matcher.group());
+            }
+        }
+        return members;
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** One Keycloak node; its {@link #oidc()} talks to this node only. */
@@ -355,15 +372,7 @@ public final class KeycloakCluster implements AutoCloseable {
 
         /** The members of the latest cluster view this node logged since its last start. */
         List<String> latestClusterView() {
-            Matcher matcher = CLUSTER_VIEW.matcher(log());
-            List<String> members = List.of();
-            while (matcher.find()) {
-                members = Stream.of(matcher.group(2).split(",")).map(String::trim).filter(member -> !member.isEmpty()).toList();
-                if (members.size() != Integer.parseInt(matcher.group(1))) {
-                    throw new IllegalStateException("node " + number + " logged a view whose size and member list disagree: " + matcher.group());
-                }
-            }
-            return members;
+            return KeycloakCluster.latestClusterView(log());
         }
 
         private Path nodeDir() {
