@@ -110,6 +110,30 @@ class ClusterIT {
     }
 
     @Test
+    void clientWhenDisabledThroughNodeOneThenNodeTwoRefusesItAtOnce(KeycloakCluster cluster) {
+        // Node 2 has the client in its realm cache after a grant; only the cluster's invalidation
+        // of that cache entry makes it see the change made through node 1.
+        Oidc one = cluster.node(1).oidc();
+        Oidc two = cluster.node(2).oidc();
+        String clientId = "it-cluster-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
+        one.asAdmin().contentType("application/json").body(Map.of(
+                        "clientId", clientId, "publicClient", false, "serviceAccountsEnabled", true,
+                        "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false))
+                .post(one.adminUrl("/clients")).then().statusCode(201);
+        String clientUrl = one.clientUrl(clientId);
+        String secret = one.asAdmin().get(clientUrl + "/client-secret").then().statusCode(200).extract().path("value");
+        two.clientCredentials(clientId, secret, null).then().statusCode(200);
+        Map<String, Object> representation = one.asAdmin().get(clientUrl).then().statusCode(200).extract().jsonPath().getMap("$");
+        representation.put("enabled", false);
+
+        one.asAdmin().contentType("application/json").body(representation).put(clientUrl).then().statusCode(204);
+
+        Response refused = two.clientCredentials(clientId, secret, null);
+        assertThat(refused.statusCode()).as("grant at node 2 for the client disabled through node 1").isEqualTo(401);
+        assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_client");
+    }
+
+    @Test
     void authorizeWhenNodeTwoGetsTheChallengeNodeOneSawThenInvalidRequest(KeycloakCluster cluster) {
         Oidc one = cluster.node(1).oidc();
         Oidc two = cluster.node(2).oidc();
