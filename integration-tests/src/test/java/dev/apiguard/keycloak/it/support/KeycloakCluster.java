@@ -424,8 +424,22 @@ public final class KeycloakCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start node " + number + " of cluster " + settings.name, e);
             }
+            recordPids();
             awaitReady();
             descendants = process.descendants().toList();
+            recordPids();
+        }
+
+        /** Writes the node's process ids, so that the next start can end what a killed test JVM left running. */
+        private void recordPids() {
+            List<String> pids = new ArrayList<>();
+            pids.add(Long.toString(process.pid()));
+            descendants.forEach(handle -> pids.add(Long.toString(handle.pid())));
+            try {
+                Files.write(nodeDir().resolve("pids"), pids, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the process ids of node " + number, e);
+            }
         }
 
         private void awaitReady() {
@@ -591,6 +605,7 @@ public final class KeycloakCluster implements AutoCloseable {
             Path clusterDir = Path.of(ApiGuardServer.requiredProperty("apiguard.it.cluster.dir")).toAbsolutePath().normalize().resolve(name);
             Path javaHome = ServerJava.home();
             List<String> realms = realmNames(realmConfigDir);
+            endLeftovers(clusterDir);
             ApiGuardServer.deleteRecursively(clusterDir);
             PostgresServer postgres = PostgresServer.start(clusterDir.resolve("postgres"), DATABASE);
             KeycloakCluster cluster = null;
@@ -655,6 +670,32 @@ public final class KeycloakCluster implements AutoCloseable {
             for (Node node : cluster.nodes.subList(1, cluster.nodes.size())) {
                 copyTree(first.home(), node.home());
                 ApiGuardServer.deleteRecursively(node.home().resolve("data"));
+            }
+        }
+
+        /**
+         * Ends what a killed test JVM (no shutdown hook ran) left running from this folder: its
+         * PostgreSQL, and the nodes' processes whose command line names the folder (so a reused
+         * pid is left alone).
+         */
+        private static void endLeftovers(Path clusterDir) {
+            if (!Files.isDirectory(clusterDir)) {
+                return;
+            }
+            PostgresServer.endLeftover(clusterDir.resolve("postgres"));
+            try (Stream<Path> nodeDirs = Files.list(clusterDir)) {
+                for (Path pidFile : nodeDirs.map(dir -> dir.resolve("pids")).filter(Files::isRegularFile).toList()) {
+                    for (String line : Files.readAllLines(pidFile, StandardCharsets.US_ASCII)) {
+                        ProcessHandle.of(Long.parseLong(line.trim()))
+                                .filter(handle -> handle.info().commandLine().orElse("").contains(clusterDir.toString()))
+                                .ifPresent(handle -> {
+                                    handle.descendants().forEach(ProcessHandle::destroyForcibly);
+                                    handle.destroyForcibly();
+                                });
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the process ids under " + clusterDir, e);
             }
         }
 

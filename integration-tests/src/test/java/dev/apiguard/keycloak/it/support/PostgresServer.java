@@ -239,6 +239,17 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a server that a killed test JVM left running in {@code baseDir} (its pid file is still
+     * there); nothing when there is none.
+     */
+    static void endLeftover(Path baseDir) {
+        Path dataDir = baseDir.toAbsolutePath().normalize().resolve("data");
+        if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            stopLeftover(findBinaries(), dataDir);
+        }
+    }
+
     private static void stopLeftover(Path binDir, Path dataDir) {
         if (Files.exists(dataDir.resolve("postmaster.pid"))) {
             try {
