@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Stopping sends SIGTERM to the script, as Ctrl-C or a service manager would, and waits until
  * the script and every process it started have ended.
  */
-public final class ApiGuardServer implements AutoCloseable {
+public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
 
     private static final String READY_LINE = "apiguard: API Guard is running";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -56,10 +56,12 @@ public final class ApiGuardServer implements AutoCloseable {
     }
 
     /** {@code https://localhost:<port>}: the issuer's base, as configured by the run command. */
+    @Override
     public String baseUrl() {
         return "https://localhost:" + settings.httpsPort;
     }
 
+    @Override
     public String realmUrl(String realm) {
         return baseUrl() + "/realms/" + realm;
     }
@@ -78,11 +80,13 @@ public final class ApiGuardServer implements AutoCloseable {
     }
 
     /** Trusts exactly the server's self-signed certificate. */
+    @Override
     public KeyStore trustStore() {
         return trustStore;
     }
 
     /** The value the server was started with, or the one the run command generated and stored. */
+    @Override
     public String credential(String name) {
         String given = settings.env.get(name);
         if (given != null) {
@@ -320,7 +324,7 @@ public final class ApiGuardServer implements AutoCloseable {
         return values;
     }
 
-    private static KeyStore loadTrustStore(Path certificateFile) {
+    static KeyStore loadTrustStore(Path certificateFile) {
         try (InputStream in = Files.newInputStream(certificateFile)) {
             Certificate certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -342,7 +346,7 @@ public final class ApiGuardServer implements AutoCloseable {
         }
     }
 
-    private static String tail(String text) {
+    static String tail(String text) {
         String[] lines = text.split("\n");
         int from = Math.max(0, lines.length - 60);
         return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
@@ -362,7 +366,7 @@ public final class ApiGuardServer implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }
@@ -375,7 +379,7 @@ public final class ApiGuardServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

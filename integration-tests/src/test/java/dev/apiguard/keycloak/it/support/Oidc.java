@@ -35,8 +35,8 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
 /**
- * OAuth and OIDC client steps against an {@link ApiGuardServer}, over HTTPS that trusts only the
- * server's certificate: client credentials, the authorization-code flow with PKCE through
+ * OAuth and OIDC client steps against one server (an {@link ApiGuardServer} or one node of a
+ * {@link KeycloakCluster}), over HTTPS that trusts only the server's certificate: client credentials, the authorization-code flow with PKCE through
  * Keycloak's login form, admin tokens, and JWT verification against the live JWKS.
  */
 public final class Oidc {
@@ -46,9 +46,9 @@ public final class Oidc {
     public static final String SPA_REDIRECT_URI = "http://127.0.0.1:8400/callback";
     public static final String SERVICE_CLIENT = "demo-service";
 
-    private final ApiGuardServer server;
+    private final ServerEndpoint server;
 
-    public Oidc(ApiGuardServer server) {
+    public Oidc(ServerEndpoint server) {
         this.server = server;
     }
 
