@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterIT {
 
-    private static final String RESOURCE_SERVER = "orders-api";
 
     @RegisterExtension
     static final KeycloakClusterExtension CLUSTER = new KeycloakClusterExtension(KeycloakCluster.settings("cluster-it"));
@@ -199,13 +198,6 @@ class ClusterIT {
      * token's audience.
      */
     private static Response introspect(KeycloakCluster.Node node, String token) {
-        Oidc oidc = node.oidc();
-        String secret = oidc.asAdmin().get(oidc.clientUrl(RESOURCE_SERVER) + "/client-secret")
-                .then().statusCode(200).extract().path("value");
-        return oidc.request()
-                .formParam("client_id", RESOURCE_SERVER)
-                .formParam("client_secret", secret)
-                .formParam("token", token)
-                .post(node.realmUrl(DEMO_REALM) + "/protocol/openid-connect/token/introspect");
+        return node.oidc().introspectAsOrdersApi(token);
     }
 }

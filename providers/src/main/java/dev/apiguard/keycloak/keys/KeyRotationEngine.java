@@ -251,6 +251,9 @@ final class KeyRotationEngine {
         String kid = KeyInventory.keyOf(locked.session(), stored)
                 .orElseThrow(() -> new IllegalStateException("provider " + family.providerId() + " made no key"))
                 .getKid();
+        if (persistGeneratedCertificate(locked, stored)) {
+            locked.realm().updateComponent(stored);
+        }
         locked.events().transition(stored.getId(), kid, family.algorithm(), null, KeyState.NEXT, reason);
         return new KeyRecord(stored.getId(), kid, false, stored.get("priority", 0L), KeyState.NEXT, now, 0, 0);
     }
@@ -263,7 +266,23 @@ final class KeyRotationEngine {
         putTime(updated, KeyInventory.CREATED, record.created());
         putTime(updated, KeyInventory.ACTIVATED, record.activated());
         putTime(updated, KeyInventory.RETIRED, record.retired());
+        persistGeneratedCertificate(locked, updated);
         locked.realm().updateComponent(updated);
+    }
+
+    /**
+     * Keycloak 26.7's {@code ecdsa-generated} provider, with {@code ecGenerateCertificate}, makes
+     * the key's self-signed certificate when it loads the key and never stores it: every node (and
+     * every restart) publishes another {@code x5c} / {@code x5t} for the same key. Loading the key
+     * into {@code component} puts the certificate into its config, so that saving the component
+     * stores it and every node serves one JWKS. Returns whether a certificate was added.
+     */
+    private static boolean persistGeneratedCertificate(Locked locked, ComponentModel component) {
+        if (!Boolean.parseBoolean(component.get("ecGenerateCertificate")) || component.get("certificate") != null) {
+            return false;
+        }
+        KeyInventory.keyOf(locked.session(), component);
+        return component.get("certificate") != null;
     }
 
     private static void putTime(ComponentModel component, String name, long value) {

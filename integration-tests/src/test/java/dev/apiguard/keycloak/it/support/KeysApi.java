@@ -55,7 +55,7 @@ public final class KeysApi {
     }
 
     /**
-     * Creates realm {@code name}: ES256 (ecdsa-generated) signs, an HMAC key for refresh tokens,
+     * Creates realm {@code name}: ES256 (ecdsa-generated, with a generated certificate) signs, an HMAC key for refresh tokens,
      * tokens live {@value #ACCESS_TOKEN_SECONDS} s and every session {@value #SESSION_SECONDS} s,
      * admin events with details stored, and a confidential client {@value #SERVICE_CLIENT} with
      * the client-credentials grant and this secret.
@@ -75,7 +75,9 @@ public final class KeysApi {
                 Map.entry("adminEventsDetailsEnabled", true),
                 Map.entry("components", Map.of("org.keycloak.keys.KeyProvider", List.of(
                         Map.of("name", "es256", "providerId", "ecdsa-generated",
-                                "config", Map.of("priority", List.of("100"), "ecdsaEllipticCurveKey", List.of("P-256"))),
+                                "config", Map.of("priority", List.of("100"), "ecdsaEllipticCurveKey", List.of("P-256"),
+                                        // Keycloak makes this certificate per node unless API Guard stores it.
+                                        "ecGenerateCertificate", List.of("true"))),
                         Map.of("name", "hs512", "providerId", "hmac-generated",
                                 "config", Map.of("priority", List.of("100"), "algorithm", List.of("HS512")))))),
                 Map.entry("clients", List.of(Map.of(

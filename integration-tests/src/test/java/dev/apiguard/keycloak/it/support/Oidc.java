@@ -104,6 +104,22 @@ public final class Oidc {
                 .then().statusCode(200).extract().jsonPath().getList("id").isEmpty();
     }
 
+    /**
+     * Keycloak's introspection of {@code token} by orders-api, the resource server the orders
+     * scopes put in {@code aud}. Keycloak 26.7 answers {@code active: true} only to a client in the
+     * token's audience, so a test that expects {@code false} must introspect as such a client (or
+     * its check cannot fail).
+     */
+    public Response introspectAsOrdersApi(String token) {
+        String secret = asAdmin().get(clientUrl("orders-api") + "/client-secret")
+                .then().statusCode(200).extract().path("value");
+        return request()
+                .formParam("client_id", "orders-api")
+                .formParam("client_secret", secret)
+                .formParam("token", token)
+                .post(server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/token/introspect");
+    }
+
     /** A request authorised with the master admin's token. */
     public RequestSpecification asAdmin() {
         return request().auth().oauth2(masterAdminToken());
