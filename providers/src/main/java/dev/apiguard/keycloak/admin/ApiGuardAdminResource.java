@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.admin;
 
+import dev.apiguard.keycloak.abac.PoliciesResource;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Objects;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import org.keycloak.utils.KeycloakSessionUtil;
 
 /**
  * Root of {@code /admin/realms/{realm}/apiguard}. Keycloak has already authenticated the caller
@@ -36,6 +38,12 @@ public final class ApiGuardAdminResource {
     public TokenPolicyReport tokenPolicy() {
         auth.realm().requireViewRealm();
         return TokenPolicyReport.of(realm);
+    }
+
+    /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
+    @Path("v1/policies")
+    public PoliciesResource policies() {
+        return new PoliciesResource(KeycloakSessionUtil.getKeycloakSession(), realm, auth);
     }
 
     /**
