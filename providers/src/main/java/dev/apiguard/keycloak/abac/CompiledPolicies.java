@@ -50,8 +50,8 @@ public final class CompiledPolicies {
         this.byScope = Map.copyOf(index);
     }
 
-    /** A condition ready to evaluate, with the user attributes it reads. */
-    record CompiledPolicy(Policy policy, CelRuntime.Program program, Set<String> userAttributes) {
+    /** A condition ready to evaluate, with the user attributes and the variables it reads. */
+    record CompiledPolicy(Policy policy, CelRuntime.Program program, Set<String> userAttributes, List<String> variables) {
     }
 
     public PolicyDocument document() {
@@ -138,6 +138,12 @@ public final class CompiledPolicies {
     }
 
     private static Result evaluate(CompiledPolicy policy, Resolver resolver) {
+        for (String variable : policy.variables()) {
+            if (resolver.find(variable).isEmpty()) {
+                // Decided before evaluating, so that the answer does not depend on CEL's evaluation order.
+                return new Result(null, true, "attribute " + variable + " has no value for this request (fails closed)");
+            }
+        }
         Object value;
         try {
             value = policy.program().eval(resolver);

@@ -36,6 +36,7 @@ public final class PolicyCompiler {
     private static final CelOptions OPTIONS = CelOptions.current()
             .maxExpressionCodePointSize(PolicyDocumentParser.MAX_CONDITION_CHARS)
             .comprehensionMaxIterations(1_000)
+            .enableHeterogeneousNumericComparisons(true)
             .build();
     private static final CelCompiler COMPILER;
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
@@ -69,7 +70,8 @@ public final class PolicyCompiler {
                             + "literally (user.attributes.name or user.attributes['name']) so that it can be checked");
                     continue;
                 }
-                compiled.add(new CompiledPolicies.CompiledPolicy(policy, RUNTIME.createProgram(ast), Set.copyOf(reads.names)));
+                compiled.add(new CompiledPolicies.CompiledPolicy(policy, RUNTIME.createProgram(ast), Set.copyOf(reads.names),
+                        List.copyOf(reads.variables)));
             } catch (CelValidationException e) {
                 for (CelIssue issue : e.getErrors()) {
                     errors.add(path + ": " + location(issue.getSourceLocation()) + issue.getMessage());
@@ -104,17 +106,22 @@ public final class PolicyCompiler {
     private static final class AttributeReads {
 
         private final Set<String> names = new LinkedHashSet<>();
+        private final Set<String> variables = new LinkedHashSet<>();
         private boolean computed;
 
         void walk(CelExpr expr) {
             switch (expr.getKind()) {
                 case IDENT -> {
+                    if (PolicyVariables.TYPES.containsKey(expr.ident().name())) {
+                        variables.add(expr.ident().name());
+                    }
                     if (isAttributes(expr)) {
                         computed = true;
                     }
                 }
                 case SELECT -> {
                     if (isAttributes(expr.select().operand())) {
+                        variables.add(PolicyVariables.USER_ATTRIBUTES);
                         names.add(expr.select().field());
                     } else {
                         walk(expr.select().operand());
@@ -123,6 +130,7 @@ public final class PolicyCompiler {
                 case CALL -> {
                     CelExpr.CelCall call = expr.call();
                     if (INDEX.equals(call.function()) && call.args().size() == 2 && isAttributes(call.args().get(0))) {
+                        variables.add(PolicyVariables.USER_ATTRIBUTES);
                         CelExpr key = call.args().get(1);
                         if (key.getKind() == CelExpr.ExprKind.Kind.CONSTANT
                                 && key.constant().getKind() == CelConstant.Kind.STRING_VALUE) {

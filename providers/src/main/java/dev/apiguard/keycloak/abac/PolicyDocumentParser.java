@@ -166,7 +166,8 @@ public final class PolicyDocumentParser {
             errors.add(path + ": must be a non-blank string");
             return null;
         }
-        return node.asText().trim();
+        // Not trimmed: CEL reports positions in the condition as written.
+        return node.asText();
     }
 
     private static Set<String> strings(JsonNode node, String path, boolean required, List<String> errors) {

@@ -14,7 +14,7 @@ class CompiledPoliciesTest {
     private static final String DOCUMENT = """
             {
               "apiVersion": "apiguard/v1",
-              "protectedScopes": ["orders:read", "orders:write", "orders:admin"],
+              "protectedScopes": ["orders:read", "orders:write", "orders:admin", "timesheets"],
               "policies": [
                 {"name": "orders-read-api-users", "scopes": ["orders:read"], "effect": "permit",
                  "condition": "'api-user' in user.realmRoles"},
@@ -26,6 +26,8 @@ class CompiledPoliciesTest {
                  "condition": "request.sourceIp.startsWith('10.66.')"},
                 {"name": "reports-need-mfa", "scopes": ["reports"], "effect": "deny",
                  "condition": "auth.acr != 'mfa'"},
+                {"name": "weekdays-only", "scopes": ["timesheets"], "effect": "permit",
+                 "condition": "now.getDayOfWeek('UTC') >= 1 && now.getDayOfWeek('UTC') <= 5 && now.getHours('UTC') < 18"},
                 {"name": "only-spa-writes", "scopes": ["orders:write"], "clients": ["demo-spa"], "effect": "permit",
                  "condition": "false"}
               ]
@@ -53,9 +55,10 @@ class CompiledPoliciesTest {
             alice   | orders:admin | demo-spa     | false   | 192.0.2.1   | DENY          | REFUSE  | orders-admin-api-admins | default deny: permit condition is false
             ann     | orders:admin | demo-spa     | false   | 192.0.2.1   | PERMIT        | -       | orders-admin-api-admins | permit condition holds
             alice   | profile      | demo-spa     | false   | 192.0.2.1   | NOT_PROTECTED | -       | -                       | scope is not protected
-            alice   | reports      | demo-spa     | false   | 192.0.2.1   | DENY          | DROP    | reports-need-mfa        | an attribute it reads has no value
+            alice   | reports      | demo-spa     | false   | 192.0.2.1   | DENY          | DROP    | reports-need-mfa        | attribute auth.acr has no value for this request (fails closed)
             alice   | reports      | demo-spa     | true    | 192.0.2.1   | DEFERRED      | -       | -                       | needs attributes
             mfa     | reports      | demo-spa     | false   | 192.0.2.1   | NOT_PROTECTED | -       | -                       | scope is not protected
+            alice   | timesheets   | demo-spa     | false   | 192.0.2.1   | PERMIT        | -       | weekdays-only           | permit condition holds
             svc     | orders:read  | demo-service | false   | 192.0.2.1   | PERMIT        | -       | orders-read-api-users   | permit condition holds
             svc     | orders:write | demo-service | false   | 192.0.2.1   | DENY          | DROP    | orders-write-sales      | default deny: permit condition is false
             """)
