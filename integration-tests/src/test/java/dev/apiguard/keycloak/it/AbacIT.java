@@ -187,6 +187,30 @@ class AbacIT {
     }
 
     @Test
+    void tokenExchangeWhenTheSubjectUserLacksTheRoleThenTheScopeIsDroppedFromTheExchangedToken(ApiGuardServer server)
+            throws Exception {
+        oidc = new Oidc(server);
+        String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
+        String user = user("exchange");
+        String password = oidc.createUser(user, "api-user");
+        String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
+                .then().statusCode(200).extract().path("access_token");
+
+        Response response = oidc.request()
+                .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+                .formParam("client_id", TokenProfileIT.TokenExchange.EXCHANGER).formParam("client_secret", secret)
+                .formParam("subject_token", subjectToken)
+                .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                .formParam("scope", "orders:admin")
+                .post(oidc.tokenEndpoint(DEMO_REALM));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(scopes(response)).doesNotContain("orders:admin");
+        assertThat(events("TOKEN_EXCHANGE_ERROR", TokenProfileIT.TokenExchange.EXCHANGER)).contains("scope_policy_denied")
+                .contains("orders-admin-api-admins").contains(userId(user));
+    }
+
+    @Test
     void saveWhenAConditionReadsAUserEditableAttributeThenRefusedNamingIt(ApiGuardServer server) {
         oidc = new Oidc(server);
 
@@ -382,6 +406,7 @@ class AbacIT {
 
     private static List<String> scopes(Response tokens) throws java.text.ParseException {
         JWTClaimsSet claims = SignedJWT.parse(tokens.jsonPath().getString("access_token")).getJWTClaimsSet();
-        return List.of(claims.getStringClaim("scope").split(" "));
+        String scope = claims.getStringClaim("scope");
+        return scope == null ? List.of() : List.of(scope.split(" "));
     }
 }
