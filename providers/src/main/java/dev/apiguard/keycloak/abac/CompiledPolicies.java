@@ -33,6 +33,8 @@ public final class CompiledPolicies {
     private final PolicyDocument document;
     private final List<CompiledPolicy> policies;
     private final Map<String, List<CompiledPolicy>> byScope;
+    /** One slot per distinct condition text: a condition shared by several policies is evaluated once per request. */
+    private final Map<String, Integer> conditionSlots;
 
     CompiledPolicies(PolicyDocument document, List<CompiledPolicy> policies) {
         this.document = document;
@@ -48,6 +50,11 @@ public final class CompiledPolicies {
                 .sorted((a, b) -> Boolean.compare(a.policy().effect() == Policy.Effect.PERMIT, b.policy().effect() == Policy.Effect.PERMIT))
                 .toList());
         this.byScope = Map.copyOf(index);
+        Map<String, Integer> slots = new HashMap<>();
+        for (CompiledPolicy policy : this.policies) {
+            slots.putIfAbsent(policy.policy().condition(), slots.size());
+        }
+        this.conditionSlots = Map.copyOf(slots);
     }
 
     /** A condition ready to evaluate, with the user attributes and the variables it reads. */
@@ -70,9 +77,10 @@ public final class CompiledPolicies {
     /** Decides every scope of {@code scopes} that the document governs, in order. */
     public Map<String, Decision> decideAll(Collection<String> scopes, String clientId, PolicyInput input, boolean partial) {
         Map<String, Decision> decisions = new LinkedHashMap<>();
+        Result[] memo = new Result[conditionSlots.size()];
         for (String scope : scopes) {
             if (governs(scope)) {
-                decisions.put(scope, decide(scope, clientId, input, partial));
+                decisions.put(scope, decide(scope, clientId, input, partial, memo));
             }
         }
         return decisions;
@@ -80,6 +88,10 @@ public final class CompiledPolicies {
 
     /** Decides one scope for one client; see the class comment. */
     public Decision decide(String scope, String clientId, PolicyInput input, boolean partial) {
+        return decide(scope, clientId, input, partial, new Result[conditionSlots.size()]);
+    }
+
+    private Decision decide(String scope, String clientId, PolicyInput input, boolean partial, Result[] memo) {
         List<CompiledPolicy> candidates = byScope.getOrDefault(scope, List.of());
         Resolver resolver = new Resolver(input, scope);
         Decision deny = null;
@@ -92,7 +104,7 @@ public final class CompiledPolicies {
             if (!policy.targets(scope, clientId)) {
                 continue;
             }
-            Result result = evaluate(candidate, resolver);
+            Result result = evaluate(candidate, resolver, memo);
             if (policy.effect() == Policy.Effect.DENY) {
                 if (result.unknown && partial) {
                     deferred = true;
@@ -137,7 +149,21 @@ public final class CompiledPolicies {
                 firstPermit.policy().name(), firstPermit.policy().condition(), "default deny: " + firstPermitReason);
     }
 
-    private static Result evaluate(CompiledPolicy policy, Resolver resolver) {
+    private Result evaluate(CompiledPolicy policy, Resolver resolver, Result[] memo) {
+        // A condition that reads the decided scope may differ between scopes: never shared.
+        boolean shareable = !policy.variables().contains(PolicyVariables.SCOPE);
+        int slot = conditionSlots.get(policy.policy().condition());
+        if (shareable && memo[slot] != null) {
+            return memo[slot];
+        }
+        Result result = evaluateOnce(policy, resolver);
+        if (shareable) {
+            memo[slot] = result;
+        }
+        return result;
+    }
+
+    private static Result evaluateOnce(CompiledPolicy policy, Resolver resolver) {
         for (String variable : policy.variables()) {
             if (resolver.find(variable).isEmpty()) {
                 // Decided before evaluating, so that the answer does not depend on CEL's evaluation order.

@@ -87,6 +87,26 @@ class CompiledPoliciesTest {
         assertThat(PolicyCompiler.userAttributesRead(compiled).get("p")).containsExactlyInAnyOrderElementsOf(names);
     }
 
+    @org.junit.jupiter.api.Test
+    void decideAllWhenAConditionReadsTheScopeThenEachScopeIsDecidedOnItsOwn() throws Exception {
+        CompiledPolicies compiled = PolicyCompiler.compile(PolicyDocumentParser.parse("""
+                {"apiVersion": "apiguard/v1", "protectedScopes": ["a", "b", "c"], "policies": [
+                  {"name": "only-a", "scopes": ["a", "b"], "effect": "permit", "condition": "scope == 'a'"},
+                  {"name": "shared-1", "scopes": ["c"], "effect": "permit", "condition": "'api-user' in user.realmRoles"},
+                  {"name": "shared-2", "scopes": ["b"], "effect": "deny", "condition": "'api-user' in user.realmRoles"}]}
+                """));
+
+        Map<String, Decision> decisions = compiled.decideAll(List.of("a", "b", "c", "openid"), "demo-spa",
+                input("alice", "demo-spa", "192.0.2.1"), false);
+
+        assertThat(decisions).containsOnlyKeys("a", "b", "c");
+        assertThat(decisions.get("a").outcome()).isEqualTo(Decision.Outcome.PERMIT);
+        assertThat(decisions.get("b").outcome()).isEqualTo(Decision.Outcome.DENY);
+        assertThat(decisions.get("b").policy()).isEqualTo("shared-2");
+        assertThat(decisions.get("c").policy()).isEqualTo("shared-1");
+        assertThat(decisions.get("c").outcome()).isEqualTo(Decision.Outcome.PERMIT);
+    }
+
     static PolicyInput input(String user, String client, String ip) {
         PolicyInput.Builder input = PolicyInput.builder()
                 .value(PolicyVariables.USER_USERNAME, user)
