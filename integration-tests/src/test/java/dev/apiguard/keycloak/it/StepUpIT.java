@@ -179,6 +179,13 @@ class StepUpIT {
             oidc.asAdmin().put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
                     .then().statusCode(204);
         }
+        // The service account holds api-admin, so the ABAC demo policy permits orders:admin: what withholds it is step-up.
+        String serviceAccount = oidc.asAdmin().get(oidc.clientUrl(clientId) + "/service-account-user").then().statusCode(200)
+                .extract().path("id");
+        Map<String, Object> apiAdmin = oidc.asAdmin().get(oidc.adminUrl("/roles/api-admin")).then().statusCode(200)
+                .extract().jsonPath().getMap("$");
+        oidc.asAdmin().contentType("application/json").body(List.of(apiAdmin))
+                .post(oidc.adminUrl("/users/" + serviceAccount + "/role-mappings/realm")).then().statusCode(204);
         String secret = oidc.asAdmin().get(oidc.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
 
         Response response = oidc.clientCredentials(clientId, secret, "orders:admin");

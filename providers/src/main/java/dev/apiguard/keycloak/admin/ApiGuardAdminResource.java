@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.admin;
 
+import dev.apiguard.keycloak.abac.PoliciesResource;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.keys.KeysResource;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
@@ -49,6 +50,12 @@ public final class ApiGuardAdminResource {
     public TokenPolicyReport tokenPolicy() {
         auth.realm().requireViewRealm();
         return TokenPolicyReport.of(realm);
+    }
+
+    /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
+    @Path("v1/policies")
+    public PoliciesResource policies() {
+        return new PoliciesResource(session, realm, auth, adminEvent);
     }
 
     /**

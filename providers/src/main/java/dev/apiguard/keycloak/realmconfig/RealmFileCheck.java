@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apiguard.keycloak.keys.PolicyException;
 import dev.apiguard.keycloak.keys.RotationPolicy;
+import dev.apiguard.keycloak.abac.RealmFilePolicyCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,10 @@ import org.keycloak.representations.idm.UserRepresentation;
  *       never a literal value;</li>
  *   <li>every role, client, client scope and client profile the file refers to is declared in
  *       it or created by Keycloak ({@link RealmReferences}): Keycloak drops a misspelt role
- *       grant or scope silently.</li>
+ *       grant or scope silently;</li>
+ *   <li>an ABAC scope-policy document in the realm attribute {@code apiguard.abac.policies}
+ *       parses, compiles and reads no user attribute that the file's user profile lets users
+ *       edit ({@link RealmFilePolicyCheck}).</li>
  * </ol>
  * Problems are reported with the place (line and column, or the object's path) and the problem;
  * no value of a placeholder or credential is ever part of a message.
@@ -94,6 +98,7 @@ public final class RealmFileCheck {
         problems.addAll(literalCredentials(realm));
         problems.addAll(RealmReferences.dangling(realm));
         problems.addAll(keyRotationPolicy(realm));
+        problems.addAll(RealmFilePolicyCheck.problems(realm));
         return new Result(realm.getRealm(), problems);
     }
 

@@ -1,12 +1,11 @@
 package dev.apiguard.keycloak.stepup;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import dev.apiguard.keycloak.common.TokenScopes;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
@@ -22,7 +21,6 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.utils.AcrUtils;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
@@ -55,7 +53,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * {@code CLIENT_LOGIN_ERROR}, {@code TOKEN_EXCHANGE_ERROR}) with error {@code step_up_required}
  * naming client, user, session and scope. This executor must be the last one of its profile that
  * changes tokens: to keep the response's {@code scope} equal to the token's, it builds the
- * response itself (Keycloak reuses that response).
+ * response itself (Keycloak reuses that response), also for scopes an earlier executor (ABAC's
+ * {@code apiguard-scope-policy}) withheld through {@link TokenScopes}.
  */
 final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
@@ -143,6 +142,7 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
             AuthenticatedClientSessionModel clientSession) {
         ClientModel client = clientSession.getClient();
         if ("true".equalsIgnoreCase(client.getAttribute(AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE))) {
+            TokenScopes.finish(session, builder);
             return;
         }
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(session.getContext().getRealm());
@@ -186,18 +186,10 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
 
     private void drop(TokenManager.AccessTokenResponseBuilder builder, Set<String> scopes, EventType eventType,
             AuthenticatedClientSessionModel clientSession, String reason) {
-        if (scopes.isEmpty()) {
-            return;
-        }
-        AccessToken token = builder.getAccessToken();
-        token.setScope(without(token.getScope(), scopes));
-        if (builder.getRefreshToken() != null) {
-            builder.getRefreshToken().setScope(without(builder.getRefreshToken().getScope(), scopes));
-        }
-        // The response's "scope" comes from the client session, not the token: build the response
-        // now (Keycloak returns this same, cached response) and make it say what the token holds.
-        AccessTokenResponse response = builder.build();
-        response.setScope(without(response.getScope(), scopes));
+        // Narrow the tokens, then (last token-changing executor) build the response once so that
+        // its "scope" says what the token holds, also for scopes an earlier executor withheld.
+        TokenScopes.withhold(session, builder, scopes);
+        TokenScopes.finish(session, builder);
         for (String scope : scopes) {
             event(eventType, clientSession.getClient(), clientSession.getUserSession(), scope, reason);
         }
@@ -230,10 +222,6 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
     }
 
     private static List<String> split(String scope) {
-        return scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split("\\s+"));
-    }
-
-    private static String without(String scope, Set<String> removed) {
-        return split(scope).stream().filter(s -> !removed.contains(s)).collect(Collectors.joining(" "));
+        return TokenScopes.split(scope);
     }
 }

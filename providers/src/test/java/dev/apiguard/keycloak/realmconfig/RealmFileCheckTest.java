@@ -28,6 +28,32 @@ class RealmFileCheckTest {
     }
 
     @Test
+    void checkWhenTheScopePolicyDocumentIsBrokenThenProblemNamesTheAttributeAndThePlace() {
+        RealmFileCheck.Result result = check.check("""
+                { "realm": "demo", "attributes": { "apiguard.abac.policies":
+                  "{\\"apiVersion\\": \\"apiguard/v1\\", \\"policies\\": [{\\"name\\": \\"p\\", \\"scopes\\": [\\"s\\"], \\"effect\\": \\"permit\\", \\"condition\\": \\"user.emailVerified &&\\"}]}" } }
+                """);
+
+        assertThat(result.problems()).singleElement().asString()
+                .startsWith("attribute apiguard.abac.policies: policies[0].condition: line 1, column 22: ");
+    }
+
+    @Test
+    void checkWhenAPolicyReadsAnAttributeTheFilesUserProfileLetsUsersEditThenProblem() {
+        RealmFileCheck.Result result = check.check("""
+                { "realm": "demo",
+                  "attributes": { "apiguard.abac.policies":
+                    "{\\"apiVersion\\": \\"apiguard/v1\\", \\"policies\\": [{\\"name\\": \\"p\\", \\"scopes\\": [\\"s\\"], \\"effect\\": \\"permit\\", \\"condition\\": \\"user.attributes.team == ['a']\\"}]}" },
+                  "components": { "org.keycloak.userprofile.UserProfileProvider": [ { "providerId": "declarative-user-profile",
+                    "config": { "kc.user.profile.config": [ "{\\"attributes\\": [{\\"name\\": \\"team\\", \\"permissions\\": {\\"view\\": [\\"admin\\"], \\"edit\\": [\\"admin\\", \\"user\\"]}}]}" ] } } ] } }
+                """);
+
+        assertThat(result.problems()).containsExactly("attribute apiguard.abac.policies: policy \"p\" reads user attribute "
+                + "'team', which users can edit themselves (user profile: edit permission includes user): only attributes users "
+                + "cannot edit may decide access");
+    }
+
+    @Test
     void checkWhenJsonIsBrokenThenProblemNamesLineAndColumn() {
         RealmFileCheck.Result result = check.check("{\n  \"realm\": \"demo\",\n  \"enabled\": tru\n}");
 

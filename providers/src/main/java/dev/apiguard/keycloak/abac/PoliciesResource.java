@@ -1,0 +1,196 @@
+package dev.apiguard.keycloak.abac;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import org.keycloak.userprofile.UserProfileProvider;
+
+/**
+ * {@code /admin/realms/{realm}/apiguard/v1/policies}: the realm's scope-policy document.
+ * <ul>
+ *   <li>{@code GET} ({@code view-realm}): the stored document as saved, its version in {@code ETag}; 404 if none;</li>
+ *   <li>{@code PUT} ({@code manage-realm}): parse, compile, check that no condition reads a user
+ *       attribute users can edit, then store; any error answers 400 {@code invalid_policy_document}
+ *       with every error and stores nothing, so the previous document stays active;</li>
+ *   <li>{@code POST validate} ({@code view-realm}): the same checks, nothing stored;</li>
+ *   <li>{@code POST explain} ({@code view-realm} and permission to view the user): a dry run of
+ *       the current document for one user, client and scope, naming the deciding policy.</li>
+ * </ul>
+ * Keycloak has authenticated the caller (401 otherwise); permissions are checked here (403).
+ */
+public final class PoliciesResource {
+
+    private static final Logger LOG = Logger.getLogger(PoliciesResource.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    public PoliciesResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.realm = Objects.requireNonNull(realm, "realm");
+        this.auth = Objects.requireNonNull(auth, "auth");
+        this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
+    }
+
+    /** Body of a refused document and of {@code validate}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ValidationResult(@JsonProperty("valid") boolean valid, @JsonProperty("version") String version,
+            @JsonProperty("error") String error, @JsonProperty("errors") List<String> errors) {
+    }
+
+    /** Body of a saved document. */
+    public record Saved(@JsonProperty("version") String version, @JsonProperty("policies") int policies,
+            @JsonProperty("protectedScopes") List<String> protectedScopes) {
+    }
+
+    /** Request of {@code explain}: the user by username or id, the client by clientId. */
+    public record ExplainRequest(@JsonProperty("user") String user, @JsonProperty("client") String client,
+            @JsonProperty("scope") String scope, @JsonProperty("grantType") String grantType, @JsonProperty("acr") String acr) {
+    }
+
+    /** Answer of {@code explain}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Explanation(@JsonProperty("user") String user, @JsonProperty("client") String client,
+            @JsonProperty("scope") String scope, @JsonProperty("decision") String decision, @JsonProperty("action") String action,
+            @JsonProperty("policy") String policy, @JsonProperty("condition") String condition, @JsonProperty("reason") String reason,
+            @JsonProperty("scopeAvailableToClient") boolean scopeAvailableToClient, @JsonProperty("version") String version) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get() {
+        auth.realm().requireViewRealm();
+        PolicyStore.State state = PolicyStore.of(realm);
+        if (state.absent()) {
+            return Response.status(Response.Status.NOT_FOUND)
+                    .entity(Map.of("error", "not_found", "error_description", "realm has no scope-policy document")).build();
+        }
+        return Response.ok(state.source(), MediaType.APPLICATION_JSON_TYPE).tag(state.version()).build();
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response put(String body) {
+        auth.realm().requireManageRealm();
+        PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
+        List<String> errors = errors(state);
+        if (!errors.isEmpty()) {
+            LOG.infof("Scope-policy document refused for realm '%s': %d error(s); the previous document stays active",
+                    realm.getName(), errors.size());
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity(new ValidationResult(false, null, "invalid_policy_document", errors)).build();
+        }
+        PolicyStore.save(realm, state);
+        ScopePolicyRequiredActionFactory.ensureRegistered(realm);
+        adminEvent.operation(OperationType.UPDATE)
+                .resource(ResourceType.REALM)
+                .resourcePath(session.getContext().getUri())
+                .representation(Map.of("scopePolicyVersion", state.version(),
+                        "policies", state.policies().document().policies().size()))
+                .detail("scopePolicyVersion", state.version())
+                .success();
+        LOG.infof("Scope-policy document version %s saved for realm '%s' by '%s' (%d policies)", state.version(), realm.getName(),
+                auth.adminAuth().getUser().getUsername(), state.policies().document().policies().size());
+        return Response.ok(new Saved(state.version(), state.policies().document().policies().size(),
+                state.policies().document().protectedScopes().stream().sorted().toList())).tag(state.version()).build();
+    }
+
+    @POST
+    @Path("validate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public ValidationResult validate(String body) {
+        auth.realm().requireViewRealm();
+        PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
+        List<String> errors = errors(state);
+        return errors.isEmpty() ? new ValidationResult(true, state.version(), null, List.of())
+                : new ValidationResult(false, null, "invalid_policy_document", errors);
+    }
+
+    @POST
+    @Path("explain")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response explain(ExplainRequest request) {
+        auth.realm().requireViewRealm();
+        if (request == null || blank(request.user()) || blank(request.client()) || blank(request.scope())) {
+            return badRequest("user, client and scope are required");
+        }
+        UserModel user = session.users().getUserByUsername(realm, request.user());
+        if (user == null) {
+            user = session.users().getUserById(realm, request.user());
+        }
+        if (user == null) {
+            return badRequest("no user '" + request.user() + "' in realm " + realm.getName());
+        }
+        auth.users().requireView(user);
+        ClientModel client = realm.getClientByClientId(request.client());
+        if (client == null) {
+            return badRequest("no client '" + request.client() + "' in realm " + realm.getName());
+        }
+        PolicyStore.State state = PolicyStore.of(realm);
+        boolean available = client.getClientScopes(true).containsKey(request.scope())
+                || client.getClientScopes(false).containsKey(request.scope());
+        if (state.absent()) {
+            return Response.ok(new Explanation(user.getUsername(), client.getClientId(), request.scope(), "not_protected", null, null,
+                    null, "realm has no scope-policy document", available, null)).build();
+        }
+        if (state.broken()) {
+            return Response.ok(new Explanation(user.getUsername(), client.getClientId(), request.scope(), "deny", "refuse", null,
+                    null, "the stored document is invalid: every request fails closed", available, state.version())).build();
+        }
+        String grantType = blank(request.grantType()) ? OAuth2Constants.AUTHORIZATION_CODE : request.grantType();
+        org.keycloak.representations.AccessToken authentication = null;
+        if (!blank(request.acr())) {
+            authentication = new org.keycloak.representations.AccessToken();
+            authentication.setAcr(request.acr());
+        }
+        Decision decision = state.policies().decide(request.scope(), client.getClientId(),
+                ScopePolicyInputs.of(session, user, client, grantType, List.of(request.scope()), authentication), false);
+        return Response.ok(new Explanation(user.getUsername(), client.getClientId(), decision.scope(),
+                decision.outcome().name().toLowerCase(java.util.Locale.ROOT), decision.onDeny() == null ? null
+                        : decision.onDeny().name().toLowerCase(java.util.Locale.ROOT),
+                decision.policy(), decision.condition(), decision.reason(), available, state.version())).build();
+    }
+
+    private List<String> errors(PolicyStore.State state) {
+        if (state.policies() == null) {
+            return state.errors();
+        }
+        UserProfileProvider profile = session.getProvider(UserProfileProvider.class);
+        return new ArrayList<>(AttributeTrust.untrusted(profile.getConfiguration(), PolicyCompiler.userAttributesRead(state.policies())));
+    }
+
+    private static Response badRequest(String description) {
+        return Response.status(Response.Status.BAD_REQUEST)
+                .entity(Map.of("error", "invalid_request", "error_description", description)).build();
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

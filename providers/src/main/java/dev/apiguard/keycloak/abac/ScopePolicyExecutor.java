@@ -1,0 +1,182 @@
+package dev.apiguard.keycloak.abac;
+
+import dev.apiguard.keycloak.common.TokenScopes;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.EventType;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
+import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
+import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
+import org.keycloak.services.clientpolicy.context.TokenResponseContext;
+import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
+
+/**
+ * Enforces the realm's scope policies at the token endpoint:
+ * <ul>
+ *   <li>{@code TOKEN_RESPONSE} (code), {@code TOKEN_REFRESH_RESPONSE}, {@code SERVICE_ACCOUNT_TOKEN_RESPONSE}:
+ *       every scope of the token being issued is decided with the attributes of now (so a changed
+ *       attribute counts at the next refresh); a denied scope is withheld from the access and
+ *       refresh tokens (and so from every later refresh) or, for a refusing policy, the request
+ *       fails with {@code invalid_scope};</li>
+ *   <li>{@code TOKEN_EXCHANGE_REQUEST}: the requested scopes are decided for the subject token's
+ *       user before Keycloak builds the token; a dropped scope is taken out of the request, a
+ *       refused one (or a denied default scope of the client, which cannot be taken out) fails
+ *       with {@code invalid_scope}.</li>
+ * </ul>
+ * A realm without a document is not affected; a stored document that does not compile refuses
+ * every request (fail closed). Each deny is an event (see {@link ScopePolicyEvents}). Put it
+ * before {@code apiguard-admin-step-up}, which builds the token response for both.
+ */
+final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+
+    private final KeycloakSession session;
+
+    ScopePolicyExecutor(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public String getProviderId() {
+        return ScopePolicyExecutorFactory.PROVIDER_ID;
+    }
+
+    @Override
+    public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        switch (context.getEvent()) {
+            case TOKEN_RESPONSE -> {
+                TokenResponseContext response = (TokenResponseContext) context;
+                enforce(response.getAccessTokenResponseBuilder(), response.getClientSession(), OAuth2Constants.AUTHORIZATION_CODE,
+                        EventType.CODE_TO_TOKEN);
+            }
+            case TOKEN_REFRESH_RESPONSE -> {
+                TokenRefreshResponseContext response = (TokenRefreshResponseContext) context;
+                enforce(response.getAccessTokenResponseBuilder(), response.getClientSession(), OAuth2Constants.REFRESH_TOKEN,
+                        EventType.REFRESH_TOKEN);
+            }
+            case SERVICE_ACCOUNT_TOKEN_RESPONSE -> {
+                ServiceAccountTokenResponseContext response = (ServiceAccountTokenResponseContext) context;
+                enforce(response.getAccessTokenResponseBuilder(), response.getClientSession(), OAuth2Constants.CLIENT_CREDENTIALS,
+                        EventType.CLIENT_LOGIN);
+            }
+            case TOKEN_EXCHANGE_REQUEST -> exchange((TokenExchangeRequestContext) context);
+            default -> {
+                // The authorization endpoint is covered by the required action (the user is known only after login).
+            }
+        }
+    }
+
+    private void enforce(TokenManager.AccessTokenResponseBuilder builder, AuthenticatedClientSessionModel clientSession,
+            String grantType, EventType eventType) throws ClientPolicyException {
+        RealmModel realm = session.getContext().getRealm();
+        PolicyStore.State state = PolicyStore.of(realm);
+        if (state.absent()) {
+            return;
+        }
+        AccessToken token = builder.getAccessToken();
+        List<String> scopes = TokenScopes.split(token.getScope());
+        UserSessionModel userSession = clientSession.getUserSession();
+        UserModel user = userSession == null ? null : userSession.getUser();
+        ClientModel client = clientSession.getClient();
+        refuseIfBroken(state, client, user, userSession, eventType, scopes);
+        Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
+                ScopePolicyInputs.of(session, user, client, grantType, scopes, token), false);
+        refuseIfAnyRefused(decisions, client, user, userSession, eventType);
+        Set<String> dropped = new LinkedHashSet<>();
+        for (Decision decision : decisions.values()) {
+            if (decision.denied()) {
+                dropped.add(decision.scope());
+                ScopePolicyEvents.denied(session, eventType, client, user, userSession, decision);
+            }
+        }
+        TokenScopes.withhold(session, builder, dropped);
+    }
+
+    private void exchange(TokenExchangeRequestContext exchange) throws ClientPolicyException {
+        RealmModel realm = session.getContext().getRealm();
+        PolicyStore.State state = PolicyStore.of(realm);
+        if (state.absent()) {
+            return;
+        }
+        ClientModel client = exchange.getClient();
+        MultivaluedMap<String, String> form = exchange.getTokenExchangeContext().getFormParams();
+        List<String> requested = TokenScopes.split(form.getFirst(OAuth2Constants.SCOPE));
+        Set<String> defaults = client.getClientScopes(true).keySet();
+        Set<String> scopes = new LinkedHashSet<>(requested);
+        scopes.addAll(defaults);
+        String subject = exchange.getTokenExchangeContext().getParams().getSubjectToken();
+        AccessToken subjectToken = subject == null ? null : session.tokens().decode(subject, AccessToken.class);
+        UserSessionModel userSession = subjectToken == null || subjectToken.getSessionId() == null ? null
+                : session.sessions().getUserSession(realm, subjectToken.getSessionId());
+        UserModel user = userSession == null ? null : userSession.getUser();
+        refuseIfBroken(state, client, user, userSession, EventType.TOKEN_EXCHANGE, List.copyOf(scopes));
+        Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
+                ScopePolicyInputs.of(session, user, client, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE, scopes, subjectToken), false);
+        refuseIfAnyRefused(decisions, client, user, userSession, EventType.TOKEN_EXCHANGE);
+        Set<String> dropped = new LinkedHashSet<>();
+        for (Decision decision : decisions.values()) {
+            if (!decision.denied()) {
+                continue;
+            }
+            if (!requested.contains(decision.scope())) {
+                // A default scope of the client is always added by Keycloak: it cannot be dropped here.
+                Decision refusal = new Decision(decision.scope(), Decision.Outcome.DENY, Policy.OnDeny.REFUSE, decision.policy(),
+                        decision.condition(), decision.reason() + "; a default scope of the client cannot be dropped from an exchange");
+                ScopePolicyEvents.denied(session, EventType.TOKEN_EXCHANGE, client, user, userSession, refusal);
+                throw notPermitted(decision.scope());
+            }
+            dropped.add(decision.scope());
+            ScopePolicyEvents.denied(session, EventType.TOKEN_EXCHANGE, client, user, userSession, decision);
+        }
+        if (!dropped.isEmpty()) {
+            String narrowed = TokenScopes.without(form.getFirst(OAuth2Constants.SCOPE), dropped);
+            if (narrowed.isEmpty()) {
+                form.remove(OAuth2Constants.SCOPE);
+            } else {
+                form.putSingle(OAuth2Constants.SCOPE, narrowed);
+            }
+        }
+    }
+
+    private void refuseIfBroken(PolicyStore.State state, ClientModel client, UserModel user, UserSessionModel userSession,
+            EventType eventType, List<String> scopes) throws ClientPolicyException {
+        if (!state.broken()) {
+            return;
+        }
+        String scope = scopes.isEmpty() ? "(none)" : String.join(" ", scopes);
+        ScopePolicyEvents.denied(session, eventType, client, user, userSession, new Decision(scope, Decision.Outcome.DENY,
+                Policy.OnDeny.REFUSE, null, null, "the realm's policy document (version " + state.version()
+                + ") is invalid: every request fails closed"));
+        throw new ClientPolicyException(OAuthErrorException.INVALID_SCOPE, "Scope policies cannot be evaluated");
+    }
+
+    private void refuseIfAnyRefused(Map<String, Decision> decisions, ClientModel client, UserModel user,
+            UserSessionModel userSession, EventType eventType) throws ClientPolicyException {
+        for (Decision decision : decisions.values()) {
+            if (decision.refused()) {
+                ScopePolicyEvents.denied(session, eventType, client, user, userSession, decision);
+                throw notPermitted(decision.scope());
+            }
+        }
+    }
+
+    /** The client learns which scope, not which policy or condition: those are in the event. */
+    private static ClientPolicyException notPermitted(String scope) {
+        return new ClientPolicyException(OAuthErrorException.INVALID_SCOPE, "Scope " + scope + " is not permitted");
+    }
+}
