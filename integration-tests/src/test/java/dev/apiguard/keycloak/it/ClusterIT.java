@@ -26,7 +26,7 @@ class ClusterIT {
 
 
     @RegisterExtension
-    static final KeycloakClusterExtension CLUSTER = new KeycloakClusterExtension(KeycloakCluster.settings("cluster-it"));
+    static final KeycloakClusterExtension CLUSTER = KeycloakClusterExtension.shared();
 
     @Test
     void clusterWhenStartedThenBothNodesAreReadyAndMembersOfOneView(KeycloakCluster cluster) {

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KeyRotationClusterIT {
 
     @RegisterExtension
-    static final KeycloakClusterExtension CLUSTER = new KeycloakClusterExtension(KeycloakCluster.settings("key-rotation")
-            .option("--spi-apiguard-key-rotation--default--interval=1"));
+    static final KeycloakClusterExtension CLUSTER = KeycloakClusterExtension.shared();
 
     /** Rotation 20 s, next key published 6 s ahead, retired signing keys kept 12 s, HMAC keys 17 s. */
     private static final String SHORT_POLICY = """

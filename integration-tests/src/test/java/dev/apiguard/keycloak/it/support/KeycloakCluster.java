@@ -41,7 +41,7 @@ import javax.net.ssl.TrustManagerFactory;
  * <pre>{@code
  * @RegisterExtension
  * static final KeycloakClusterExtension CLUSTER = new KeycloakClusterExtension(
- *         KeycloakCluster.settings("key-rotation")
+ *         KeycloakCluster.settings("my-cluster")
  *                 .option("--spi-<spi>--<provider>--<option>=value"));
  *
  * @Test

@@ -16,22 +16,41 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @RegisterExtension
  * static final KeycloakClusterExtension CLUSTER = new KeycloakClusterExtension(KeycloakCluster.settings("my-test"));
  * }</pre>
- * Register it as a {@code static} field: the cluster lives for the whole class.
+ * Register it as a {@code static} field: the cluster lives for the whole class. {@link #shared()}
+ * gives the one cluster that several classes share (started by the first, stopped when the run
+ * ends): a cluster start costs one to three minutes on two cores.
  */
 public final class KeycloakClusterExtension implements BeforeAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakClusterExtension.class);
 
     private final KeycloakCluster.Settings settings;
+    private final boolean shared;
     private KeycloakCluster cluster;
 
     public KeycloakClusterExtension(KeycloakCluster.Settings settings) {
+        this(settings, false);
+    }
+
+    private KeycloakClusterExtension(KeycloakCluster.Settings settings, boolean shared) {
         this.settings = requireNonNull(settings, "settings");
+        this.shared = shared;
+    }
+
+    /**
+     * The two-node cluster shared by the IT classes that register this: the demo realm imported,
+     * API Guard's key-rotation schedule passing every second (so that rotation tests run whole
+     * cycles of seconds). A test that stops a node starts it again before it ends.
+     */
+    public static KeycloakClusterExtension shared() {
+        return new KeycloakClusterExtension(KeycloakCluster.settings("shared")
+                .option("--spi-apiguard-key-rotation--default--interval=1"), true);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        cluster = context.getStore(NAMESPACE).computeIfAbsent(settings.name(), key -> settings.start(), KeycloakCluster.class);
+        ExtensionContext owner = shared ? context.getRoot() : context;
+        cluster = owner.getStore(NAMESPACE).computeIfAbsent(settings.name(), key -> settings.start(), KeycloakCluster.class);
     }
 
     /** The running cluster (between the class's first and last test). */
