@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -145,7 +147,7 @@ final class KeyRotationEngine {
             KeyRecord current = KeyLifecycle.signer(family.keys()).orElse(null);
             KeyRecord next = family.keys().stream()
                     .filter(k -> k.state() == KeyState.NEXT)
-                    .min(java.util.Comparator.comparingLong(KeyRecord::created))
+                    .min(Comparator.comparingLong(KeyRecord::created))
                     .orElse(null);
             if (next == null) {
                 next = createNext(locked, family, current, now, "rotate-now");
@@ -182,7 +184,7 @@ final class KeyRotationEngine {
         if (signer != null && signer.componentId().equals(key.componentId())) {
             KeyRecord next = family.keys().stream()
                     .filter(k -> k.state() == KeyState.NEXT && !k.componentId().equals(key.componentId()))
-                    .min(java.util.Comparator.comparingLong(KeyRecord::created))
+                    .min(Comparator.comparingLong(KeyRecord::created))
                     .orElse(null);
             if (next == null) {
                 next = createNext(locked, family, key, now, "revoke");
@@ -229,7 +231,7 @@ final class KeyRotationEngine {
                 ? inventoryComponent(locked, template.componentId())
                 : inventoryComponent(locked, family.keys().get(0).componentId());
         ComponentModel created = new ComponentModel();
-        created.setName("apiguard-" + family.algorithm().toLowerCase(java.util.Locale.ROOT) + "-" + now);
+        created.setName("apiguard-" + family.algorithm().toLowerCase(Locale.ROOT) + "-" + now);
         created.setParentId(locked.realm().getId());
         created.setProviderId(family.providerId());
         created.setProviderType(KeyProvider.class.getName());

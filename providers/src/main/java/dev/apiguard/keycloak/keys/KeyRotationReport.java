@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -95,7 +96,7 @@ public record KeyRotationReport(
             KeyLifecycle.Plan plan = familyPlan.plan();
             Transition next = null;
             if (!policy.enabled() || error != null) {
-                next = null;
+                // Nothing is scheduled: rotation is off, or the stored policy cannot be read.
             } else if (plan.due()) {
                 next = new Transition(instant(now), "due now (next pass of the schedule)", family.id(), null);
             } else if (plan.nextAt() != Long.MAX_VALUE) {
@@ -104,7 +105,7 @@ public record KeyRotationReport(
             if (next != null && (realmNext == null || next.at().compareTo(realmNext.at()) < 0)) {
                 realmNext = next;
             }
-            families.add(new Family(family.id(), family.algorithm(), family.kind().name().toLowerCase(java.util.Locale.ROOT),
+            families.add(new Family(family.id(), family.algorithm(), family.kind().name().toLowerCase(Locale.ROOT),
                     Durations.format(familyPlan.retirementSeconds()), keys, next));
         }
         List<HistoryKey> history = KeyRotationEngine.history(realm).stream()
