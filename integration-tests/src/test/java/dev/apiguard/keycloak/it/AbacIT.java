@@ -196,13 +196,7 @@ class AbacIT {
         String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
                 .then().statusCode(200).extract().path("access_token");
 
-        Response response = oidc.request()
-                .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
-                .formParam("client_id", TokenProfileIT.TokenExchange.EXCHANGER).formParam("client_secret", secret)
-                .formParam("subject_token", subjectToken)
-                .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
-                .formParam("scope", "orders:admin")
-                .post(oidc.tokenEndpoint(DEMO_REALM));
+        Response response = TokenProfileIT.TokenExchange.exchange(oidc, secret, subjectToken, "orders:admin");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(scopes(response)).doesNotContain("orders:admin");

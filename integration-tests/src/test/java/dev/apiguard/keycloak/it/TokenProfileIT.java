@@ -75,14 +75,7 @@ class TokenProfileIT {
                 .jsonPath().getString("access_token");
         assertThat(SignedJWT.parse(subjectToken).getJWTClaimsSet().getAudience()).contains(TokenExchange.EXCHANGER);
 
-        Response response = oidc.request()
-                .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
-                .formParam("client_id", TokenExchange.EXCHANGER).formParam("client_secret", secret)
-                .formParam("subject_token", subjectToken)
-                .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
-                .formParam("requested_token_type", "urn:ietf:params:oauth:token-type:access_token")
-                .formParam("scope", "orders:admin")
-                .post(oidc.tokenEndpoint(DEMO_REALM));
+        Response response = TokenExchange.exchange(oidc, secret, subjectToken, "orders:admin");
 
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         JWTClaimsSet exchanged = claims(response);
@@ -277,6 +270,18 @@ class TokenProfileIT {
                         .then().statusCode(204);
             }
             return oidc.asAdmin().get(oidc.clientUrl(EXCHANGER) + "/client-secret").then().statusCode(200).extract().path("value");
+        }
+
+        /** A standard token exchange (RFC 8693) by the exchanger of an access token for one with {@code scope}. */
+        static Response exchange(Oidc oidc, String secret, String subjectToken, String scope) {
+            return oidc.request()
+                    .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+                    .formParam("client_id", EXCHANGER).formParam("client_secret", secret)
+                    .formParam("subject_token", subjectToken)
+                    .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                    .formParam("requested_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                    .formParam("scope", scope)
+                    .post(oidc.tokenEndpoint(DEMO_REALM));
         }
     }
 
