@@ -28,24 +28,21 @@ final class KeyInventory {
     record Unmanaged(String componentId, String kid, String providerId, String algorithm, String reason) {
     }
 
-    /** One key with the component it came from. */
-    record Located(KeyFamily family, KeyRecord key, ComponentModel component) {
+    /** One key and its family. */
+    record Located(KeyFamily family, KeyRecord key) {
     }
 
     private final Map<String, KeyFamily> families;
-    private final Map<String, ComponentModel> components;
     private final List<Unmanaged> unmanaged;
 
-    private KeyInventory(Map<String, KeyFamily> families, Map<String, ComponentModel> components, List<Unmanaged> unmanaged) {
+    private KeyInventory(Map<String, KeyFamily> families, List<Unmanaged> unmanaged) {
         this.families = families;
-        this.components = components;
         this.unmanaged = unmanaged;
     }
 
     static KeyInventory read(KeycloakSession session, RealmModel realm) {
         Map<String, List<KeyRecord>> byFamily = new LinkedHashMap<>();
         Map<String, String[]> familyInfo = new LinkedHashMap<>();
-        Map<String, ComponentModel> components = new LinkedHashMap<>();
         List<Unmanaged> unmanaged = new ArrayList<>();
         realm.getComponentsStream(realm.getId(), KeyProvider.class.getName()).forEach(component -> {
             Optional<KeyWrapper> key = keyOf(session, component);
@@ -67,14 +64,13 @@ final class KeyInventory {
             String familyId = KeyFamily.idOf(component.getProviderId(), algorithm);
             familyInfo.putIfAbsent(familyId, new String[] {component.getProviderId(), algorithm});
             byFamily.computeIfAbsent(familyId, id -> new ArrayList<>()).add(recordOf(component, kid));
-            components.put(component.getId(), component);
         });
         Map<String, KeyFamily> families = new LinkedHashMap<>();
         byFamily.forEach((id, keys) -> {
             String[] info = familyInfo.get(id);
             families.put(id, new KeyFamily(id, info[0], info[1], KeyFamily.kindOf(info[0]), keys));
         });
-        return new KeyInventory(families, components, unmanaged);
+        return new KeyInventory(families, unmanaged);
     }
 
     List<KeyFamily> families() {
@@ -85,15 +81,11 @@ final class KeyInventory {
         return List.copyOf(unmanaged);
     }
 
-    ComponentModel component(String componentId) {
-        return components.get(componentId);
-    }
-
     Optional<Located> findByKid(String kid) {
         for (KeyFamily family : families.values()) {
             for (KeyRecord key : family.keys()) {
                 if (key.kid().equals(kid)) {
-                    return Optional.of(new Located(family, key, components.get(key.componentId())));
+                    return Optional.of(new Located(family, key));
                 }
             }
         }
