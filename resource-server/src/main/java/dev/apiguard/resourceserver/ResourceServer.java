@@ -47,7 +47,7 @@ public final class ResourceServer {
     private final String realm;
     private final DpopProofVerifier dpop;
     private final boolean dpopRequired;
-    private final Set<String> scopesSupported;
+    private final List<String> scopesSupported;
     private final String metadataJson;
 
     private ResourceServer(Builder b) {
@@ -57,7 +57,7 @@ public final class ResourceServer {
         this.dpopRequired = b.dpopRequired;
         this.dpop = new DpopProofVerifier(b.dpopAlgorithms, DpopProofVerifier.DEFAULT_MAX_AGE, validator.clockSkew(),
                 b.replayStore, validator.clock());
-        this.scopesSupported = Set.copyOf(b.scopesSupported);
+        this.scopesSupported = List.copyOf(b.scopesSupported);
         this.metadataJson = metadata(b);
     }
 
