@@ -360,6 +360,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         private JwksSettings jwksSettings = JwksSettings.DEFAULTS;
         private JWKSet staticKeys;
         private Duration discoveryTimeout = Duration.ofSeconds(5);
+        private javax.net.ssl.SSLSocketFactory sslSocketFactory;
 
         private Builder() {
         }
@@ -444,6 +445,15 @@ public final class AccessTokenValidator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS for the discovery document and the JWKS when the issuer's certificate is not trusted by the JVM
+         * (a private CA, a development certificate); default the JVM's trust store.
+         */
+        public Builder sslSocketFactory(javax.net.ssl.SSLSocketFactory factory) {
+            this.sslSocketFactory = Objects.requireNonNull(factory, "sslSocketFactory");
+            return this;
+        }
+
         /** The clock for time-based claims; default the system clock. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -466,8 +476,8 @@ public final class AccessTokenValidator implements AutoCloseable {
             if (staticKeys != null) {
                 return new AccessTokenValidator(this, new ImmutableJWKSet<>(staticKeys), null);
             }
-            Discovery discovery = Discovery.fetch(issuer, discoveryTimeout);
-            RemoteJwks remote = new RemoteJwks(discovery.jwksUri(), jwksSettings);
+            Discovery discovery = Discovery.fetch(issuer, discoveryTimeout, sslSocketFactory);
+            RemoteJwks remote = new RemoteJwks(discovery.jwksUri(), jwksSettings, sslSocketFactory);
             return new AccessTokenValidator(this, remote.source(), remote);
         }
     }

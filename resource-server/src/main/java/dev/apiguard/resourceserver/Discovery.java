@@ -20,11 +20,11 @@ record Discovery(String issuer, URI jwksUri) {
 
     private static final int SIZE_LIMIT = 256 * 1024;
 
-    static Discovery fetch(String issuer, Duration timeout) {
+    static Discovery fetch(String issuer, Duration timeout, javax.net.ssl.SSLSocketFactory ssl) {
         URI location = URI.create(issuer + "/.well-known/openid-configuration");
         Map<String, Object> metadata;
         try {
-            metadata = JSONObjectUtils.parse(get(location, timeout));
+            metadata = JSONObjectUtils.parse(get(location, timeout, ssl));
         } catch (IOException | ParseException e) {
             throw new IllegalStateException("cannot read the discovery document at " + location + ": " + e.getMessage(), e);
         }
@@ -40,8 +40,11 @@ record Discovery(String issuer, URI jwksUri) {
         return new Discovery(issuer, URI.create(jwksUri));
     }
 
-    private static String get(URI location, Duration timeout) throws IOException {
+    private static String get(URI location, Duration timeout, javax.net.ssl.SSLSocketFactory ssl) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) location.toURL().openConnection();
+        if (ssl != null && connection instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(ssl);
+        }
         try {
             connection.setConnectTimeout((int) timeout.toMillis());
             connection.setReadTimeout((int) timeout.toMillis());

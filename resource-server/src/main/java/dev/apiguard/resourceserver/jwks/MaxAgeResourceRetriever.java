@@ -22,14 +22,20 @@ final class MaxAgeResourceRetriever implements ResourceRetriever {
     private final AtomicLong fetches = new AtomicLong();
     private volatile Long lastMaxAgeSeconds;
 
-    MaxAgeResourceRetriever(JwksSettings settings) {
+    private final javax.net.ssl.SSLSocketFactory ssl;
+
+    MaxAgeResourceRetriever(JwksSettings settings, javax.net.ssl.SSLSocketFactory ssl) {
         this.settings = settings;
+        this.ssl = ssl;
     }
 
     @Override
     public Resource retrieveResource(URL url) throws IOException {
         fetches.incrementAndGet();
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        if (ssl != null && connection instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(ssl);
+        }
         try {
             connection.setConnectTimeout((int) settings.connectTimeout().toMillis());
             connection.setReadTimeout((int) settings.readTimeout().toMillis());

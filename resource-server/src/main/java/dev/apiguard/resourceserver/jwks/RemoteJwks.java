@@ -34,13 +34,18 @@ public final class RemoteJwks implements AutoCloseable {
     private final JWKSetBasedJWKSource<SecurityContext> source;
 
     public RemoteJwks(URI jwksUri, JwksSettings settings) {
+        this(jwksUri, settings, null);
+    }
+
+    /** @param ssl the TLS socket factory for an https JWKS (a private CA), or {@code null} for the JVM default */
+    public RemoteJwks(URI jwksUri, JwksSettings settings, javax.net.ssl.SSLSocketFactory ssl) {
         this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
         Objects.requireNonNull(settings, "settings");
         String scheme = jwksUri.getScheme();
         if (!"https".equals(scheme) && !"http".equals(scheme)) {
             throw new IllegalArgumentException("jwksUri must be an http(s) URI, got " + jwksUri);
         }
-        this.retriever = new MaxAgeResourceRetriever(settings);
+        this.retriever = new MaxAgeResourceRetriever(settings, ssl);
         this.refresher = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "apiguard-jwks-refresh");
             thread.setDaemon(true);
