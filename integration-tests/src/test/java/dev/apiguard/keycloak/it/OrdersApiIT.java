@@ -152,6 +152,21 @@ class OrdersApiIT {
     }
 
     @Test
+    void devCommandWhenReadyThenServesTheOrdersApiOnItsPort() {
+        String served = "https://localhost:" + server.apiPort();
+        String token = accessToken(new Oidc(server).loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read"));
+
+        Response metadata = call(null).get(served + "/.well-known/oauth-protected-resource");
+        Response orders = call(token).get(served + "/api/orders");
+
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.jsonPath().getString("resource")).isEqualTo(served);
+        assertThat(orders.statusCode()).isEqualTo(200);
+        assertThat(orders.jsonPath().getList("orders")).isNotEmpty();
+        assertThat(server.output()).contains("Demo orders API      " + served + "/api/orders");
+    }
+
+    @Test
     void createWhenBodyIsNotAnOrderThen400NotA5xx() {
         Oidc oidc = new Oidc(server);
         String token = accessToken(oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write"));
