@@ -114,6 +114,47 @@ class BadInputIT {
                 .isEqualTo("Too many parameters in the request (Param limit of 1000 was exceeded)");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "undecodable escape    | application/x-www-form-urlencoded | grant_type=client_credentials&token=%  | Undecodable percent-encoding in the request",
+        "truncated multipart   | multipart/form-data; boundary=xyz | grant_type=client_credentials          | Malformed multipart body",
+        "unparsable media type | garbage                           | grant_type=client_credentials          | Unparsable Content-Type header",
+    })
+    void tokenWhenTheRequestIsMalformedThen400InvalidRequestNotKeycloaks500(String label, String contentType, String body,
+            String description, ApiGuardServer server) {
+        Answer answer = new RawHttp(server).send("POST", new Oidc(server).tokenEndpoint(DEMO_REALM), RawHttp.utf8(body),
+                "Content-Type", contentType);
+
+        assertThat(answer.status()).as(label).isEqualTo(400);
+        JsonPath error = JsonPath.from(answer.body());
+        assertThat(error.getString("error")).isEqualTo("invalid_request");
+        assertThat(error.getString("error_description")).isEqualTo(description);
+    }
+
+    @Test
+    void deviceAuthorizationWhenTheBodyIsJsonThen415InvalidRequestNotKeycloaks500(ApiGuardServer server) {
+        Answer answer = new RawHttp(server).send("POST", server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/auth/device",
+                RawHttp.utf8("{\"client_id\": \"demo-spa\"}"), "Content-Type", "application/json");
+
+        assertThat(answer.status()).isEqualTo(415);
+        assertThat(JsonPath.from(answer.body()).getString("error")).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void masterRealmTokenWhenTheFormHas10000FieldsThen400AsWell(ApiGuardServer server) {
+        // The one change the JAR makes to realms that have not adopted API Guard: a 500 for bad input becomes a 400.
+        StringBuilder form = new StringBuilder("grant_type=client_credentials&client_id=admin-cli");
+        for (int i = 0; i < 10_000; i++) {
+            form.append("&f").append(i).append("=x");
+        }
+
+        Answer answer = new RawHttp(server).send("POST", new Oidc(server).tokenEndpoint("master"), RawHttp.utf8(form.toString()),
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(JsonPath.from(answer.body()).getString("error")).isEqualTo("invalid_request");
+    }
+
     // ---- Admin API: hostile JSON, one error shape --------------------------------------------
 
     @ParameterizedTest(name = "{0} {1} with {2}")
