@@ -113,7 +113,7 @@ final class KeycloakServer implements AutoCloseable {
                 close();
                 throw new IllegalStateException(name + ": Keycloak was not ready within " + timeout + "; the end of " + log + ":\n" + tail());
             }
-            sleep(Duration.ofMillis(500));
+            sleep(Duration.ofSeconds(1));
         }
         jvmPid = findJvm().orElseThrow(() -> new IllegalStateException(name + ": no Java process found under pid " + process.pid()));
     }

@@ -46,7 +46,10 @@ public final class SideBySide {
     static final String STOCK_RS = "stock-RS256";
     static final String STOCK_ES = "stock-ES256";
     static final String APIGUARD = "apiguard";
-    private static final String REDIRECT_URI = "http://127.0.0.1/callback";
+    /** Registered as the demo realm registers demo-spa's: loopback without a port (RFC 8252 7.3: any port matches). */
+    private static final String REGISTERED_REDIRECT_URI = "http://127.0.0.1/callback";
+    /** Sent in requests: a loopback port, as a native app's local listener would have (API Guard refuses a port-less loopback request). */
+    private static final String REDIRECT_URI = "http://127.0.0.1:8400/callback";
     /** Codes live 60 s (Keycloak's default and the demo's): obtain them for at most 30 s, use them within 25 s. */
     private static final Duration CODE_FETCH_LIMIT = Duration.ofSeconds(30);
     private static final int CODE_ROUND_LIMIT_SECONDS = 25;
@@ -335,7 +338,7 @@ public final class SideBySide {
         spa.put("publicClient", true);
         spa.put("standardFlowEnabled", true);
         spa.put("directAccessGrantsEnabled", false);
-        spa.put("redirectUris", List.of(REDIRECT_URI));
+        spa.put("redirectUris", List.of(REGISTERED_REDIRECT_URI));
         spa.put("attributes", Map.of("pkce.code.challenge.method", "S256"));
         realm.put("clients", List.of(service, spa));
         Map<String, Object> user = new LinkedHashMap<>();
