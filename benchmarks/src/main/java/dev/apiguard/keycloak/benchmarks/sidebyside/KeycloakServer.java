@@ -41,8 +41,8 @@ final class KeycloakServer implements AutoCloseable {
         this.process = process;
         this.httpsPort = httpsPort;
         this.log = log;
-        // A benchmark that ends abnormally (Ctrl-C, an exception) leaves no server behind.
-        this.cleanup = new Thread(this::kill, "side-by-side-cleanup-" + name);
+        // A benchmark that ends abnormally (Ctrl-C, SIGTERM, an uncaught error) stops its servers the same way.
+        this.cleanup = new Thread(this::close, "side-by-side-cleanup-" + name);
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -177,11 +177,6 @@ final class KeycloakServer implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // Called from the shutdown itself: the hook is running or has run.
         }
-    }
-
-    private void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
     }
 
     static int freePort() {
