@@ -197,7 +197,7 @@ class DevCommandIT {
 
     /** The lines after "Try next" up to the first blank line, without their indentation: a shell script. */
     static String tryNextBlock(String output) {
-        String[] lines = output.substring(output.indexOf("\nTry next")).split("\n");
+        String[] lines = output.substring(output.indexOf("\nTry next") + 1).split("\n");
         StringBuilder block = new StringBuilder();
         for (int i = 1; i < lines.length && !lines[i].isBlank(); i++) {
             block.append(lines[i].startsWith("  ") ? lines[i].substring(2) : lines[i]).append('\n');
