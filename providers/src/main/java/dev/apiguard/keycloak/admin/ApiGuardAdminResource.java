@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.admin;
 import dev.apiguard.keycloak.abac.PoliciesResource;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.keys.KeysResource;
+import dev.apiguard.keycloak.realmaudit.RealmAuditResource;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -50,6 +51,15 @@ public final class ApiGuardAdminResource {
     public TokenPolicyReport tokenPolicy() {
         auth.realm().requireViewRealm();
         return TokenPolicyReport.of(realm);
+    }
+
+    /**
+     * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit}: the realm security audit (see
+     * {@link RealmAuditResource}). Requires {@code view-realm}.
+     */
+    @Path("v1/realm-audit")
+    public RealmAuditResource realmAudit() {
+        return new RealmAuditResource(session, realm, auth);
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
