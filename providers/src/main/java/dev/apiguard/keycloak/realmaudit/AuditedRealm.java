@@ -160,6 +160,11 @@ public final class AuditedRealm {
         return client.getAttributes() == null ? null : client.getAttributes().get(name);
     }
 
+    /** Null-safe membership ({@code Set.of(...).contains(null)} throws). */
+    public static boolean in(Set<String> set, String value) {
+        return value != null && set.contains(value);
+    }
+
     public static boolean isOn(Boolean value) {
         return Boolean.TRUE.equals(value);
     }
@@ -492,7 +497,7 @@ public final class AuditedRealm {
                 return required.stream().anyMatch(e -> guaranteesOne(e, roleConditionCounts, visiting));
             }
             List<AuthenticationExecutionExportRepresentation> counted = alternatives.stream()
-                    .filter(e -> e.isAuthenticatorFlow() || !NEUTRAL.contains(e.getAuthenticator())).toList();
+                    .filter(e -> e.isAuthenticatorFlow() || !in(NEUTRAL, e.getAuthenticator())).toList();
             return !counted.isEmpty() && counted.stream().allMatch(e -> guaranteesOne(e, roleConditionCounts, visiting));
         } finally {
             visiting.remove(flow.getAlias());
@@ -503,7 +508,7 @@ public final class AuditedRealm {
         if (execution.isAuthenticatorFlow()) {
             return guarantees(flow(execution.getFlowAlias()), roleConditionCounts, visiting);
         }
-        return SECOND_FACTOR.contains(execution.getAuthenticator());
+        return in(SECOND_FACTOR, execution.getAuthenticator());
     }
 
     static boolean hasCondition(AuthenticationFlowRepresentation flow, String condition) {
@@ -540,7 +545,7 @@ public final class AuditedRealm {
 
     /** Whether the flow (sub-flows included) contains an enabled execution of one of these authenticators. */
     public boolean contains(String alias, Set<String> authenticators) {
-        return steps(alias).stream().anyMatch(s -> authenticators.contains(s.execution().getAuthenticator()));
+        return steps(alias).stream().anyMatch(s -> in(authenticators, s.execution().getAuthenticator()));
     }
 
     /** Every flow declared in the representation, with its JSON path. */

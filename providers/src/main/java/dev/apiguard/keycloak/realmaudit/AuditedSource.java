@@ -22,9 +22,10 @@ record AuditedSource(String source, boolean file, AuditReport report, Suppressio
         Objects.requireNonNull(outcome, "outcome");
     }
 
-    /** The active findings at or above {@code min}. */
+    /** The active findings at or above {@code min}, worst first (catalogue order within a severity). */
     List<Finding> shown(Severity min) {
-        return outcome.active().stream().filter(f -> f.severity().atLeast(min)).toList();
+        return outcome.active().stream().filter(f -> f.severity().atLeast(min))
+                .sorted(java.util.Comparator.comparing(Finding::severity)).toList();
     }
 
     /** The line of a finding's path, or 0 when unknown. */

@@ -40,9 +40,9 @@ final class FlowChecks {
                         (realm, out) -> realm.declaredFlows().forEach(flow -> {
                             List<AuthenticationExecutionExportRepresentation> alternatives = flow.value().getAuthenticationExecutions() == null ? List.of()
                                     : flow.value().getAuthenticationExecutions().stream().filter(e -> "ALTERNATIVE".equals(e.getRequirement())).toList();
-                            boolean password = alternatives.stream().anyMatch(e -> AuditedRealm.PASSWORD.contains(e.getAuthenticator())
+                            boolean password = alternatives.stream().anyMatch(e -> AuditedRealm.in(AuditedRealm.PASSWORD, e.getAuthenticator())
                                     || e.isAuthenticatorFlow() && realm.contains(e.getFlowAlias(), AuditedRealm.PASSWORD));
-                            boolean otp = alternatives.stream().anyMatch(e -> AuditedRealm.SECOND_FACTOR.contains(e.getAuthenticator())
+                            boolean otp = alternatives.stream().anyMatch(e -> AuditedRealm.in(AuditedRealm.SECOND_FACTOR, e.getAuthenticator())
                                     && !"webauthn-authenticator-passwordless".equals(e.getAuthenticator()));
                             boolean required = flow.value().getAuthenticationExecutions() != null && flow.value().getAuthenticationExecutions().stream()
                                     .anyMatch(e -> "REQUIRED".equals(e.getRequirement()) && !AuditedRealm.isCondition(e));
@@ -98,12 +98,12 @@ final class FlowChecks {
                         (realm, out) -> {
                             String alias = realm.browserFlowAlias();
                             List<FlowStep> steps = realm.steps(alias);
-                            boolean secondFactor = steps.stream().anyMatch(s -> AuditedRealm.SECOND_FACTOR.contains(s.execution().getAuthenticator()));
+                            boolean secondFactor = steps.stream().anyMatch(s -> AuditedRealm.in(AuditedRealm.SECOND_FACTOR, s.execution().getAuthenticator()));
                             if (!secondFactor || realm.guaranteesSecondFactor(alias, false)) {
                                 return;
                             }
                             boolean onlyUserConfigured = steps.stream()
-                                    .filter(s -> AuditedRealm.SECOND_FACTOR.contains(s.execution().getAuthenticator()))
+                                    .filter(s -> AuditedRealm.in(AuditedRealm.SECOND_FACTOR, s.execution().getAuthenticator()))
                                     .allMatch(s -> onlyConditionIsUserConfigured(s.flow()));
                             if (onlyUserConfigured) {
                                 out.report("flow:" + alias, realm.flowPath(alias), "browser flow '" + alias + "' asks for a second factor only from users who configured one");

@@ -38,7 +38,7 @@ final class IdentityProviderChecks {
         }
 
         boolean oidc() {
-            return OIDC.contains(rep.getProviderId());
+            return AuditedRealm.in(OIDC, rep.getProviderId());
         }
 
         boolean saml() {

@@ -43,7 +43,7 @@ final class KeyChecks {
                         "FAPI 2.0 Security Profile 5.4.1; RFC 7518 3.3 and 4.2; NIST SP 800-131A Rev. 2",
                         "Realm settings > Keys > Providers > <rsa provider> > Key size: 2048 or more (config keySize), or add a new key and disable this one.",
                         (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER).forEach(key -> {
-                            if (!RSA_PROVIDERS.contains(key.value().getProviderId()) || !componentEnabled(key.value())) {
+                            if (!AuditedRealm.in(RSA_PROVIDERS, key.value().getProviderId()) || !componentEnabled(key.value())) {
                                 return;
                             }
                             int bits = rsaBits(key.value());
@@ -161,7 +161,7 @@ final class KeyChecks {
         if ("ecdsa-generated".equals(provider) || "eddsa-generated".equals(provider) || "ecdsa".equals(provider)) {
             return true;
         }
-        return RSA_PROVIDERS.contains(provider) && !provider.contains("enc") && algorithm != null && algorithm.startsWith("PS");
+        return AuditedRealm.in(RSA_PROVIDERS, provider) && !provider.contains("enc") && algorithm != null && algorithm.startsWith("PS");
     }
 
     private static int rsaBits(ComponentExportRepresentation key) {
