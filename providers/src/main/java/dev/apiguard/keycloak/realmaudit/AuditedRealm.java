@@ -40,6 +40,8 @@ public final class AuditedRealm {
     /** An environment placeholder without default, as realm-config uses, or a vault reference. */
     private static final Pattern EXTERNALIZED = Pattern.compile("^\\$\\{(?:env\\.)?[A-Z_][A-Z0-9_]*}$|^\\$\\{vault\\.[^}]+}$");
 
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+
     /** Keycloak's key provider component type and user storage component type. */
     static final String KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
     static final String USER_STORAGE = "org.keycloak.storage.UserStorageProvider";
@@ -244,7 +246,7 @@ public final class AuditedRealm {
             return null;
         }
         String scheme = uri.substring(0, colon);
-        return scheme.matches("[A-Za-z][A-Za-z0-9+.-]*") ? scheme.toLowerCase(Locale.ROOT) : null;
+        return SCHEME.matcher(scheme).matches() ? scheme.toLowerCase(Locale.ROOT) : null;
     }
 
     /** {@code http://} anywhere but loopback. */
