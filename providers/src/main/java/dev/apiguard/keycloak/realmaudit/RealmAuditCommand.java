@@ -63,7 +63,7 @@ public final class RealmAuditCommand {
                    String output, String server, String realm, String authRealm, String cacert, boolean listChecks) {
     }
 
-    static int run(String[] args, Function<String, String> env, Clock clock, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Function<String, String> env, Clock clock, PrintStream out, PrintStream err) {
         Options options;
         try {
             options = parse(args);
