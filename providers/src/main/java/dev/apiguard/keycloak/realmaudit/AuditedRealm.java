@@ -562,6 +562,39 @@ public final class AuditedRealm {
         return result;
     }
 
+    /**
+     * The flows that can run: the realm's bindings, clients' flow overrides, identity providers'
+     * login flows, and Keycloak's {@code saml ecp} flow when a SAML client allows ECP.
+     */
+    public Set<String> reachableFlows() {
+        Set<String> flows = new LinkedHashSet<>(boundFlows());
+        for (Indexed<ClientRepresentation> client : clients) {
+            if (client.value().getAuthenticationFlowBindingOverrides() != null) {
+                client.value().getAuthenticationFlowBindingOverrides().values().forEach(id -> {
+                    // Overrides name flows by id; an export keeps the id on each flow.
+                    if (rep.getAuthenticationFlows() != null) {
+                        rep.getAuthenticationFlows().stream().filter(f -> Objects.equals(id, f.getId()) || Objects.equals(id, f.getAlias()))
+                                .forEach(f -> flows.add(f.getAlias()));
+                    }
+                });
+            }
+            if ("saml".equals(client.value().getProtocol()) && isTrue(attribute(client.value(), "saml.allow.ecp.flow"))) {
+                flows.add("saml ecp");
+            }
+        }
+        if (rep.getIdentityProviders() != null) {
+            rep.getIdentityProviders().forEach(p -> {
+                if (p.getFirstBrokerLoginFlowAlias() != null) {
+                    flows.add(p.getFirstBrokerLoginFlowAlias());
+                }
+                if (p.getPostBrokerLoginFlowAlias() != null) {
+                    flows.add(p.getPostBrokerLoginFlowAlias());
+                }
+            });
+        }
+        return flows;
+    }
+
     /** The flows the realm binds (browser, direct grant, reset credentials, first broker login, ...). */
     public Set<String> boundFlows() {
         Set<String> bound = new LinkedHashSet<>();

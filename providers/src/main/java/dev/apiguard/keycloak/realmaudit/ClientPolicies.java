@@ -43,15 +43,9 @@ final class ClientPolicies {
     /** Executors that some enabled policy applies to every (non-operator) client. */
     static Set<String> executorsForEveryClient(AuditedRealm realm) {
         Set<String> executors = new HashSet<>();
-        ClientPoliciesRepresentation policies;
-        ClientProfilesRepresentation profiles;
-        try {
-            policies = realm.rep().getParsedClientPolicies();
-            profiles = realm.rep().getParsedClientProfiles();
-        } catch (RuntimeException e) {
-            // An unreadable policy document enforces nothing; RealmFileCheck reports it for files.
-            return executors;
-        }
+        // Keycloak returns null for a document it cannot read (and logs it): such a document enforces nothing.
+        ClientPoliciesRepresentation policies = realm.rep().getParsedClientPolicies();
+        ClientProfilesRepresentation profiles = realm.rep().getParsedClientProfiles();
         if (policies == null || policies.getPolicies() == null) {
             return executors;
         }

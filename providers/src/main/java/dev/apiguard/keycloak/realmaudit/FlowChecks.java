@@ -111,21 +111,29 @@ final class FlowChecks {
                         }),
                 new Check("flows.http-basic", Severity.MEDIUM, "flows",
                         "HTTP Basic authentication in a flow",
-                        "HTTP Basic sends the password with every request, offers no second factor and no brute-force friendly user interface.",
+                        "HTTP Basic sends the password with every request and offers no second factor. Only flows in use count: the realm's bindings, clients' flow overrides, and Keycloak's 'saml ecp' flow when a SAML client allows ECP.",
                         "RFC 9700 2.4 (no password-based grants); NIST SP 800-63B 5.1.1.2",
                         "Authentication > <flow>: remove or disable the HTTP Basic Authentication (http-basic-authenticator) step.",
-                        (realm, out) -> realm.declaredFlows().forEach(flow -> {
-                            if (flow.value().getAuthenticationExecutions() == null) {
-                                return;
+                        (realm, out) -> {
+                            Set<String> reachable = new LinkedHashSet<>();
+                            for (String bound : realm.reachableFlows()) {
+                                realm.steps(bound).forEach(step -> {
+                                    if ("http-basic-authenticator".equals(step.execution().getAuthenticator())) {
+                                        reachable.add(step.flow().getAlias());
+                                    }
+                                });
                             }
-                            for (int i = 0; i < flow.value().getAuthenticationExecutions().size(); i++) {
-                                AuthenticationExecutionExportRepresentation e = flow.value().getAuthenticationExecutions().get(i);
-                                if (AuditedRealm.enabled(e) && "http-basic-authenticator".equals(e.getAuthenticator())) {
-                                    out.report("flow:" + flow.value().getAlias(), flow.path() + ".authenticationExecutions[" + i + "]",
-                                            "flow '" + flow.value().getAlias() + "' uses HTTP Basic authentication");
+                            realm.declaredFlows().forEach(flow -> {
+                                List<AuthenticationExecutionExportRepresentation> executions = flow.value().getAuthenticationExecutions();
+                                for (int i = 0; executions != null && i < executions.size(); i++) {
+                                    if (reachable.contains(flow.value().getAlias()) && AuditedRealm.enabled(executions.get(i))
+                                            && "http-basic-authenticator".equals(executions.get(i).getAuthenticator())) {
+                                        out.report("flow:" + flow.value().getAlias(), flow.path() + ".authenticationExecutions[" + i + "]",
+                                                "flow '" + flow.value().getAlias() + "' uses HTTP Basic authentication");
+                                    }
                                 }
-                            }
-                        })));
+                            });
+                        }));
     }
 
     private static boolean onlyConditionIsUserConfigured(AuthenticationFlowRepresentation flow) {
@@ -135,7 +143,9 @@ final class FlowChecks {
         List<String> conditions = flow.getAuthenticationExecutions().stream()
                 .filter(AuditedRealm::enabled).filter(AuditedRealm::isCondition)
                 .map(AuthenticationExecutionExportRepresentation::getAuthenticator).toList();
-        return !conditions.isEmpty() && conditions.stream().allMatch("conditional-user-configured"::equals);
+        // Keycloak 26.7's default adds conditional-credential (skip when the user signed in with a passkey).
+        return conditions.contains("conditional-user-configured")
+                && conditions.stream().allMatch(c -> c.equals("conditional-user-configured") || c.equals("conditional-credential"));
     }
 
 }
