@@ -55,11 +55,13 @@ public final class ApiGuardAdminResource {
 
     /**
      * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit}: the realm security audit (see
-     * {@link RealmAuditResource}). Requires {@code view-realm}.
+     * {@link RealmAuditResource}). Requires {@code view-realm}, checked here so that the audit
+     * package's only Keycloak-internal call is its export conversion.
      */
     @Path("v1/realm-audit")
     public RealmAuditResource realmAudit() {
-        return new RealmAuditResource(session, realm, auth);
+        auth.realm().requireViewRealm();
+        return new RealmAuditResource(session, realm);
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */

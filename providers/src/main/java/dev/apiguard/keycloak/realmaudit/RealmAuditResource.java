@@ -8,11 +8,11 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit}: the realm audit of the live realm.
- * Requires {@code view-realm} only (Keycloak's partial export needs {@code manage-realm}). The
+ * The admin root ({@code ApiGuardAdminResource}) checks {@code view-realm} before it hands out this
+ * resource (Keycloak's own partial export needs {@code manage-realm}). The
  * realm model is converted with Keycloak's own export code ({@link RealmExport}), secrets
  * masked, and audited by the same {@link RealmAudit} as {@code ./apiguard audit FILE}. The
  * answer names clients, flows and settings, never a secret.
@@ -23,18 +23,16 @@ public final class RealmAuditResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
 
-    public RealmAuditResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+    /** For a caller already checked for {@code view-realm} on {@code realm}. */
+    public RealmAuditResource(KeycloakSession session, RealmModel realm) {
         this.session = Objects.requireNonNull(session, "session");
         this.realm = Objects.requireNonNull(realm, "realm");
-        this.auth = Objects.requireNonNull(auth, "auth");
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public AuditReport audit() {
-        auth.realm().requireViewRealm();
         long start = System.nanoTime();
         AuditReport report = new RealmAudit(Clock.systemUTC()).audit(RealmExport.of(session, realm));
         LOG.debugf("realm audit of '%s': %d findings in %d ms", realm.getName(), report.findings().size(),
