@@ -46,6 +46,8 @@ class RealmAuditIT {
         String token = adminCliToken(oidc, server, realm, "nobody", password);
         Response response = oidc.request().auth().oauth2(token).get(auditUrl(server, realm));
         assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.jsonPath().getString("error")).isEqualTo("forbidden");
+        assertThat(response.jsonPath().getList("problems")).containsExactly("requires view-realm");
         deleteRealm(oidc, server, realm);
     }
 

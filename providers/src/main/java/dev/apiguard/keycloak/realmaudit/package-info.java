@@ -8,8 +8,8 @@
  * ({@link dev.apiguard.keycloak.realmaudit.Checks} lists them), so the same code runs offline
  * ({@link dev.apiguard.keycloak.realmaudit.RealmAuditCommand}, run by {@code ./apiguard audit} on
  * realm files and exports, with text, JSON or SARIF 2.1.0 output and a suppressions file) and live
- * ({@link dev.apiguard.keycloak.realmaudit.RealmAuditResource} at
- * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit}, mounted by the admin package's
+ * ({@link dev.apiguard.keycloak.realmaudit.LiveRealmAudit}, answered at
+ * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit} by the admin package's
  * {@code AdminRealmResourceProvider}, which needs only {@code view-realm}). The live endpoint
  * converts the realm model with Keycloak's own partial-export code, the one internal call of this
  * package ({@link dev.apiguard.keycloak.realmaudit.RealmExport}).
