@@ -155,6 +155,15 @@ class ChecksTest {
     }
 
     @Test
+    void masterRealmWithKeycloaksDefaultFlowsThenAdministratorsWithoutSecondFactor() {
+        var master = Fixtures.edited("realm=\"master\" ; browserFlow=~ ; resetCredentialsFlow=~ ; firstBrokerLoginFlow=~ ; authenticationFlows=~");
+        assertThat(Fixtures.audit(master).findings()).anyMatch(f -> f.check().equals("flows.admin-without-second-factor")
+                && f.target().equals("flow:browser"));
+        assertThat(Fixtures.audit(Fixtures.edited("realm=\"master\"")).findings())
+                .noneMatch(f -> f.check().equals("flows.admin-without-second-factor"));
+    }
+
+    @Test
     void everyCheckHasARowExceptTheSuppressionCheck() {
         Set<String> rows = rows().map(a -> (String) a.get()[0]).collect(Collectors.toSet());
         Set<String> catalogue = Checks.all().stream().map(Check::id).collect(Collectors.toSet());
