@@ -16,15 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.userprofile.UserProfileProvider;
+import dev.apiguard.keycloak.kc.AdminAccess;
+import dev.apiguard.keycloak.kc.Models;
 
 /**
  * {@code /admin/realms/{realm}/apiguard/v1/policies}: the realm's scope-policy document.
@@ -45,14 +42,12 @@ public final class PoliciesResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminAccess auth;
 
-    public PoliciesResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    public PoliciesResource(KeycloakSession session, RealmModel realm, AdminAccess auth) {
         this.session = Objects.requireNonNull(session, "session");
         this.realm = Objects.requireNonNull(realm, "realm");
         this.auth = Objects.requireNonNull(auth, "auth");
-        this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
     }
 
     /** Body of a refused document and of {@code validate}. */
@@ -82,7 +77,7 @@ public final class PoliciesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response get() {
-        auth.realm().requireViewRealm();
+        auth.requireViewRealm();
         PolicyStore.State state = PolicyStore.of(realm);
         if (state.absent()) {
             return Response.status(Response.Status.NOT_FOUND)
@@ -95,7 +90,7 @@ public final class PoliciesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        auth.realm().requireManageRealm();
+        auth.requireManageRealm();
         PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
         List<String> errors = errors(state);
         if (!errors.isEmpty()) {
@@ -106,15 +101,10 @@ public final class PoliciesResource {
         }
         PolicyStore.save(realm, state);
         ScopePolicyRequiredActionFactory.ensureRegistered(realm);
-        adminEvent.operation(OperationType.UPDATE)
-                .resource(ResourceType.REALM)
-                .resourcePath(session.getContext().getUri())
-                .representation(Map.of("scopePolicyVersion", state.version(),
-                        "policies", state.policies().document().policies().size()))
-                .detail("scopePolicyVersion", state.version())
-                .success();
+        auth.realmUpdated(session, Map.of("scopePolicyVersion", state.version(),
+                "policies", state.policies().document().policies().size()), Map.of("scopePolicyVersion", state.version()));
         LOG.infof("Scope-policy document version %s saved for realm '%s' by '%s' (%d policies)", state.version(), realm.getName(),
-                auth.adminAuth().getUser().getUsername(), state.policies().document().policies().size());
+                auth.username(), state.policies().document().policies().size());
         return Response.ok(new Saved(state.version(), state.policies().document().policies().size(),
                 state.policies().document().protectedScopes().stream().sorted().toList())).tag(state.version()).build();
     }
@@ -124,7 +114,7 @@ public final class PoliciesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public ValidationResult validate(String body) {
-        auth.realm().requireViewRealm();
+        auth.requireViewRealm();
         PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
         List<String> errors = errors(state);
         return errors.isEmpty() ? new ValidationResult(true, state.version(), null, List.of())
@@ -136,7 +126,7 @@ public final class PoliciesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response explain(ExplainRequest request) {
-        auth.realm().requireViewRealm();
+        auth.requireViewRealm();
         if (request == null || blank(request.user()) || blank(request.client()) || blank(request.scope())) {
             return badRequest("user, client and scope are required");
         }
@@ -147,7 +137,7 @@ public final class PoliciesResource {
         if (user == null) {
             return badRequest("no user '" + request.user() + "' in realm " + realm.getName());
         }
-        auth.users().requireView(user);
+        auth.requireViewUser(user);
         ClientModel client = realm.getClientByClientId(request.client());
         if (client == null) {
             return badRequest("no client '" + request.client() + "' in realm " + realm.getName());
@@ -181,8 +171,7 @@ public final class PoliciesResource {
         if (state.policies() == null) {
             return state.errors();
         }
-        UserProfileProvider profile = session.getProvider(UserProfileProvider.class);
-        return new ArrayList<>(AttributeTrust.untrusted(profile.getConfiguration(), PolicyCompiler.userAttributesRead(state.policies())));
+        return new ArrayList<>(AttributeTrust.untrusted(Models.userProfile(session), PolicyCompiler.userAttributesRead(state.policies())));
     }
 
     private static Response badRequest(String description) {

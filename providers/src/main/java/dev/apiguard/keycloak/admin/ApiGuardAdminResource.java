@@ -11,32 +11,29 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Objects;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import dev.apiguard.keycloak.kc.AdminAccess;
 
 /**
  * Root of {@code /admin/realms/{realm}/apiguard}. Keycloak has already authenticated the caller
  * as an administrator of some realm before this class is reached (401 otherwise); each method
- * checks the realm permission it needs through {@link AdminPermissionEvaluator} (403 otherwise).
+ * checks the realm permission it needs through {@link AdminAccess} (403 otherwise).
  */
 public final class ApiGuardAdminResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminAccess auth;
 
-    ApiGuardAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    ApiGuardAdminResource(KeycloakSession session, RealmModel realm, AdminAccess auth) {
         this.session = Objects.requireNonNull(session, "session");
         this.realm = Objects.requireNonNull(realm, "realm");
         this.auth = Objects.requireNonNull(auth, "auth");
-        this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/keys}: key rotation (see {@link KeysResource}). */
     @Path("v1/keys")
     public KeysResource keys() {
-        return new KeysResource(session, realm, auth, adminEvent);
+        return new KeysResource(session, realm, auth);
     }
 
     /**
@@ -48,14 +45,14 @@ public final class ApiGuardAdminResource {
     @Path("v1/token-policy")
     @Produces(MediaType.APPLICATION_JSON)
     public TokenPolicyReport tokenPolicy() {
-        auth.realm().requireViewRealm();
+        auth.requireViewRealm();
         return TokenPolicyReport.of(realm);
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
     @Path("v1/policies")
     public PoliciesResource policies() {
-        return new PoliciesResource(session, realm, auth, adminEvent);
+        return new PoliciesResource(session, realm, auth);
     }
 
     /**
@@ -66,7 +63,7 @@ public final class ApiGuardAdminResource {
     @Path("v1/info")
     @Produces(MediaType.APPLICATION_JSON)
     public InfoRepresentation info() {
-        auth.realm().requireViewRealm();
+        auth.requireViewRealm();
         ApiGuardVersion version = ApiGuardVersion.current();
         return new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion());
     }

@@ -12,10 +12,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
-import org.keycloak.services.clientpolicy.context.PreAuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -44,20 +44,20 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
-            case REGISTER, UPDATE -> check((ClientCRUDContext) context);
-            case PRE_AUTHORIZATION_REQUEST -> checkExactRedirect((PreAuthorizationRequestContext) context);
+            case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
+            case PRE_AUTHORIZATION_REQUEST -> checkExactRedirect(PolicyContexts.preAuthorization(context).orElseThrow());
             default -> {
                 // Other requests are enforced by the other executors of the baseline profile.
             }
         }
     }
 
-    private void check(ClientCRUDContext context) throws ClientPolicyException {
-        ClientRepresentation proposed = context.getProposedClientRepresentation();
+    private void check(PolicyContexts.ClientChange context, ClientPolicyEvent event) throws ClientPolicyException {
+        ClientRepresentation proposed = context.proposed();
         if (proposed == null) {
             return;
         }
-        ClientModel target = context.getTargetClient();
+        ClientModel target = context.target();
         Map<String, String> attributes = proposed.getAttributes();
         List<String> violations = ClientGuardRules.violations(
                 codeFlowEnabled(proposed, target),
@@ -68,7 +68,7 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
         if (!violations.isEmpty()) {
             String clientId = proposed.getClientId() != null ? proposed.getClientId()
                     : target != null ? target.getClientId() : "(new client)";
-            LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", context.getEvent(), clientId,
+            LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", event, clientId,
                     session.getContext().getRealm().getName(), String.join("; ", violations));
             throw new ClientMetadataRefusal(violations);
         }
@@ -79,13 +79,13 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
      * would let through in Keycloak but that is not registered exactly. Keycloak shows an error
      * page for a refusal at this event: nothing is sent to the unverified URI.
      */
-    private void checkExactRedirect(PreAuthorizationRequestContext context) throws ClientPolicyException {
-        String requested = context.getRequestParameters().getFirst(OAuth2Constants.REDIRECT_URI);
-        if (requested == null || context.getClientId() == null) {
+    private void checkExactRedirect(PolicyContexts.PreAuthorization context) throws ClientPolicyException {
+        String requested = context.parameters().getFirst(OAuth2Constants.REDIRECT_URI);
+        if (requested == null || context.clientId() == null) {
             return; // Keycloak itself answers a missing redirect_uri or client_id
         }
         RealmModel realm = session.getContext().getRealm();
-        ClientModel client = realm.getClientByClientId(context.getClientId());
+        ClientModel client = realm.getClientByClientId(context.clientId());
         if (client == null) {
             return; // Keycloak answers an unknown client
         }

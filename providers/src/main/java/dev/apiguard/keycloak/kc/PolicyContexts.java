@@ -28,7 +28,7 @@ public final class PolicyContexts {
     }
 
     /** An authorization request (event {@code AUTHORIZATION_REQUEST}), after the client was identified. */
-    public record AuthorizationRequest(ClientModel client, String scope, String codeChallenge,
+    public record AuthorizationRequest(ClientModel client, String scope, String codeChallenge, String redirectUri,
             AuthenticationSessionModel authenticationSession) {
     }
 
@@ -51,7 +51,8 @@ public final class PolicyContexts {
             return Optional.empty();
         }
         return Optional.of(new AuthorizationRequest(request.getClient(), request.getAuthorizationEndpointRequest().getScope(),
-                request.getAuthorizationEndpointRequest().getCodeChallenge(), request.getAuthenticationSession()));
+                request.getAuthorizationEndpointRequest().getCodeChallenge(), request.getRedirectUri(),
+                request.getAuthenticationSession()));
     }
 
     public static Optional<PreAuthorization> preAuthorization(ClientPolicyContext context) {

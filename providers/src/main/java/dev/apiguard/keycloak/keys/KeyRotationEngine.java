@@ -1,9 +1,9 @@
 package dev.apiguard.keycloak.keys;
 
+import dev.apiguard.keycloak.kc.RealmLock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,14 +14,10 @@ import org.jboss.logging.Logger;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.common.util.Time;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.keys.KeyProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.cache.CacheRealmProvider;
-import org.keycloak.models.jpa.entities.RealmEntity;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Applies key transitions to a realm, exactly once per cluster.
@@ -62,21 +58,9 @@ final class KeyRotationEngine {
      */
     static <T> T underLock(KeycloakSessionFactory factory, String realmId,
             Function<Locked, KeyEvents> eventsOf, Function<Locked, T> operation) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-            RealmEntity entity = session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                    .find(RealmEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
-            if (entity == null) {
-                return null;
-            }
-            CacheRealmProvider cache = session.getProvider(CacheRealmProvider.class);
-            if (cache != null) {
-                // Read what the database holds, not this node's cached copy; notify every node at commit.
-                cache.registerRealmInvalidation(entity.getId(), entity.getName());
-            }
-            RealmModel realm = session.realms().getRealm(realmId);
-            session.getContext().setRealm(realm);
-            Locked locked = new Locked(session, realm, null);
-            return operation.apply(new Locked(session, realm, eventsOf.apply(locked)));
+        return RealmLock.underLock(factory, realmId, held -> {
+            Locked locked = new Locked(held.session(), held.realm(), null);
+            return operation.apply(new Locked(held.session(), held.realm(), eventsOf.apply(locked)));
         });
     }
 

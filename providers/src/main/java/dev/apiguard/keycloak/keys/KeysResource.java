@@ -18,8 +18,7 @@ import java.util.Optional;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import dev.apiguard.keycloak.kc.AdminAccess;
 
 /**
  * {@code /admin/realms/{realm}/apiguard/v1/keys}: the realm's key-rotation policy, keys and
@@ -30,21 +29,19 @@ public final class KeysResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminAccess auth;
 
-    public KeysResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    public KeysResource(KeycloakSession session, RealmModel realm, AdminAccess auth) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
-        this.adminEvent = adminEvent;
     }
 
     /** The policy, the keys with their states, the schedule. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public KeyRotationReport get() {
-        auth.realm().requireViewRealm();
+        auth.requireViewRealm();
         return KeyRotationReport.of(session, realm);
     }
 
@@ -56,14 +53,14 @@ public final class KeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        auth.realm().requireManageRealm();
+        auth.requireManageRealm();
         RotationPolicy policy;
         try {
             policy = RotationPolicy.parse(body);
         } catch (PolicyException e) {
             return invalidPolicy(e.problems());
         }
-        AdminEvent requestEvent = adminEvent.getEvent();
+        AdminEvent requestEvent = auth.requestEvent();
         List<String> problems = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                 locked -> {
@@ -79,11 +76,7 @@ public final class KeysResource {
         if (!problems.isEmpty()) {
             return invalidPolicy(problems);
         }
-        adminEvent.operation(org.keycloak.events.admin.OperationType.UPDATE)
-                .resource(org.keycloak.events.admin.ResourceType.REALM)
-                .resourcePath(session.getContext().getUri())
-                .representation(policy.toJson())
-                .success();
+        auth.realmUpdated(session, policy.toJson(), Map.of());
         return Response.ok(policy.toJson()).build();
     }
 
@@ -95,8 +88,8 @@ public final class KeysResource {
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate(@QueryParam("family") String family) {
-        auth.realm().requireManageRealm();
-        AdminEvent requestEvent = adminEvent.getEvent();
+        auth.requireManageRealm();
+        AdminEvent requestEvent = auth.requestEvent();
         List<KeyRotationEngine.Rotation> rotations;
         try {
             rotations = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
@@ -132,8 +125,8 @@ public final class KeysResource {
     @Path("{kid}/revoke")
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(@PathParam("kid") String kid) {
-        auth.realm().requireManageRealm();
-        AdminEvent requestEvent = adminEvent.getEvent();
+        auth.requireManageRealm();
+        AdminEvent requestEvent = auth.requestEvent();
         Optional<KeyRotationEngine.Revocation> revocation = KeyRotationEngine.underLock(
                 session.getKeycloakSessionFactory(), realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),

@@ -8,9 +8,9 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -53,15 +53,16 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        if (!(context instanceof AuthorizationRequestContext request)) {
+        PolicyContexts.AuthorizationRequest request = PolicyContexts.authorizationRequest(context).orElse(null);
+        if (request == null) {
             return;
         }
-        String challenge = request.getAuthorizationEndpointRequest().getCodeChallenge();
+        String challenge = request.codeChallenge();
         if (challenge == null || challenge.isEmpty()) {
             return; // pkce-enforcer refuses a request without a challenge
         }
         RealmModel realm = session.getContext().getRealm();
-        ClientModel client = request.getClient();
+        ClientModel client = request.client();
         int window;
         ChallengeReuseConfiguration.Action action;
         try {
@@ -84,7 +85,7 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
                     .client(client)
                     .detail(Details.REASON, ERROR)
                     .detail("apiguard_action", "recorded")
-                    .detail(Details.REDIRECT_URI, request.getRedirectUri())
+                    .detail(Details.REDIRECT_URI, request.redirectUri())
                     .error(ERROR);
             return;
         }
