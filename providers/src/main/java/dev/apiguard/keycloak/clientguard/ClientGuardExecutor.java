@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.clientguard;
 
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
         Map<String, String> attributes = proposed.getAttributes();
         List<String> violations = ClientGuardRules.violations(
                 codeFlowEnabled(proposed, target),
-                attributes == null ? null : attributes.get(ClientGuardRules.PKCE_ATTRIBUTE),
+                attributes == null ? null : attributes.get(OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD),
                 proposed.isImplicitFlowEnabled(),
                 proposed.isDirectAccessGrantsEnabled(),
                 proposed.getRedirectUris());

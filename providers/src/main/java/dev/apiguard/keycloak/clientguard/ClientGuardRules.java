@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.clientguard;
 
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -27,7 +28,6 @@ import java.util.Set;
  */
 public final class ClientGuardRules {
 
-    public static final String PKCE_ATTRIBUTE = "pkce.code.challenge.method";
 
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]");
 
@@ -46,7 +46,7 @@ public final class ClientGuardRules {
             Boolean proposedImplicitFlow, Boolean proposedDirectAccessGrants, List<String> proposedRedirectUris) {
         List<String> violations = new ArrayList<>();
         if (codeFlowEnabled && proposedPkceMethod != null && !"S256".equals(proposedPkceMethod)) {
-            violations.add(PKCE_ATTRIBUTE + ": must be S256 for a client with the authorization-code flow (was '"
+            violations.add(OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD + ": must be S256 for a client with the authorization-code flow (was '"
                     + (proposedPkceMethod.isEmpty() ? "none" : proposedPkceMethod) + "')");
         }
         if (Boolean.TRUE.equals(proposedImplicitFlow)) {

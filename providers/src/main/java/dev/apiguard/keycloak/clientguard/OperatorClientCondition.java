@@ -33,7 +33,16 @@ final class OperatorClientCondition extends AbstractClientPolicyConditionProvide
             return ClientPolicyVote.ABSTAIN;
         }
         RealmModel realm = session.getContext().getRealm();
-        return OperatorClients.isOperatorClient(realm.getName(), clientId) ? ClientPolicyVote.YES : ClientPolicyVote.NO;
+        return OperatorClients.isOperatorClient(realm.getName(), clientId, this::isManagementClientOfARealm)
+                ? ClientPolicyVote.YES : ClientPolicyVote.NO;
+    }
+
+    /** Whether {@code clientId} (a client of master) is Keycloak's management client of an existing realm. */
+    private boolean isManagementClientOfARealm(String clientId) {
+        String realmName = clientId.substring(0, clientId.length() - "-realm".length());
+        RealmModel managed = session.realms().getRealmByName(realmName);
+        ClientModel managementClient = managed == null ? null : managed.getMasterAdminClient();
+        return managementClient != null && clientId.equals(managementClient.getClientId());
     }
 
     private String clientIdOf(ClientPolicyContext context) {

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.tokens;
 
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import java.util.List;
 import java.util.Set;
 
@@ -16,8 +17,8 @@ public final class SigningAlgorithms {
 
     /** Client attributes that choose an algorithm for something the server signs. */
     public static final List<String> CLIENT_ATTRIBUTES = List.of(
-            "access.token.signed.response.alg", "id.token.signed.response.alg",
-            "user.info.response.signature.alg", "authorization.signed.response.alg");
+            OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, OIDCConfigAttributes.ID_TOKEN_SIGNED_RESPONSE_ALG,
+            OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG, OIDCConfigAttributes.AUTHORIZATION_SIGNED_RESPONSE_ALG);
 
     private SigningAlgorithms() {
     }

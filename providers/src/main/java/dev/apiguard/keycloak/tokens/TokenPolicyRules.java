@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.tokens;
 
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +26,16 @@ public final class TokenPolicyRules {
         if (proposedAttributes == null) {
             return violations;
         }
-        String lifespan = proposedAttributes.get(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE);
-        if (lifespan != null && !lifespan.isBlank() && !"-1".equals(lifespan.trim())) {
-            try {
-                int seconds = Integer.parseInt(lifespan.trim());
-                if (seconds < 1 || seconds > realmCeiling) {
-                    violations.add(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE + ": " + seconds
+        String lifespan = proposedAttributes.get(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN);
+        try {
+            Integer seconds = LifetimeCeilings.clientLifespan(lifespan);
+            if (seconds != null && (seconds < 1 || seconds > realmCeiling)) {
+                    violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": " + seconds
                             + " s is outside 1.." + realmCeiling + " s (the realm's access-token ceiling, "
                             + LifetimeCeilings.REALM_CEILING_ATTRIBUTE + ")");
-                }
-            } catch (NumberFormatException e) {
-                violations.add(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE + ": '" + lifespan + "' is not a number of seconds");
             }
+        } catch (NumberFormatException e) {
+            violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": '" + lifespan + "' is not a number of seconds");
         }
         for (String attribute : SigningAlgorithms.CLIENT_ATTRIBUTES) {
             String algorithm = proposedAttributes.get(attribute);
