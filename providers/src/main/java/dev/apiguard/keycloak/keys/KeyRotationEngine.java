@@ -54,7 +54,9 @@ final class KeyRotationEngine {
 
     /**
      * Runs {@code operation} on realm {@code realmId} in a new transaction under the realm's row
-     * lock. {@code events} picks who the admin events name.
+     * lock ({@link RealmLock}). {@code eventsOf} picks who the admin events name.
+     *
+     * @return what {@code operation} returned; null when the realm does not exist
      */
     static <T> T underLock(KeycloakSessionFactory factory, String realmId,
             Function<Locked, KeyEvents> eventsOf, Function<Locked, T> operation) {
@@ -109,7 +111,10 @@ final class KeyRotationEngine {
 
     /**
      * Rotate now: in every family (or the one named), the next key signs, created first when none
-     * is published. Returns one line per family: {@code family: old kid -> new kid}.
+     * is published.
+     *
+     * @param familyFilter a family id or algorithm to rotate only that family; null for every family
+     * @return one {@link Rotation} per rotated family (its previous and its new signing kid)
      */
     static List<Rotation> rotateNow(Locked locked, String familyFilter) {
         long now = Time.currentTime();

@@ -34,8 +34,7 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
 
     @Override
     public KeyRotationProvider create(KeycloakSession session) {
-        int interval = intervalSeconds;
-        return () -> interval;
+        return new KeyRotationProvider() { };
     }
 
     @Override

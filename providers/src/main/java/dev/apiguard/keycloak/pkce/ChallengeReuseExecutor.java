@@ -17,9 +17,11 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * At each authorization request with a {@code code_challenge}, remembers the challenge for the
  * client for the configured window (at least the realm's code lifetime) and, when the same
  * challenge comes again within it, refuses the request with {@code invalid_request} (the
- * authorization endpoint redirects that error to the client) or, in record mode, lets it pass. In
- * both cases an event {@code LOGIN_ERROR} with error {@code pkce_challenge_reused} names realm and
- * client; the challenge itself appears nowhere.
+ * authorization endpoint redirects that error to the client) or, in record mode, lets it pass.
+ * Either way there is a {@code LOGIN_ERROR} event naming realm and client: on refusal Keycloak's own,
+ * with error {@code invalid_request} and details {@code reason=client_policy_error},
+ * {@code client_policy_error_detail} = {@link #DETAIL}; in record mode this executor's, with error
+ * {@value #ERROR} and detail {@code apiguard_action=recorded}. The challenge itself appears nowhere.
  */
 final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<ChallengeReuseConfiguration> {
 

@@ -15,6 +15,9 @@ public final class SigningAlgorithms {
 
     public static final Set<String> ALLOWED = Set.of("ES256", "PS256", "EdDSA", "RS256");
 
+    /** {@link #ALLOWED} as messages state it: RS256 is allowed, for clients that opt in. */
+    public static final String ALLOWED_TEXT = "allowed: ES256, PS256, EdDSA; RS256 as opt-in";
+
     /** Client attributes that choose an algorithm for something the server signs. */
     public static final List<String> CLIENT_ATTRIBUTES = List.of(
             OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, OIDCConfigAttributes.ID_TOKEN_SIGNED_RESPONSE_ALG,

@@ -40,7 +40,7 @@ public final class TokenPolicyRules {
         for (String attribute : SigningAlgorithms.CLIENT_ATTRIBUTES) {
             String algorithm = proposedAttributes.get(attribute);
             if (algorithm != null && !algorithm.isBlank() && !SigningAlgorithms.ALLOWED.contains(algorithm)) {
-                violations.add(attribute + ": " + algorithm + " is not allowed (allowed: ES256, PS256, EdDSA; RS256 as opt-in)");
+                violations.add(attribute + ": " + algorithm + " is not allowed (" + SigningAlgorithms.ALLOWED_TEXT + ")");
             }
         }
         if ("false".equalsIgnoreCase(proposedAttributes.get(RFC9068_HEADER_ATTRIBUTE))) {
