@@ -35,7 +35,7 @@ class ExecutorEventsTest {
     /** Provider factory and the events its executor enforces. */
     private static final Map<ClientPolicyExecutorProviderFactory, Set<ClientPolicyEvent>> ENFORCED = Map.of(
             new ClientGuardExecutorFactory(), Set.of(ClientPolicyEvent.REGISTER, ClientPolicyEvent.UPDATE,
-                    ClientPolicyEvent.PRE_AUTHORIZATION_REQUEST),
+                    ClientPolicyEvent.PRE_AUTHORIZATION_REQUEST, ClientPolicyEvent.PUSHED_AUTHORIZATION_REQUEST),
             new TokenPolicyExecutorFactory(), Set.of(ClientPolicyEvent.REGISTER, ClientPolicyEvent.UPDATE),
             new ChallengeReuseExecutorFactory(), Set.of(ClientPolicyEvent.AUTHORIZATION_REQUEST),
             new RefreshReuseExecutorFactory(), Set.of(ClientPolicyEvent.TOKEN_REFRESH),

@@ -2,6 +2,8 @@ package dev.apiguard.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apiguard.keycloak.admin.ApiGuardAdminResourceProviderFactory;
+import dev.apiguard.keycloak.clientguard.OperatorClientConditionFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,8 +18,6 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
-import dev.apiguard.keycloak.admin.ApiGuardAdminResourceProviderFactory;
-import dev.apiguard.keycloak.clientguard.OperatorClientConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;

@@ -1,7 +1,7 @@
 package dev.apiguard.keycloak.abac;
 
-import dev.apiguard.keycloak.kc.Logins;
 import dev.apiguard.keycloak.common.TokenScopes;
+import dev.apiguard.keycloak.kc.Logins;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;

@@ -1,22 +1,25 @@
 package dev.apiguard.keycloak.admin;
 
 import dev.apiguard.keycloak.abac.PoliciesResource;
+import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.kc.AdminAccess;
 import dev.apiguard.keycloak.keys.KeysResource;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Objects;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import dev.apiguard.keycloak.kc.AdminAccess;
 
 /**
  * Root of {@code /admin/realms/{realm}/apiguard}. Keycloak has already authenticated the caller
  * as an administrator of some realm before this class is reached (401 otherwise); each method
  * checks the realm permission it needs through {@link AdminAccess} (403 otherwise).
+ * Every error an endpoint answers is a {@link dev.apiguard.keycloak.common.ApiError}.
  */
 public final class ApiGuardAdminResource {
 
@@ -44,9 +47,9 @@ public final class ApiGuardAdminResource {
     @GET
     @Path("v1/token-policy")
     @Produces(MediaType.APPLICATION_JSON)
-    public TokenPolicyReport tokenPolicy() {
-        auth.requireViewRealm();
-        return TokenPolicyReport.of(realm);
+    public Response tokenPolicy() {
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
+        return refused != null ? refused : Response.ok(TokenPolicyReport.of(realm)).build();
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
@@ -62,9 +65,12 @@ public final class ApiGuardAdminResource {
     @GET
     @Path("v1/info")
     @Produces(MediaType.APPLICATION_JSON)
-    public InfoRepresentation info() {
-        auth.requireViewRealm();
+    public Response info() {
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
+        if (refused != null) {
+            return refused;
+        }
         ApiGuardVersion version = ApiGuardVersion.current();
-        return new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion());
+        return Response.ok(new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion())).build();
     }
 }

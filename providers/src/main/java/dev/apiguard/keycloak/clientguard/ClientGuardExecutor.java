@@ -1,7 +1,9 @@
 package dev.apiguard.keycloak.clientguard;
 
-import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import dev.apiguard.keycloak.kc.Logins;
+import dev.apiguard.keycloak.kc.PolicyContexts;
+import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +13,9 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
@@ -25,7 +27,18 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * every offending field; nothing is saved, as Keycloak runs client policies before it writes. At
  * the authorization endpoint, refuses a {@code redirect_uri} that is not registered exactly
  * ({@code invalid_request}, shown as an error page), which closes the wildcard and prefix matches
- * a client registered before the baseline may still have.
+ * a client registered before the baseline may still have. Also at the authorization endpoint, and
+ * first in the baseline profile so that Keycloak's executors after it never see such a request:
+ * <ul>
+ *   <li>a request without {@code redirect_uri} is refused with {@code invalid_request} (Keycloak
+ *       26.7's {@code secure-redirect-uris-enforcer} would throw a NullPointerException on it,
+ *       a 500; see docs/known-issues.md);</li>
+ *   <li>a standard parameter ({@code state}, {@code scope}, {@code nonce}, ...) longer than
+ *       Keycloak's limit for it is refused with {@code invalid_request}, at the authorization
+ *       endpoint and at the pushed-authorization-request endpoint; Keycloak itself would drop
+ *       the parameter silently and go on without it, e.g. answer the client without its
+ *       {@code state}.</li>
+ * </ul>
  */
 final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
@@ -46,7 +59,13 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
             case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
-            case PRE_AUTHORIZATION_REQUEST -> checkExactRedirect(PolicyContexts.preAuthorization(context).orElseThrow());
+            case PRE_AUTHORIZATION_REQUEST -> {
+                PolicyContexts.PreAuthorization request = PolicyContexts.preAuthorization(context).orElseThrow();
+                checkParameterLengths(request.parameters());
+                checkExactRedirect(request);
+            }
+            case PUSHED_AUTHORIZATION_REQUEST ->
+                    checkParameterLengths(PolicyContexts.pushedAuthorizationParameters(context).orElseThrow());
             default -> {
                 // Other requests are enforced by the other executors of the baseline profile.
             }
@@ -81,14 +100,25 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
      * page for a refusal at this event: nothing is sent to the unverified URI.
      */
     private void checkExactRedirect(PolicyContexts.PreAuthorization context) throws ClientPolicyException {
-        String requested = context.parameters().getFirst(OAuth2Constants.REDIRECT_URI);
-        if (requested == null || context.clientId() == null) {
-            return; // Keycloak itself answers a missing redirect_uri or client_id
+        if (context.clientId() == null) {
+            return; // Keycloak itself answers a missing client_id
         }
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = realm.getClientByClientId(context.clientId());
         if (client == null) {
             return; // Keycloak answers an unknown client
+        }
+        String requested = context.parameters().getFirst(OAuth2Constants.REDIRECT_URI);
+        if (requested == null) {
+            if (client.isStandardFlowEnabled() || client.isImplicitFlowEnabled()) {
+                // Keycloak's secure-redirect-uris-enforcer, after this executor, fails with a 500 on
+                // such a request; OpenID Connect requires redirect_uri, and so does this baseline.
+                LOG.infof("Refused an authorization request of client '%s' in realm '%s': no redirect_uri",
+                        client.getClientId(), realm.getName());
+                throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
+                        "Missing parameter: redirect_uri (required, also with request or request_uri)");
+            }
+            return; // Keycloak answers a client without a redirect-based flow
         }
         List<String> registered = new ArrayList<>();
         for (String uri : client.getRedirectUris()) {
@@ -99,6 +129,23 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
                     client.getClientId(), realm.getName());
             throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
                     "Invalid parameter: redirect_uri (it must match a registered redirect URI exactly)");
+        }
+    }
+
+    /**
+     * Refuses a standard authorization parameter longer than Keycloak's limit for it, which
+     * Keycloak would otherwise ignore (log and drop) and continue without.
+     */
+    private void checkParameterLengths(MultivaluedMap<String, String> parameters) throws ClientPolicyException {
+        if (parameters == null || parameters.isEmpty()) {
+            return;
+        }
+        ClientGuardRules.Oversized oversized = ClientGuardRules.oversizedParameter(parameters, Logins.parameterLimits(session));
+        if (oversized != null) {
+            LOG.infof("Refused an authorization request in realm '%s': parameter '%s' has %d characters, at most %d allowed",
+                    session.getContext().getRealm().getName(), oversized.name(), oversized.length(), oversized.limit());
+            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST, "Invalid parameter: " + oversized.name()
+                    + " (" + oversized.length() + " characters, at most " + oversized.limit() + " allowed)");
         }
     }
 

@@ -1,12 +1,16 @@
 package dev.apiguard.keycloak.clientguard;
 
-import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+import dev.apiguard.keycloak.kc.Logins;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+import org.keycloak.utils.StringUtil;
 
 /**
  * The baseline rules for a client's registration, as pure functions of the values a create or
@@ -24,14 +28,48 @@ import java.util.Set;
  *       {@code [::1]} without a port (RFC 8252 7.3: any port is accepted at request time).</li>
  * </ul>
  * Each violation is one message that starts with the field's name; no message carries a secret.
- * {@link #matchesExactly} is the rule for a {@code redirect_uri} at the authorization endpoint.
+ * {@link #matchesExactly} is the rule for a {@code redirect_uri} at the authorization endpoint,
+ * {@link #oversizedParameter} the length rule for its standard parameters.
  */
 public final class ClientGuardRules {
 
 
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]");
 
+    /** The authorization-request parameters whose length Keycloak limits (see {@link Logins#LIMITED_PARAMETERS}). */
+    static final List<String> LIMITED_PARAMETERS = Logins.LIMITED_PARAMETERS;
+
+    /** A parameter over its limit: its name, its length (as Keycloak counts it) and the limit. */
+    public record Oversized(String name, int length, int limit) {
+    }
+
     private ClientGuardRules() {
+    }
+
+    /**
+     * The first of {@link #LIMITED_PARAMETERS} whose first value is longer than {@code limit}
+     * allows, counted as Keycloak counts it (after removing control characters), or {@code null}.
+     *
+     * @param parameters the request's parameters
+     * @param limit the maximum length of a parameter, by name (Keycloak's {@code OIDCProviderConfig})
+     */
+    public static Oversized oversizedParameter(Map<String, List<String>> parameters, ToIntFunction<String> limit) {
+        for (String name : LIMITED_PARAMETERS) {
+            List<String> values = parameters.get(name);
+            String value = values == null || values.isEmpty() ? null : values.get(0);
+            if (value == null) {
+                continue;
+            }
+            int max = limit.applyAsInt(name);
+            // The raw length bounds the cleaned one: clean (a regular expression) only when it may matter.
+            if (value.length() > max) {
+                int length = StringUtil.removeControlCharacters(value).length();
+                if (length > max) {
+                    return new Oversized(name, length, max);
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -69,12 +107,18 @@ public final class ClientGuardRules {
     /**
      * Whether a {@code redirect_uri} request parameter equals one of the client's registered
      * redirect URIs exactly. The one exception is RFC 8252 7.3: a loopback {@code http} URI
-     * registered without a port matches the same URI with any port.
+     * registered without a port matches the same URI with any port. A {@code null} request never
+     * matches; a URI that does not parse, has no host or carries user information matches only
+     * when it is registered character for character (which the baseline's registration rules
+     * never allow).
      *
      * @param requested the {@code redirect_uri} parameter
      * @param registered the client's registered redirect URIs, resolved to absolute URIs
      */
     public static boolean matchesExactly(String requested, Iterable<String> registered) {
+        if (requested == null) {
+            return false;
+        }
         for (String candidate : registered) {
             if (candidate.equals(requested)) {
                 return true;
@@ -86,7 +130,11 @@ public final class ClientGuardRules {
         } catch (URISyntaxException e) {
             return false;
         }
-        if (!"http".equals(uri.getScheme()) || !LOOPBACK_HOSTS.contains(uri.getHost()) || uri.getPort() == -1) {
+        // A URI whose authority is not a host and port (e.g. "127.0.0.1%40evil.example:53682") parses
+        // with no host: it matches nothing. Set.of(...).contains(null) would throw.
+        String host = uri.getHost();
+        if (host == null || uri.getUserInfo() != null || !"http".equals(uri.getScheme()) || !LOOPBACK_HOSTS.contains(host)
+                || uri.getPort() == -1) {
             return false;
         }
         String withoutPort;

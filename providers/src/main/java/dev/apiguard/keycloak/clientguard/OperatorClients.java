@@ -1,9 +1,9 @@
 package dev.apiguard.keycloak.clientguard;
 
-import org.keycloak.Config;
-import org.keycloak.models.Constants;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.keycloak.Config;
+import org.keycloak.models.Constants;
 
 /**
  * The clients through which administrators and users manage Keycloak itself: the ones Keycloak

@@ -1,7 +1,7 @@
 package dev.apiguard.keycloak.discovery;
 
-import dev.apiguard.keycloak.kc.Logins;
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
+import dev.apiguard.keycloak.kc.Logins;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.wellknown.WellKnownProvider;
 import org.keycloak.wellknown.WellKnownProviderFactory;

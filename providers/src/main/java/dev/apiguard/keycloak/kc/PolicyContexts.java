@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.kc;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Optional;
 import org.keycloak.models.ClientModel;
+import org.keycloak.protocol.oidc.par.clientpolicy.context.PushedAuthorizationRequestContext;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
@@ -64,6 +65,13 @@ public final class PolicyContexts {
     public static Optional<RefreshRequest> refreshRequest(ClientPolicyContext context) {
         return context instanceof TokenRefreshContext refresh
                 ? Optional.of(new RefreshRequest(refresh.getClient(), refresh.getParams()))
+                : Optional.empty();
+    }
+
+    /** The parameters of a pushed authorization request (event {@code PUSHED_AUTHORIZATION_REQUEST}, RFC 9126). */
+    public static Optional<MultivaluedMap<String, String>> pushedAuthorizationParameters(ClientPolicyContext context) {
+        return context instanceof PushedAuthorizationRequestContext pushed
+                ? Optional.ofNullable(pushed.getRequestParameters())
                 : Optional.empty();
     }
 

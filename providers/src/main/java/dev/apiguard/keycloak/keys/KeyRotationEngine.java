@@ -1,9 +1,9 @@
 package dev.apiguard.keycloak.keys;
 
-import dev.apiguard.keycloak.kc.RealmLock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apiguard.keycloak.kc.RealmLock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

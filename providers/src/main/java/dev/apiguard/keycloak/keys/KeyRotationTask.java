@@ -1,8 +1,8 @@
 package dev.apiguard.keycloak.keys;
 
+import dev.apiguard.keycloak.kc.Cluster;
 import java.util.List;
 import org.jboss.logging.Logger;
-import dev.apiguard.keycloak.kc.Cluster;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;

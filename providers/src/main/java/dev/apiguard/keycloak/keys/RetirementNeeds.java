@@ -1,12 +1,12 @@
 package dev.apiguard.keycloak.keys;
 
 import dev.apiguard.keycloak.tokens.LifetimeCeilings;
-import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 
 /**
  * How long a retired key must still verify: the longest lifetime of anything it signed, read from

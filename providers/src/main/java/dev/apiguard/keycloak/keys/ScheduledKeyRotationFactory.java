@@ -1,7 +1,7 @@
 package dev.apiguard.keycloak.keys;
 
-import dev.apiguard.keycloak.kc.Models;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.kc.Models;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;

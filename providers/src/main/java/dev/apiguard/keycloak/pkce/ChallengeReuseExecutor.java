@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.pkce;
 
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
@@ -8,7 +9,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;

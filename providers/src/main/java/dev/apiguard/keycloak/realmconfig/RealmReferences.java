@@ -1,10 +1,10 @@
 package dev.apiguard.keycloak.realmconfig;
 
-import org.keycloak.models.Constants;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.keycloak.models.Constants;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;

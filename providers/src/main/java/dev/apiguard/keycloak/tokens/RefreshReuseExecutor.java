@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.tokens;
 
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
@@ -14,7 +15,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.RefreshToken;
-import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;

@@ -1,8 +1,8 @@
 package dev.apiguard.keycloak.tokens;
 
-import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import java.util.List;
 import java.util.Set;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 
 /**
  * The algorithms a realm under the baseline signs tokens with: FAPI 2.0's PS256, ES256 and EdDSA,

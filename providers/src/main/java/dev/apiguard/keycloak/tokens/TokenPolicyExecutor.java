@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;

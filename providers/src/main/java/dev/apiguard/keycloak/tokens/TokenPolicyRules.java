@@ -1,9 +1,9 @@
 package dev.apiguard.keycloak.tokens;
 
-import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 
 /**
  * What a client may not propose for its tokens under the baseline: an access-token lifespan above

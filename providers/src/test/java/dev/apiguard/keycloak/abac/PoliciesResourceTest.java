@@ -1,7 +1,6 @@
 package dev.apiguard.keycloak.abac;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -16,6 +15,7 @@ import static org.mockito.Mockito.when;
 
 import dev.apiguard.keycloak.kc.AdminAccess;
 import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -48,21 +48,30 @@ class PoliciesResourceTest {
         UserProfileProvider profile = mock(UserProfileProvider.class);
         when(profile.getConfiguration()).thenReturn(new UPConfig());
         doReturn(profile).when(session).getProvider(UserProfileProvider.class);
+        when(session.getContext().getRequestHeaders().getMediaType()).thenReturn(MediaType.APPLICATION_JSON_TYPE);
     }
 
     @Test
-    void putWhenTheCallerMayNotManageTheRealmThenForbiddenAndNothingStored() {
+    void putWhenTheCallerMayNotManageTheRealmThen403AndNothingStored() {
         doThrow(new ForbiddenException()).when(auth).requireManageRealm();
 
-        assertThatThrownBy(() -> resource.put(VALID)).isInstanceOf(ForbiddenException.class);
+        assertThat(resource.put(VALID).getStatus()).isEqualTo(403);
         verify(realm, never()).setAttribute(anyString(), anyString());
     }
 
     @Test
-    void getWhenTheCallerMayNotViewTheRealmThenForbidden() {
+    void getWhenTheCallerMayNotViewTheRealmThen403() {
         doThrow(new ForbiddenException()).when(auth).requireViewRealm();
 
-        assertThatThrownBy(resource::get).isInstanceOf(ForbiddenException.class);
+        assertThat(resource.get().getStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void putWhenTheBodyIsNotDeclaredAsJsonThen415AndNothingStored() {
+        when(session.getContext().getRequestHeaders().getMediaType()).thenReturn(MediaType.TEXT_PLAIN_TYPE);
+
+        assertThat(resource.put(VALID).getStatus()).isEqualTo(415);
+        verify(realm, never()).setAttribute(anyString(), anyString());
     }
 
     @Test
