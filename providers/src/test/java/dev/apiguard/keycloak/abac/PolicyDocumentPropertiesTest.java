@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Properties of the scope-policy document parser and compiler over hostile input (random text,
@@ -28,8 +28,12 @@ class PolicyDocumentPropertiesTest {
     private static final String[] FIELDS = {"apiVersion", "protectedScopes", "policies", "name", "description", "scopes",
             "clients", "effect", "condition", "onDeny"};
 
-    @Property
-    void parseWhenGivenAnyTextThenADocumentOrErrorsAndNothingElse(@ForAll("documents") String text) {
+    /** Fewer than {@link JsonFuzz#SAMPLES}: each compiles a CEL expression, some 3,000 parentheses deep. */
+    private static final int CONDITION_SAMPLES = 100;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("documents")
+    void parseWhenGivenAnyTextThenADocumentOrErrorsAndNothingElse(String text) {
         Throwable thrown = catchThrowable(() -> PolicyDocumentParser.parse(text));
 
         assertThat(thrown).satisfiesAnyOf(
@@ -37,15 +41,17 @@ class PolicyDocumentPropertiesTest {
                 t -> assertThat(t).isInstanceOfSatisfying(PolicyDocumentException.class, e -> assertThat(e.errors()).isNotEmpty()));
     }
 
-    @Property
-    void compileWhenGivenAnyTextThenCompiledOrBrokenWithErrorsAndNothingThrown(@ForAll("documents") String text) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("documents")
+    void compileWhenGivenAnyTextThenCompiledOrBrokenWithErrorsAndNothingThrown(String text) {
         PolicyStore.State state = PolicyStore.compile(text);
 
         assertThat(state.policies() != null || !state.errors().isEmpty()).isTrue();
     }
 
-    @Property(tries = 100)
-    void compileWhenAConditionIsAnyTextThenCompiledOrErrorsAndNothingThrown(@ForAll("conditions") String condition) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conditions")
+    void compileWhenAConditionIsAnyTextThenCompiledOrErrorsAndNothingThrown(String condition) {
         String document = "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": \"p\", "
                 + "\"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": " + JsonFuzz.quote(condition) + "}]}";
 
@@ -54,18 +60,24 @@ class PolicyDocumentPropertiesTest {
         assertThat(state.policies() != null || !state.errors().isEmpty()).isTrue();
     }
 
-    @Provide
-    Arbitrary<String> documents() {
-        return Arbitraries.oneOf(JsonFuzz.anyText(), JsonFuzz.object(FIELDS), JsonFuzz.deepNesting(), JsonFuzz.damaged(SHIPPED));
+    static Stream<Arguments> documents() {
+        return JsonFuzz.samples(JsonFuzz.SAMPLES,
+                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText, r -> JsonFuzz.object(r, FIELDS), JsonFuzz::deepNesting,
+                        r -> JsonFuzz.damaged(r, SHIPPED)),
+                JsonFuzz.edgeCases(JsonFuzz.edge("the shipped document", SHIPPED)));
     }
 
-    @Provide
-    Arbitrary<String> conditions() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMinLength(1).ofMaxLength(200),
-                Arbitraries.strings().withChars("user.attributes[]'\"()&|!=<>+-*/%.,:?0123456789 realmRoles in size has").ofMinLength(1)
-                        .ofMaxLength(200),
-                Arbitraries.integers().between(1, 3_000).map(depth -> "(".repeat(depth) + "true" + ")".repeat(depth)));
+    static Stream<Arguments> conditions() {
+        return JsonFuzz.samples(CONDITION_SAMPLES,
+                random -> JsonFuzz.oneOf(random,
+                        r -> JsonFuzz.anyChars(r, 1, 200),
+                        r -> JsonFuzz.chars(r, "user.attributes[]'\"()&|!=<>+-*/%.,:?0123456789 realmRoles in size has", 1, 200),
+                        r -> {
+                            int depth = r.nextInt(1, 3_001);
+                            return "(".repeat(depth) + "true" + ")".repeat(depth);
+                        }),
+                List.of(JsonFuzz.edge("true", "true"), JsonFuzz.edge("one space", " "), JsonFuzz.edge("NUL", "\u0000"),
+                        JsonFuzz.edge("lone high surrogate", "\uD800"), JsonFuzz.edge("an unclosed parenthesis", "(true")));
     }
 
     private static String read(Path path) {

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Arbitraries;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The explicit limits on JSON bodies: each one refused with a message that names it, nothing else thrown. */
 class JsonLimitsTest {
@@ -70,8 +68,9 @@ class JsonLimitsTest {
         assertThat(node.isArray()).isTrue();
     }
 
-    @Property
-    void readWhenGivenAnyTextThenAValueOrInvalidAndNothingElse(@ForAll("hostile") String text) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void readWhenGivenAnyTextThenAValueOrInvalidAndNothingElse(String text) {
         Throwable thrown = catchThrowable(() -> JsonLimits.read(text, 100_000, "the body"));
 
         assertThat(thrown).satisfiesAnyOf(
@@ -79,8 +78,9 @@ class JsonLimitsTest {
                 t -> assertThat(t).isInstanceOf(JsonLimits.Invalid.class).hasMessageStartingWith("the body: "));
     }
 
-    @Provide
-    Arbitrary<String> hostile() {
-        return Arbitraries.oneOf(JsonFuzz.anyText(), JsonFuzz.jsonValue("a", "b"), JsonFuzz.deepNesting());
+    static Stream<Arguments> hostile() {
+        return JsonFuzz.samples(JsonFuzz.SAMPLES,
+                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText, r -> JsonFuzz.jsonValue(r, "a", "b"), JsonFuzz::deepNesting),
+                JsonFuzz.edgeCases());
     }
 }

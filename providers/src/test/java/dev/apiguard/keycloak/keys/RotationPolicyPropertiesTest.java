@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.apiguard.keycloak.common.JsonFuzz;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Properties of the rotation-policy parser over hostile input: a policy or a
@@ -19,8 +18,9 @@ class RotationPolicyPropertiesTest {
 
     private static final String[] FIELDS = RotationPolicy.FIELDS.toArray(String[]::new);
 
-    @Property
-    void parseWhenGivenAnyTextThenAPolicyOrProblemsAndNothingElse(@ForAll("policies") String text) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void parseWhenGivenAnyTextThenAPolicyOrProblemsAndNothingElse(String text) {
         Throwable thrown = catchThrowable(() -> RotationPolicy.parse(text));
 
         assertThat(thrown).satisfiesAnyOf(
@@ -28,8 +28,9 @@ class RotationPolicyPropertiesTest {
                 t -> assertThat(t).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).isNotEmpty()));
     }
 
-    @Property
-    void parseWhenAPolicyIsAcceptedThenItIsWithinBoundsAndRoundTrips(@ForAll("policies") String text) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void parseWhenAPolicyIsAcceptedThenItIsWithinBoundsAndRoundTrips(String text) {
         RotationPolicy policy;
         try {
             policy = RotationPolicy.parse(text);
@@ -43,8 +44,12 @@ class RotationPolicyPropertiesTest {
         assertThat(RotationPolicy.parse(policy.toJsonString())).isEqualTo(policy);
     }
 
-    @Provide
-    Arbitrary<String> policies() {
-        return Arbitraries.oneOf(JsonFuzz.anyText(), JsonFuzz.object(FIELDS), JsonFuzz.object(FIELDS), JsonFuzz.deepNesting());
+    static Stream<Arguments> policies() {
+        return JsonFuzz.samples(JsonFuzz.SAMPLES,
+                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText, r -> JsonFuzz.object(r, FIELDS), r -> JsonFuzz.object(r, FIELDS),
+                        JsonFuzz::deepNesting),
+                JsonFuzz.edgeCases(JsonFuzz.edge("the demo realm's policy", "{\"enabled\":true,\"rotationPeriod\":\"P90D\","
+                        + "\"prePublication\":\"P14D\",\"retirement\":\"P14D\",\"secretKeyRetirement\":\"P31D\","
+                        + "\"jwksMaxAge\":\"PT1H\",\"clockSkew\":\"PT1M\"}")));
     }
 }

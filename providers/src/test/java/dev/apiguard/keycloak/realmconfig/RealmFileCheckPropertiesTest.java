@@ -7,11 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Properties of the realm-file check over hostile files (random text, random JSON trees with
@@ -23,10 +22,14 @@ class RealmFileCheckPropertiesTest {
     private static final String SHIPPED = read(Path.of(System.getProperty("apiguard.repo.root"), "realm-config",
             "apiguard-demo.json"));
 
+    /** Fewer than {@link JsonFuzz#SAMPLES}: each sample runs every check of the realm file. */
+    private static final int FILE_SAMPLES = 150;
+
     private final RealmFileCheck check = new RealmFileCheck(name -> "set");
 
-    @Property(tries = 150)
-    void checkWhenGivenAnyFileThenAResultAndNothingThrown(@ForAll("files") String content) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void checkWhenGivenAnyFileThenAResultAndNothingThrown(String content) {
         RealmFileCheck.Result result = check.check(content);
 
         assertThat(result).isNotNull();
@@ -35,11 +38,12 @@ class RealmFileCheckPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> files() {
-        return Arbitraries.oneOf(JsonFuzz.anyText(),
-                JsonFuzz.object("realm", "clients", "users", "attributes", "roles", "clientScopes", "clientProfiles"),
-                JsonFuzz.deepNesting(), JsonFuzz.damaged(SHIPPED));
+    static Stream<Arguments> files() {
+        return JsonFuzz.samples(FILE_SAMPLES,
+                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText,
+                        r -> JsonFuzz.object(r, "realm", "clients", "users", "attributes", "roles", "clientScopes", "clientProfiles"),
+                        JsonFuzz::deepNesting, r -> JsonFuzz.damaged(r, SHIPPED)),
+                JsonFuzz.edgeCases(JsonFuzz.edge("the shipped demo realm", SHIPPED)));
     }
 
     private static String read(Path path) {
