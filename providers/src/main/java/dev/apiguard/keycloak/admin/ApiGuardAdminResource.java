@@ -61,7 +61,7 @@ public final class ApiGuardAdminResource {
     @Path("v1/realm-audit")
     @Produces(MediaType.APPLICATION_JSON)
     public Response realmAudit() {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         return refused != null ? refused : Response.ok(LiveRealmAudit.of(session, realm)).build();
     }
 
