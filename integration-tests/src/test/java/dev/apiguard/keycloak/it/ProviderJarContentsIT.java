@@ -63,6 +63,22 @@ class ProviderJarContentsIT {
         }
     }
 
+    @Test
+    void sbomWhenBuiltThenListsEveryBundledLibraryWithItsVersionAndLicence() throws IOException {
+        Path sbom = Path.of(System.getProperty("apiguard.it.provider.sbom"));
+        assertThat(sbom).as("CycloneDX SBOM written by mvn verify").exists();
+        io.restassured.path.json.JsonPath bom = io.restassured.path.json.JsonPath.from(Files.readString(sbom, StandardCharsets.UTF_8));
+
+        assertThat(bom.getString("bomFormat")).isEqualTo("CycloneDX");
+        assertThat(bom.getString("metadata.component.name")).isEqualTo("apiguard-keycloak");
+        assertThat(bom.getList("components.collect { it.group + ':' + it.name + ':' + it.version + ' ' + it.licenses[0].license.id }", String.class))
+                .contains("dev.cel:runtime:0.14.0 Apache-2.0", "com.google.guava:guava:33.6.0-jre Apache-2.0",
+                        "com.google.protobuf:protobuf-java:4.35.1 BSD-3-Clause", "org.antlr:antlr4-runtime:4.13.2 BSD-3-Clause",
+                        "org.threeten:threeten-extra:1.10.0 BSD-3-Clause")
+                .anyMatch(component -> component.startsWith("com.google.re2j:re2j:1.8 "))
+                .noneMatch(component -> component.startsWith("org.keycloak:"));
+    }
+
     private static String text(JarFile file, String name) throws IOException {
         JarEntry entry = file.getJarEntry(name);
         assertThat(entry).as("%s in the provider JAR", name).isNotNull();

@@ -11,20 +11,25 @@ import java.util.regex.Pattern;
  * start with a message naming the supported versions instead of failing at request time.
  *
  * <ul>
- *   <li>Keycloak 26.4 to 26.7: supported; the versions in {@link #TESTED} are tested by every build
- *       (the full suite on the pinned one, a smoke subset on the others).</li>
+ *   <li>Keycloak 26.7: supported; the versions in {@link #TESTED} are tested by every build (the
+ *       full suite on the pinned one, a smoke subset on the others).</li>
  *   <li>A later 26.x: starts, with a warning that it is untested (Keycloak keeps its public SPI
  *       within a major version, but API Guard also uses some internals).</li>
- *   <li>Anything else (before 26.4, 27 or later, an unreadable version): refused.</li>
+ *   <li>Anything else is refused: 27 or later, an unreadable version, and 26.6 or earlier. The
+ *       build checks that 26.4.7 and 26.5.6 refuse to start: their client-policy contexts lack
+ *       what the executors read ({@code ClientModelContext}, {@code AuthorizationRequestContext#getClient},
+ *       {@code TokenExchangeRequestContext#getClient}, {@code TokenResponseContext#getClientSession},
+ *       {@code TokenRefreshResponseContext#getClientSession}) and {@code AdminEventBuilder}'s
+ *       constructor that key-rotation events use is private there; 26.6 was not available to test.</li>
  * </ul>
  */
 public final class KeycloakCompatibility {
 
     /** Distributions every build runs the JAR on (integration-tests/pom.xml). */
-    public static final List<String> TESTED = List.of("26.4.7", "26.5.6", "26.7.0", "26.7.3");
+    public static final List<String> TESTED = List.of("26.7.0", "26.7.3");
 
     static final int MAJOR = 26;
-    static final int LOWEST_MINOR = 4;
+    static final int LOWEST_MINOR = 7;
     static final int HIGHEST_TESTED_MINOR = 7;
 
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?.*");
@@ -34,8 +39,10 @@ public final class KeycloakCompatibility {
 
     /** The supported range, as the refusal and the README state it. */
     public static String supported() {
-        return "Keycloak " + MAJOR + "." + LOWEST_MINOR + " to " + MAJOR + "." + HIGHEST_TESTED_MINOR
-                + " (tested: " + String.join(", ", TESTED) + ")";
+        String range = LOWEST_MINOR == HIGHEST_TESTED_MINOR
+                ? MAJOR + "." + LOWEST_MINOR + ".x"
+                : MAJOR + "." + LOWEST_MINOR + " to " + MAJOR + "." + HIGHEST_TESTED_MINOR;
+        return "Keycloak " + range + " (tested: " + String.join(", ", TESTED) + ")";
     }
 
     /**

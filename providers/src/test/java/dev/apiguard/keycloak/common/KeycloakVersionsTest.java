@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Keycloak versions API Guard claims are the ones the build runs it on: the pinned
- * {@code keycloak.version} (full suite) and the smoke versions of integration-tests/pom.xml, in
- * {@link KeycloakCompatibility#TESTED} and in the README's compatibility section.
+ * {@code keycloak.version} (full suite) and the smoke versions of integration-tests/pom.xml are
+ * {@link KeycloakCompatibility#TESTED} and start; the refused versions are refused; the README's
+ * compatibility section names them all.
  */
 class KeycloakVersionsTest {
 
@@ -23,9 +25,12 @@ class KeycloakVersionsTest {
 
     @Test
     void testedVersionsWhenComparedWithTheBuildThenThePinnedAndEverySmokeVersion() throws IOException {
-        assertThat(KeycloakCompatibility.TESTED).containsExactlyInAnyOrderElementsOf(builtVersions());
+        assertThat(KeycloakCompatibility.TESTED).containsExactlyInAnyOrderElementsOf(versions("keycloak\\.smoke\\.version"));
         for (String version : KeycloakCompatibility.TESTED) {
             assertThat(KeycloakCompatibility.check(version, "test")).as(version).isEmpty();
+        }
+        for (String version : versions("keycloak\\.refused\\.version")) {
+            assertThatThrownBy(() -> KeycloakCompatibility.check(version, "test")).as(version).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -35,7 +40,9 @@ class KeycloakVersionsTest {
         int section = readme.indexOf("## Compatibility");
         assertThat(section).as("README section '## Compatibility'").isNotNegative();
         String compatibility = readme.substring(section, nextSection(readme, section));
-        for (String version : builtVersions()) {
+        List<String> all = new ArrayList<>(versions("keycloak\\.smoke\\.version"));
+        all.addAll(versions("keycloak\\.refused\\.version"));
+        for (String version : all) {
             assertThat(compatibility).as("README compatibility names %s", version).contains(version);
         }
     }
@@ -45,15 +52,18 @@ class KeycloakVersionsTest {
         return next < 0 ? text.length() : next;
     }
 
-    private static List<String> builtVersions() throws IOException {
+    /** The pinned version plus the integration-tests/pom.xml properties named {@code <prefix>.N}; for refused ones only those. */
+    private static List<String> versions(String prefix) throws IOException {
         List<String> versions = new ArrayList<>();
-        versions.add(property(ROOT.resolve("pom.xml"), "keycloak.version"));
-        String itPom = Files.readString(ROOT.resolve("integration-tests/pom.xml"), StandardCharsets.UTF_8);
-        Matcher smoke = Pattern.compile("<keycloak\\.smoke\\.version\\.\\d>([^<]+)</").matcher(itPom);
-        while (smoke.find()) {
-            versions.add(smoke.group(1));
+        if (prefix.contains("smoke")) {
+            versions.add(property(ROOT.resolve("pom.xml"), "keycloak.version"));
         }
-        assertThat(versions).hasSizeGreaterThan(1);
+        String itPom = Files.readString(ROOT.resolve("integration-tests/pom.xml"), StandardCharsets.UTF_8);
+        Matcher matcher = Pattern.compile("<" + prefix + "\\.\\d>([^<]+)</").matcher(itPom);
+        while (matcher.find()) {
+            versions.add(matcher.group(1));
+        }
+        assertThat(versions).as(prefix).hasSizeGreaterThan(prefix.contains("smoke") ? 1 : 0);
         return versions;
     }
 
