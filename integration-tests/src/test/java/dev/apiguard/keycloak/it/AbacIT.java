@@ -214,7 +214,7 @@ class AbacIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_policy_document");
-        assertThat(response.jsonPath().getList("errors", String.class)).containsExactly("policy \"it-trusts-first-name\" reads "
+        assertThat(response.jsonPath().getList("problems", String.class)).containsExactly("policy \"it-trusts-first-name\" reads "
                 + "user attribute 'firstName', which users can edit themselves (user profile: edit permission includes user): "
                 + "only attributes users cannot edit may decide access");
         assertThat(oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().asString())
@@ -235,7 +235,7 @@ class AbacIT {
                 """).put(oidc.adminUrl(POLICIES));
 
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.jsonPath().getList("errors", String.class)).singleElement().asString()
+        assertThat(refused.jsonPath().getList("problems", String.class)).singleElement().asString()
                 .startsWith("policies[0].condition: line 1, column 33: ");
         Response after = oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().response();
         assertThat(after.getHeader("ETag")).isEqualTo(before.getHeader("ETag"));
@@ -271,9 +271,10 @@ class AbacIT {
                   {"name": "p", "scopes": ["s"], "effect": "permit", "condition": "user.emailVerified ==\\n  "}]}
                 """).post(oidc.adminUrl(POLICIES + "/validate"));
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.jsonPath().getBoolean("valid")).isFalse();
-        assertThat(response.jsonPath().getList("errors", String.class)).singleElement().asString()
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_policy_document");
+        assertThat(response.jsonPath().getString("error_description")).isEqualTo("the scope-policy document has 1 problem");
+        assertThat(response.jsonPath().getList("problems", String.class)).singleElement().asString()
                 .startsWith("policies[0].condition: line 2, column 3: ");
         assertThat(oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().asString())
                 .isEqualTo(SHIPPED);

@@ -199,7 +199,7 @@ class KeyRotationIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "{\"rotationPeriod\": | the policy is not valid JSON (line 1, column 19)",
+        "{\"rotationPeriod\": | the policy: not valid JSON at line 1, column 19: Unexpected end-of-input within/between Object entries",
         "{\"rotation\": \"P90D\"} | unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
         "{\"retirement\": \"two weeks\"} | retirement 'two weeks' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds",
         "{\"prePublication\": \"PT10M\"} | prePublication PT10M is shorter than jwksMaxAge PT1H: a client that cached the JWKS would not know the next key when it starts signing",

@@ -2,7 +2,10 @@ package dev.apiguard.keycloak.abac;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import jakarta.ws.rs.Consumes;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apiguard.keycloak.common.AdminRequests;
+import dev.apiguard.keycloak.common.ApiError;
+import dev.apiguard.keycloak.common.JsonLimits;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -32,12 +35,14 @@ import org.keycloak.userprofile.UserProfileProvider;
  *   <li>{@code GET} ({@code view-realm}): the stored document as saved, its version in {@code ETag}; 404 if none;</li>
  *   <li>{@code PUT} ({@code manage-realm}): parse, compile, check that no condition reads a user
  *       attribute users can edit, then store; any error answers 400 {@code invalid_policy_document}
- *       with every error and stores nothing, so the previous document stays active;</li>
- *   <li>{@code POST validate} ({@code view-realm}): the same checks, nothing stored;</li>
+ *       with every error as {@code problems} and stores nothing, so the previous document stays active;</li>
+ *   <li>{@code POST validate} ({@code view-realm}): the same checks and the same answers, nothing
+ *       stored: 200 {@code {"valid": true, "version": ...}}, or 400 as for {@code PUT};</li>
  *   <li>{@code POST explain} ({@code view-realm} and permission to view the user): a dry run of
  *       the current document for one user, client and scope, naming the deciding policy.</li>
  * </ul>
  * Keycloak has authenticated the caller (401 otherwise); permissions are checked here (403).
+ * Every error is an {@link ApiError}.
  */
 public final class PoliciesResource {
 
@@ -55,10 +60,8 @@ public final class PoliciesResource {
         this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
     }
 
-    /** Body of a refused document and of {@code validate}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ValidationResult(@JsonProperty("valid") boolean valid, @JsonProperty("version") String version,
-            @JsonProperty("error") String error, @JsonProperty("errors") List<String> errors) {
+    /** Body of a valid document at {@code validate}. */
+    public record ValidationResult(@JsonProperty("valid") boolean valid, @JsonProperty("version") String version) {
     }
 
     /** Body of a saved document. */
@@ -67,9 +70,52 @@ public final class PoliciesResource {
     }
 
     /** Request of {@code explain}: the user by username or id, the client by clientId. */
-    public record ExplainRequest(@JsonProperty("user") String user, @JsonProperty("client") String client,
-            @JsonProperty("scope") String scope, @JsonProperty("grantType") String grantType, @JsonProperty("acr") String acr) {
+    public record ExplainRequest(String user, String client, String scope, String grantType, String acr) {
+
+        static final List<String> FIELDS = List.of("user", "client", "scope", "grantType", "acr");
+
+        /** Reads the request; every problem (not an object, unknown field, not a string) is named. */
+        static ExplainRequest parse(String body, List<String> problems) {
+            JsonNode root;
+            try {
+                root = JsonLimits.read(body, EXPLAIN_MAX_CHARS, "the request");
+            } catch (JsonLimits.Invalid e) {
+                problems.addAll(e.problems());
+                return null;
+            }
+            if (!root.isObject()) {
+                problems.add("the request must be a JSON object");
+                return null;
+            }
+            root.fieldNames().forEachRemaining(name -> {
+                if (!FIELDS.contains(name)) {
+                    problems.add(name + ": unknown field (allowed: " + String.join(", ", FIELDS) + ")");
+                }
+            });
+            List<String> values = new ArrayList<>();
+            for (String field : FIELDS) {
+                JsonNode value = root.get(field);
+                if (value == null || value.isNull()) {
+                    values.add(null);
+                } else if (!value.isTextual()) {
+                    problems.add(field + ": must be a string");
+                    values.add(null);
+                } else {
+                    values.add(value.textValue());
+                }
+            }
+            for (String required : List.of("user", "client", "scope")) {
+                if (blank(values.get(FIELDS.indexOf(required)))) {
+                    problems.add(required + ": missing");
+                }
+            }
+            return problems.isEmpty() ? new ExplainRequest(values.get(0), values.get(1), values.get(2), values.get(3), values.get(4))
+                    : null;
+        }
     }
+
+    /** The longest {@code explain} request accepted, in characters. */
+    static final int EXPLAIN_MAX_CHARS = 16_384;
 
     /** Answer of {@code explain}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -82,27 +128,33 @@ public final class PoliciesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response get() {
-        auth.realm().requireViewRealm();
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        if (refused != null) {
+            return refused;
+        }
         PolicyStore.State state = PolicyStore.of(realm);
         if (state.absent()) {
-            return Response.status(Response.Status.NOT_FOUND)
-                    .entity(Map.of("error", "not_found", "error_description", "realm has no scope-policy document")).build();
+            return ApiError.response(Response.Status.NOT_FOUND, ApiError.NOT_FOUND, "realm has no scope-policy document", List.of());
         }
         return Response.ok(state.source(), MediaType.APPLICATION_JSON_TYPE).tag(state.version()).build();
     }
 
     @PUT
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        auth.realm().requireManageRealm();
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        if (refused == null) {
+            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
+        }
+        if (refused != null) {
+            return refused;
+        }
         PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
         List<String> errors = errors(state);
         if (!errors.isEmpty()) {
             LOG.infof("Scope-policy document refused for realm '%s': %d error(s); the previous document stays active",
                     realm.getName(), errors.size());
-            return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(new ValidationResult(false, null, "invalid_policy_document", errors)).build();
+            return invalidDocument(errors);
         }
         PolicyStore.save(realm, state);
         ScopePolicyRequiredActionFactory.ensureRegistered(realm);
@@ -121,24 +173,35 @@ public final class PoliciesResource {
 
     @POST
     @Path("validate")
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public ValidationResult validate(String body) {
-        auth.realm().requireViewRealm();
+    public Response validate(String body) {
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        if (refused == null) {
+            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
+        }
+        if (refused != null) {
+            return refused;
+        }
         PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
         List<String> errors = errors(state);
-        return errors.isEmpty() ? new ValidationResult(true, state.version(), null, List.of())
-                : new ValidationResult(false, null, "invalid_policy_document", errors);
+        return errors.isEmpty() ? Response.ok(new ValidationResult(true, state.version())).build() : invalidDocument(errors);
     }
 
     @POST
     @Path("explain")
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response explain(ExplainRequest request) {
-        auth.realm().requireViewRealm();
-        if (request == null || blank(request.user()) || blank(request.client()) || blank(request.scope())) {
-            return badRequest("user, client and scope are required");
+    public Response explain(String body) {
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        if (refused == null) {
+            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
+        }
+        if (refused != null) {
+            return refused;
+        }
+        List<String> problems = new ArrayList<>();
+        ExplainRequest request = ExplainRequest.parse(body, problems);
+        if (request == null) {
+            return ApiError.invalidRequest(ApiError.describe("the explain request", problems), problems);
         }
         UserModel user = session.users().getUserByUsername(realm, request.user());
         if (user == null) {
@@ -147,7 +210,11 @@ public final class PoliciesResource {
         if (user == null) {
             return badRequest("no user '" + request.user() + "' in realm " + realm.getName());
         }
-        auth.users().requireView(user);
+        UserModel subject = user;
+        Response hidden = AdminRequests.refusedUnless(() -> auth.users().requireView(subject), "view-users");
+        if (hidden != null) {
+            return hidden;
+        }
         ClientModel client = realm.getClientByClientId(request.client());
         if (client == null) {
             return badRequest("no client '" + request.client() + "' in realm " + realm.getName());
@@ -186,8 +253,12 @@ public final class PoliciesResource {
     }
 
     private static Response badRequest(String description) {
-        return Response.status(Response.Status.BAD_REQUEST)
-                .entity(Map.of("error", "invalid_request", "error_description", description)).build();
+        return ApiError.invalidRequest(description, List.of());
+    }
+
+    private static Response invalidDocument(List<String> errors) {
+        return ApiError.response(Response.Status.BAD_REQUEST, "invalid_policy_document",
+                ApiError.describe("the scope-policy document", errors), errors);
     }
 
     private static boolean blank(String value) {

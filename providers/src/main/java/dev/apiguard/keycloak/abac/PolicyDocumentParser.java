@@ -1,9 +1,8 @@
 package dev.apiguard.keycloak.abac;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.apiguard.keycloak.common.JsonLimits;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
  * Reads a policy document from JSON and checks its structure. Checks, each reported with the path
  * of the offending value and collected so that one answer names every problem:
  * <ul>
- *   <li>the text is one JSON object, at most {@value #MAX_DOCUMENT_CHARS} characters;</li>
+ *   <li>the text is one JSON object, at most {@value #MAX_DOCUMENT_CHARS} characters, within
+ *       {@link JsonLimits}' depth, number and string limits, no field given twice;</li>
  *   <li>{@code apiVersion} is {@value PolicyDocument#API_VERSION};</li>
  *   <li>no unknown field at any level (a misspelt {@code onDeny} must not silently mean drop);</li>
  *   <li>{@code protectedScopes}: a list of non-blank strings (may be empty or absent);</li>
@@ -37,28 +37,17 @@ public final class PolicyDocumentParser {
     private static final Set<String> TOP_FIELDS = Set.of("apiVersion", "protectedScopes", "policies");
     private static final Set<String> POLICY_FIELDS = Set.of("name", "description", "scopes", "clients", "effect", "condition",
             "onDeny");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PolicyDocumentParser() {
     }
 
     /** Parses and checks {@code json}; every problem is one entry of the exception's errors. */
     public static PolicyDocument parse(String json) throws PolicyDocumentException {
-        if (json == null || json.isBlank()) {
-            throw new PolicyDocumentException(List.of("document: empty"));
-        }
-        if (json.length() > MAX_DOCUMENT_CHARS) {
-            throw new PolicyDocumentException(List.of("document: " + json.length() + " characters, at most "
-                    + MAX_DOCUMENT_CHARS + " allowed"));
-        }
         JsonNode root;
         try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            // Only Jackson's first line and position: it names the token, not the whole document.
-            String message = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().lines().findFirst().orElse("");
-            throw new PolicyDocumentException(List.of("document: not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + message));
+            root = JsonLimits.read(json, MAX_DOCUMENT_CHARS, "document");
+        } catch (JsonLimits.Invalid e) {
+            throw new PolicyDocumentException(e.problems());
         }
         if (root == null || !root.isObject()) {
             throw new PolicyDocumentException(List.of("document: must be a JSON object"));

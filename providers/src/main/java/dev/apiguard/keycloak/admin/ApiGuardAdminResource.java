@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.admin;
 
 import dev.apiguard.keycloak.abac.PoliciesResource;
+import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.keys.KeysResource;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Objects;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -18,6 +20,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * Root of {@code /admin/realms/{realm}/apiguard}. Keycloak has already authenticated the caller
  * as an administrator of some realm before this class is reached (401 otherwise); each method
  * checks the realm permission it needs through {@link AdminPermissionEvaluator} (403 otherwise).
+ * Every error an endpoint answers is a {@link dev.apiguard.keycloak.common.ApiError}.
  */
 public final class ApiGuardAdminResource {
 
@@ -47,9 +50,9 @@ public final class ApiGuardAdminResource {
     @GET
     @Path("v1/token-policy")
     @Produces(MediaType.APPLICATION_JSON)
-    public TokenPolicyReport tokenPolicy() {
-        auth.realm().requireViewRealm();
-        return TokenPolicyReport.of(realm);
+    public Response tokenPolicy() {
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        return refused != null ? refused : Response.ok(TokenPolicyReport.of(realm)).build();
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
@@ -65,9 +68,12 @@ public final class ApiGuardAdminResource {
     @GET
     @Path("v1/info")
     @Produces(MediaType.APPLICATION_JSON)
-    public InfoRepresentation info() {
-        auth.realm().requireViewRealm();
+    public Response info() {
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        if (refused != null) {
+            return refused;
+        }
         ApiGuardVersion version = ApiGuardVersion.current();
-        return new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion());
+        return Response.ok(new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion())).build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.clientguard;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,10 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.LoginProtocol;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.OIDCProviderConfig;
+import org.keycloak.protocol.oidc.par.clientpolicy.context.PushedAuthorizationRequestContext;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -24,7 +29,18 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * every offending field; nothing is saved, as Keycloak runs client policies before it writes. At
  * the authorization endpoint, refuses a {@code redirect_uri} that is not registered exactly
  * ({@code invalid_request}, shown as an error page), which closes the wildcard and prefix matches
- * a client registered before the baseline may still have.
+ * a client registered before the baseline may still have. Also at the authorization endpoint, and
+ * first in the baseline profile so that Keycloak's executors after it never see such a request:
+ * <ul>
+ *   <li>a request without {@code redirect_uri} is refused with {@code invalid_request} (Keycloak
+ *       26.7's {@code secure-redirect-uris-enforcer} would throw a NullPointerException on it,
+ *       a 500; see docs/known-issues.md);</li>
+ *   <li>a standard parameter ({@code state}, {@code scope}, {@code nonce}, ...) longer than
+ *       Keycloak's limit for it is refused with {@code invalid_request}, at the authorization
+ *       endpoint and at the pushed-authorization-request endpoint; Keycloak itself would drop
+ *       the parameter silently and go on without it, e.g. answer the client without its
+ *       {@code state}.</li>
+ * </ul>
  */
 final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
@@ -45,7 +61,13 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
             case REGISTER, UPDATE -> check((ClientCRUDContext) context);
-            case PRE_AUTHORIZATION_REQUEST -> checkExactRedirect((PreAuthorizationRequestContext) context);
+            case PRE_AUTHORIZATION_REQUEST -> {
+                PreAuthorizationRequestContext request = (PreAuthorizationRequestContext) context;
+                checkParameterLengths(request.getRequestParameters());
+                checkExactRedirect(request);
+            }
+            case PUSHED_AUTHORIZATION_REQUEST ->
+                    checkParameterLengths(((PushedAuthorizationRequestContext) context).getRequestParameters());
             default -> {
                 // Other requests are enforced by the other executors of the baseline profile.
             }
@@ -80,14 +102,25 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
      * page for a refusal at this event: nothing is sent to the unverified URI.
      */
     private void checkExactRedirect(PreAuthorizationRequestContext context) throws ClientPolicyException {
-        String requested = context.getRequestParameters().getFirst(OAuth2Constants.REDIRECT_URI);
-        if (requested == null || context.getClientId() == null) {
-            return; // Keycloak itself answers a missing redirect_uri or client_id
+        if (context.getClientId() == null) {
+            return; // Keycloak itself answers a missing client_id
         }
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = realm.getClientByClientId(context.getClientId());
         if (client == null) {
             return; // Keycloak answers an unknown client
+        }
+        String requested = context.getRequestParameters().getFirst(OAuth2Constants.REDIRECT_URI);
+        if (requested == null) {
+            if (client.isStandardFlowEnabled() || client.isImplicitFlowEnabled()) {
+                // Keycloak's secure-redirect-uris-enforcer, after this executor, fails with a 500 on
+                // such a request; OpenID Connect requires redirect_uri, and so does this baseline.
+                LOG.infof("Refused an authorization request of client '%s' in realm '%s': no redirect_uri",
+                        client.getClientId(), realm.getName());
+                throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
+                        "Missing parameter: redirect_uri (required, also with request or request_uri)");
+            }
+            return; // Keycloak answers a client without a redirect-based flow
         }
         List<String> registered = new ArrayList<>();
         for (String uri : client.getRedirectUris()) {
@@ -98,6 +131,26 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
                     client.getClientId(), realm.getName());
             throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
                     "Invalid parameter: redirect_uri (it must match a registered redirect URI exactly)");
+        }
+    }
+
+    /**
+     * Refuses a standard authorization parameter longer than Keycloak's limit for it, which
+     * Keycloak would otherwise ignore (log and drop) and continue without.
+     */
+    private void checkParameterLengths(MultivaluedMap<String, String> parameters) throws ClientPolicyException {
+        if (parameters == null || parameters.isEmpty()) {
+            return;
+        }
+        OIDCProviderConfig limits = ((OIDCLoginProtocol) session.getProvider(LoginProtocol.class, OIDCLoginProtocol.LOGIN_PROTOCOL))
+                .getConfig();
+        ClientGuardRules.Oversized oversized = ClientGuardRules.oversizedParameter(parameters,
+                name -> limits.getMaxLengthForTheParameter(name, false));
+        if (oversized != null) {
+            LOG.infof("Refused an authorization request in realm '%s': parameter '%s' has %d characters, at most %d allowed",
+                    session.getContext().getRealm().getName(), oversized.name(), oversized.length(), oversized.limit());
+            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST, "Invalid parameter: " + oversized.name()
+                    + " (" + oversized.length() + " characters, at most " + oversized.limit() + " allowed)");
         }
     }
 

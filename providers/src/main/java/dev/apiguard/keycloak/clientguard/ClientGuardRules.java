@@ -5,7 +5,14 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.constants.AdapterConstants;
+import org.keycloak.models.Constants;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.utils.StringUtil;
 
 /**
  * The baseline rules for a client's registration, as pure functions of the values a create or
@@ -23,7 +30,8 @@ import java.util.Set;
  *       {@code [::1]} without a port (RFC 8252 7.3: any port is accepted at request time).</li>
  * </ul>
  * Each violation is one message that starts with the field's name; no message carries a secret.
- * {@link #matchesExactly} is the rule for a {@code redirect_uri} at the authorization endpoint.
+ * {@link #matchesExactly} is the rule for a {@code redirect_uri} at the authorization endpoint,
+ * {@link #oversizedParameter} the length rule for its standard parameters.
  */
 public final class ClientGuardRules {
 
@@ -31,7 +39,50 @@ public final class ClientGuardRules {
 
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]");
 
+    /**
+     * The authorization-request parameters whose length Keycloak limits, and which it drops
+     * silently (logs and ignores) when they are longer, as its {@code AuthzEndpointRequestParser}
+     * reads them. Unknown parameters are not here: OAuth servers ignore those by design.
+     */
+    static final List<String> LIMITED_PARAMETERS = List.of(
+            OIDCLoginProtocol.CLIENT_ID_PARAM, OIDCLoginProtocol.RESPONSE_TYPE_PARAM, OIDCLoginProtocol.RESPONSE_MODE_PARAM,
+            OIDCLoginProtocol.REDIRECT_URI_PARAM, OIDCLoginProtocol.STATE_PARAM, OIDCLoginProtocol.SCOPE_PARAM,
+            OIDCLoginProtocol.RESOURCE_PARAM, OIDCLoginProtocol.LOGIN_HINT_PARAM, OIDCLoginProtocol.PROMPT_PARAM,
+            AdapterConstants.KC_IDP_HINT, Constants.KC_ACTION, OIDCLoginProtocol.NONCE_PARAM, OIDCLoginProtocol.CLAIMS_PARAM,
+            OIDCLoginProtocol.ACR_PARAM, OAuth2Constants.DISPLAY, OIDCLoginProtocol.UI_LOCALES_PARAM,
+            OIDCLoginProtocol.CODE_CHALLENGE_PARAM, OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM, OIDCLoginProtocol.DPOP_JKT);
+
+    /** A parameter over its limit: its name, its length (as Keycloak counts it) and the limit. */
+    public record Oversized(String name, int length, int limit) {
+    }
+
     private ClientGuardRules() {
+    }
+
+    /**
+     * The first of {@link #LIMITED_PARAMETERS} whose first value is longer than {@code limit}
+     * allows, counted as Keycloak counts it (after removing control characters), or {@code null}.
+     *
+     * @param parameters the request's parameters
+     * @param limit the maximum length of a parameter, by name (Keycloak's {@code OIDCProviderConfig})
+     */
+    public static Oversized oversizedParameter(Map<String, List<String>> parameters, ToIntFunction<String> limit) {
+        for (String name : LIMITED_PARAMETERS) {
+            List<String> values = parameters.get(name);
+            String value = values == null || values.isEmpty() ? null : values.get(0);
+            if (value == null) {
+                continue;
+            }
+            int max = limit.applyAsInt(name);
+            // The raw length bounds the cleaned one: clean (a regular expression) only when it may matter.
+            if (value.length() > max) {
+                int length = StringUtil.removeControlCharacters(value).length();
+                if (length > max) {
+                    return new Oversized(name, length, max);
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -69,12 +120,18 @@ public final class ClientGuardRules {
     /**
      * Whether a {@code redirect_uri} request parameter equals one of the client's registered
      * redirect URIs exactly. The one exception is RFC 8252 7.3: a loopback {@code http} URI
-     * registered without a port matches the same URI with any port.
+     * registered without a port matches the same URI with any port. A {@code null} request never
+     * matches; a URI that does not parse, has no host or carries user information matches only
+     * when it is registered character for character (which the baseline's registration rules
+     * never allow).
      *
      * @param requested the {@code redirect_uri} parameter
      * @param registered the client's registered redirect URIs, resolved to absolute URIs
      */
     public static boolean matchesExactly(String requested, Iterable<String> registered) {
+        if (requested == null) {
+            return false;
+        }
         for (String candidate : registered) {
             if (candidate.equals(requested)) {
                 return true;
@@ -86,7 +143,11 @@ public final class ClientGuardRules {
         } catch (URISyntaxException e) {
             return false;
         }
-        if (!"http".equals(uri.getScheme()) || !LOOPBACK_HOSTS.contains(uri.getHost()) || uri.getPort() == -1) {
+        // A URI whose authority is not a host and port (e.g. "127.0.0.1%40evil.example:53682") parses
+        // with no host: it matches nothing. Set.of(...).contains(null) would throw.
+        String host = uri.getHost();
+        if (host == null || uri.getUserInfo() != null || !"http".equals(uri.getScheme()) || !LOOPBACK_HOSTS.contains(host)
+                || uri.getPort() == -1) {
             return false;
         }
         String withoutPort;

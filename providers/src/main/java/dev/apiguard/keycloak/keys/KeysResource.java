@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.keys;
 
-import jakarta.ws.rs.Consumes;
+import dev.apiguard.keycloak.common.AdminRequests;
+import dev.apiguard.keycloak.common.ApiError;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -24,7 +25,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 /**
  * {@code /admin/realms/{realm}/apiguard/v1/keys}: the realm's key-rotation policy, keys and
  * schedule. {@code view-realm} reads, {@code manage-realm} changes (Keycloak answers 401 without
- * a token and 403 without the role). Errors are JSON {@code {"error": ..., "problems": [...]}}.
+ * a token and 403 without the role). Errors are {@link ApiError}s:
+ * {@code {"error": ..., "error_description": ..., "problems": [...]}}.
  */
 public final class KeysResource {
 
@@ -43,9 +45,12 @@ public final class KeysResource {
     /** The policy, the keys with their states, the schedule. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public KeyRotationReport get() {
-        auth.realm().requireViewRealm();
-        return KeyRotationReport.of(session, realm);
+    public Response get() {
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        if (refused != null) {
+            return refused;
+        }
+        return Response.ok(KeyRotationReport.of(session, realm)).build();
     }
 
     /**
@@ -53,10 +58,15 @@ public final class KeysResource {
      * problem named, and the previous policy stays. Fields left out take the defaults.
      */
     @PUT
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        auth.realm().requireManageRealm();
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        if (refused == null) {
+            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
+        }
+        if (refused != null) {
+            return refused;
+        }
         RotationPolicy policy;
         try {
             policy = RotationPolicy.parse(body);
@@ -74,7 +84,7 @@ public final class KeysResource {
                     return found;
                 });
         if (problems == null) {
-            return Response.status(Response.Status.NOT_FOUND).build();
+            return realmGone();
         }
         if (!problems.isEmpty()) {
             return invalidPolicy(problems);
@@ -95,7 +105,10 @@ public final class KeysResource {
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate(@QueryParam("family") String family) {
-        auth.realm().requireManageRealm();
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        if (refused != null) {
+            return refused;
+        }
         AdminEvent requestEvent = adminEvent.getEvent();
         List<KeyRotationEngine.Rotation> rotations;
         try {
@@ -103,13 +116,14 @@ public final class KeysResource {
                     locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                     locked -> KeyRotationEngine.rotateNow(locked, blankToNull(family)));
         } catch (PolicyException e) {
-            return error(Response.Status.CONFLICT, "invalid_policy", List.of("the stored policy is unreadable: " + e.getMessage()));
+            return error(Response.Status.CONFLICT, "invalid_policy", "the stored policy is unreadable: fix it with PUT first",
+                    e.problems());
         }
         if (rotations == null) {
-            return Response.status(Response.Status.NOT_FOUND).build();
+            return realmGone();
         }
         if (rotations.isEmpty()) {
-            return error(Response.Status.NOT_FOUND, "family_not_found",
+            return error(Response.Status.NOT_FOUND, "family_not_found", "no rotated key family to rotate",
                     List.of("no rotated key family " + (family == null ? "" : "'" + family + "' ") + "in this realm"));
         }
         List<Map<String, String>> body = new ArrayList<>();
@@ -132,14 +146,17 @@ public final class KeysResource {
     @Path("{kid}/revoke")
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(@PathParam("kid") String kid) {
-        auth.realm().requireManageRealm();
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        if (refused != null) {
+            return refused;
+        }
         AdminEvent requestEvent = adminEvent.getEvent();
         Optional<KeyRotationEngine.Revocation> revocation = KeyRotationEngine.underLock(
                 session.getKeycloakSessionFactory(), realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                 locked -> KeyRotationEngine.revoke(locked, kid));
         if (revocation == null || revocation.isEmpty()) {
-            return error(Response.Status.NOT_FOUND, "key_not_found", List.of("no rotated key with this kid in this realm"));
+            return error(Response.Status.NOT_FOUND, "key_not_found", "no rotated key with this kid in this realm", List.of());
         }
         KeyRotationEngine.Revocation done = revocation.get();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -167,14 +184,16 @@ public final class KeysResource {
     }
 
     private static Response invalidPolicy(List<String> problems) {
-        return error(Response.Status.BAD_REQUEST, "invalid_policy", problems);
+        return error(Response.Status.BAD_REQUEST, "invalid_policy", ApiError.describe("the key-rotation policy", problems), problems);
     }
 
-    private static Response error(Response.Status status, String error, List<String> problems) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("problems", problems);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+    /** The realm was removed while the request waited for its lock. */
+    private static Response realmGone() {
+        return error(Response.Status.NOT_FOUND, ApiError.NOT_FOUND, "the realm no longer exists", List.of());
+    }
+
+    private static Response error(Response.Status status, String error, String description, List<String> problems) {
+        return ApiError.response(status, error, description, problems);
     }
 
     private static String blankToNull(String value) {

@@ -1,9 +1,9 @@
 package dev.apiguard.keycloak.keys;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apiguard.keycloak.common.JsonLimits;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -102,6 +102,9 @@ public record RotationPolicy(
     static final Set<String> FIELDS = Set.of(
             "enabled", "rotationPeriod", "prePublication", "retirement", "secretKeyRetirement", "jwksMaxAge", "clockSkew");
 
+    /** The longest policy text accepted, in characters (a complete policy is about 250). */
+    public static final int MAX_CHARS = 16_384;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_SECONDS = 10L * 365 * 86_400;
 
@@ -109,10 +112,9 @@ public record RotationPolicy(
     public static RotationPolicy parse(String json) {
         JsonNode root;
         try {
-            root = JSON.readTree(json == null ? "" : json);
-        } catch (JsonProcessingException e) {
-            throw new PolicyException(List.of("the policy is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"));
+            root = JsonLimits.read(json, MAX_CHARS, "the policy");
+        } catch (JsonLimits.Invalid e) {
+            throw new PolicyException(e.problems());
         }
         if (root == null || !root.isObject()) {
             throw new PolicyException(List.of("the policy must be a JSON object"));
@@ -204,6 +206,9 @@ public record RotationPolicy(
         long value;
         try {
             if (node.isIntegralNumber()) {
+                if (!node.canConvertToLong()) {
+                    throw new IllegalArgumentException(field + " " + node + " is longer than ten years");
+                }
                 value = node.longValue();
                 if (value < 0) {
                     throw new IllegalArgumentException(field + " '" + value + "' is negative");

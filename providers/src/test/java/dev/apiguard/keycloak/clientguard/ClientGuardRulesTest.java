@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.clientguard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,9 +82,50 @@ class ClientGuardRulesTest {
         "loopback, other path           | http://127.0.0.1:1/other    | http://127.0.0.1/cb         | false",
         "wildcard registered            | https://app.example.org/any | https://app.example.org/*   | false",
         "localhost is not 127.0.0.1     | http://localhost:1/cb       | http://127.0.0.1/cb         | false",
+        "encoded userinfo, port         | http://127.0.0.1%40evil.example:53682/callback | http://127.0.0.1/callback | false",
+        "encoded userinfo, no port      | http://127.0.0.1%40evil.example/callback | http://127.0.0.1/callback | false",
+        "userinfo on loopback           | http://evil@127.0.0.1:53682/callback | http://127.0.0.1/callback | false",
+        "no authority                   | http:/callback              | http://127.0.0.1/cb         | false",
+        "not a URI                      | 'http://127.0.0.1:1/c b'    | http://127.0.0.1/cb         | false",
     })
     void matchesExactlyWhenComparedThenOnlyALoopbackPortMayDiffer(String description, String requested, String registered,
             boolean expected) {
         assertThat(ClientGuardRules.matchesExactly(requested, List.of(registered))).isEqualTo(expected);
+    }
+
+    @Test
+    void matchesExactlyWhenNoRedirectUriIsRequestedThenNoMatch() {
+        assertThat(ClientGuardRules.matchesExactly(null, List.of("http://127.0.0.1/cb"))).isFalse();
+    }
+
+    @Test
+    void oversizedParameterWhenAStateIsLongerThanItsLimitThenNamedWithLengthAndLimit() {
+        Map<String, List<String>> parameters = Map.of("state", List.of("s".repeat(100_000)), "client_id", List.of("demo-spa"));
+
+        assertThat(ClientGuardRules.oversizedParameter(parameters, name -> 4000))
+                .isEqualTo(new ClientGuardRules.Oversized("state", 100_000, 4000));
+    }
+
+    @Test
+    void oversizedParameterWhenEveryParameterFitsThenNone() {
+        Map<String, List<String>> parameters = Map.of("state", List.of("s".repeat(4000)), "login_hint", List.of("alice"));
+
+        assertThat(ClientGuardRules.oversizedParameter(parameters, name -> name.equals("login_hint") ? 255 : 4000)).isNull();
+    }
+
+    @Test
+    void oversizedParameterWhenControlCharactersMakeItLongThenCountedAsKeycloakCountsThem() {
+        // Keycloak removes control characters before it compares the length: so does the rule.
+        Map<String, List<String>> parameters = Map.of("nonce", List.of("n".repeat(10) + "\u0000".repeat(10)));
+
+        assertThat(ClientGuardRules.oversizedParameter(parameters, name -> 10)).isNull();
+    }
+
+    @Test
+    void oversizedParameterWhenAnUnknownParameterIsLongThenNotItsConcern() {
+        // Unknown parameters are ignored by design (RFC 6749 3.1), whatever their length.
+        Map<String, List<String>> parameters = Map.of("x_custom", List.of("x".repeat(100_000)));
+
+        assertThat(ClientGuardRules.oversizedParameter(parameters, name -> 4000)).isNull();
     }
 }

@@ -23,4 +23,47 @@ class BaselineWellKnownProviderTest {
         assertThat(document.get("request_object_signing_alg_values_supported")).isEqualTo(List.of("PS384", "ES256", "HS256"));
         assertThat(document.get("token_endpoint")).isEqualTo("https://example.org/token");
     }
+
+    private static final List<String> KEYCLOAK_RESPONSE_TYPES = List.of("code", "none", "id_token", "token", "id_token token",
+            "code id_token", "code token", "code id_token token");
+    private static final List<String> KEYCLOAK_GRANT_TYPES = List.of("authorization_code", "client_credentials", "implicit",
+            "password", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code");
+
+    @Test
+    void narrowFlowsWhenImplicitAndPasswordAreRejectedThenOnlyCodeAndNeitherGrant() {
+        Map<String, Object> document = flows();
+
+        BaselineWellKnownProvider.narrowFlows(document, true, true);
+
+        assertThat(document.get("response_types_supported")).isEqualTo(List.of("code"));
+        assertThat(document.get("grant_types_supported")).isEqualTo(List.of("authorization_code", "client_credentials",
+                "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"));
+    }
+
+    @Test
+    void narrowFlowsWhenOnlyThePasswordGrantIsRejectedThenResponseTypesStayKeycloaks() {
+        Map<String, Object> document = flows();
+
+        BaselineWellKnownProvider.narrowFlows(document, false, true);
+
+        assertThat(document.get("response_types_supported")).isEqualTo(KEYCLOAK_RESPONSE_TYPES);
+        assertThat(document.get("grant_types_supported")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .doesNotContain("password").contains("implicit");
+    }
+
+    @Test
+    void narrowFlowsWhenNothingIsRejectedThenUnchanged() {
+        Map<String, Object> document = flows();
+
+        BaselineWellKnownProvider.narrowFlows(document, false, false);
+
+        assertThat(document).isEqualTo(flows());
+    }
+
+    private static Map<String, Object> flows() {
+        Map<String, Object> document = new HashMap<>();
+        document.put("response_types_supported", KEYCLOAK_RESPONSE_TYPES);
+        document.put("grant_types_supported", KEYCLOAK_GRANT_TYPES);
+        return document;
+    }
 }

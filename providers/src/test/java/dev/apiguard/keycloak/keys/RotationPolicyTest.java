@@ -61,7 +61,10 @@ class RotationPolicyTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "{\"retirement\": } | the policy is not valid JSON (line 1, column 16)",
+        "{\"retirement\": } | the policy: not valid JSON at line 1, column 16: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+        "{\"rotationPeriod\": | the policy: not valid JSON at line 1, column 19: Unexpected end-of-input within/between Object entries",
+        "{\"retirement\": 99999999999999999999} | retirement 99999999999999999999 is longer than ten years",
+        "{\"retirement\": 999999999999999999999} | the policy: a number longer than 20 characters",
         "[]                  | the policy must be a JSON object",
         "{\"rotation\":1}    | unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
         "{\"enabled\":\"yes\"} | enabled must be true or false, was \"yes\"",

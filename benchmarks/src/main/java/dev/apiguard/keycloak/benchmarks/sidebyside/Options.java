@@ -1,0 +1,130 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The benchmark's settings, from {@code --name value} arguments; every value is checked here and a
+ * bad one is refused with its name, the value and the allowed range.
+ *
+ * @param keycloakDist     an unpacked {@code keycloak-quarkus-dist} (never run in place: copied per server)
+ * @param javaHome         the JDK that runs both servers
+ * @param providerJar      API Guard's provider JAR (the login theme is inside it)
+ * @param realmConfig      the realm files API Guard imports ({@code realm-config/})
+ * @param workDir          the servers' homes and data (fresh data on every run)
+ * @param outDir           where results.json and results.svg go
+ * @param connections      concurrent connections of the load generator
+ * @param rounds           measured rounds (each: every grant on every target)
+ * @param roundSeconds     length of a measured round
+ * @param warmupSeconds    length of a warm-up round
+ * @param warmupMaxRounds  warm-up rounds at most, settled or not
+ * @param settleTolerance  warm-up ends when two consecutive rounds differ by less than this (0.05 = 5%)
+ * @param codes            authorization codes obtained before each code-exchange round (its length bound)
+ * @param startTimeoutSeconds how long a server may take to be ready
+ */
+public record Options(Path keycloakDist, Path javaHome, Path providerJar, Path realmConfig, Path workDir, Path outDir,
+                     int connections, int rounds, int roundSeconds, int warmupSeconds, int warmupMaxRounds,
+                     double settleTolerance, int codes, int startTimeoutSeconds) {
+
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("connections", "8");
+        DEFAULTS.put("rounds", "3");
+        DEFAULTS.put("round-seconds", "20");
+        DEFAULTS.put("warmup-seconds", "10");
+        DEFAULTS.put("warmup-max-rounds", "12");
+        DEFAULTS.put("settle-tolerance", "0.05");
+        DEFAULTS.put("codes", "3000");
+        DEFAULTS.put("start-timeout-seconds", "300");
+    }
+
+    /** Parses {@code --name value} pairs; paths are required, numbers have defaults. */
+    public static Options parse(String... args) {
+        Map<String, String> given = new HashMap<>(DEFAULTS);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value, got '" + arg + "'" + (i + 1 >= args.length ? " without a value" : ""));
+            }
+            String name = arg.substring(2);
+            if (!DEFAULTS.containsKey(name) && !isPath(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "; known: " + String.join(", ", known()));
+            }
+            given.put(name, args[++i]);
+        }
+        return new Options(
+                directory(given, "keycloak-dist"), directory(given, "java-home"), file(given, "provider-jar"),
+                directory(given, "realm-config"), path(given, "work-dir"), path(given, "out-dir"),
+                integer(given, "connections", 1, 256), integer(given, "rounds", 1, 100),
+                integer(given, "round-seconds", 1, 600), integer(given, "warmup-seconds", 1, 600),
+                integer(given, "warmup-max-rounds", 2, 100), decimal(given, "settle-tolerance", 0.001, 0.5),
+                integer(given, "codes", 10, 100_000), integer(given, "start-timeout-seconds", 30, 1800));
+    }
+
+    private static boolean isPath(String name) {
+        return switch (name) {
+            case "keycloak-dist", "java-home", "provider-jar", "realm-config", "work-dir", "out-dir" -> true;
+            default -> false;
+        };
+    }
+
+    private static String[] known() {
+        return new String[] {"keycloak-dist", "java-home", "provider-jar", "realm-config", "work-dir", "out-dir",
+            "connections", "rounds", "round-seconds", "warmup-seconds", "warmup-max-rounds", "settle-tolerance", "codes",
+            "start-timeout-seconds"};
+    }
+
+    private static Path path(Map<String, String> given, String name) {
+        String value = given.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return Path.of(value).toAbsolutePath().normalize();
+    }
+
+    private static Path directory(Map<String, String> given, String name) {
+        Path path = path(given, name);
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("--" + name + " " + path + " is not a directory");
+        }
+        return path;
+    }
+
+    private static Path file(Map<String, String> given, String name) {
+        Path path = path(given, name);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("--" + name + " " + path + " is not a file");
+        }
+        return path;
+    }
+
+    private static int integer(Map<String, String> given, String name, int min, int max) {
+        String value = given.get(name);
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException("--" + name + " must be from " + min + " to " + max + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number from " + min + " to " + max + ", got '" + value + "'", e);
+        }
+    }
+
+    private static double decimal(Map<String, String> given, String name, double min, double max) {
+        String value = given.get(name);
+        try {
+            double parsed = Double.parseDouble(value.trim());
+            if (!(parsed >= min && parsed <= max)) {
+                throw new IllegalArgumentException("--" + name + " must be from " + min + " to " + max + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number from " + min + " to " + max + ", got '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+/**
+ * One measured (or warm-up) round of one grant against one target.
+ *
+ * @param target       the target's name, e.g. {@code stock-RS256}, {@code stock-ES256}, {@code apiguard}
+ * @param grant        the grant measured
+ * @param round        1-based round number (warm-up and measured rounds are numbered separately)
+ * @param requests     successful requests (HTTP 200 with the expected token)
+ * @param errors       failed requests (any other status, an I/O error or a timeout)
+ * @param seconds      elapsed wall-clock time of the round
+ * @param p50Millis    median latency of the successful requests
+ * @param p99Millis    99th percentile latency of the successful requests
+ * @param cpuMillis    CPU time (user + system) the measured server's JVM used during the round
+ */
+public record RoundResult(String target, Grant grant, int round, long requests, long errors, double seconds,
+                          double p50Millis, double p99Millis, double cpuMillis) {
+
+    /** Successful requests per second. */
+    public double requestsPerSecond() {
+        return seconds <= 0 ? 0 : requests / seconds;
+    }
+
+    /** Server CPU per successful request, in milliseconds. */
+    public double cpuMillisPerRequest() {
+        return requests == 0 ? 0 : cpuMillis / requests;
+    }
+}

@@ -1,0 +1,546 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code benchmarks/side-by-side}: stock Keycloak and API Guard side by side.
+ *
+ * <ol>
+ *   <li>Copies one unpacked distribution into two homes: {@code keycloak-stock} (nothing added) and
+ *       {@code keycloak-apiguard} (the provider JAR, the realm files of {@code realm-config/}).</li>
+ *   <li>Starts both with the same options and JVM ({@link KeycloakServer}), fresh H2 files.</li>
+ *   <li>Creates {@code bench-rs256} (Keycloak's defaults) and {@code bench-es256} on the stock server
+ *       through the admin REST API, with refresh-token rotation and reuse detection on, as the demo realm has.</li>
+ *   <li>Checks each target's signing algorithm, signs in once per refresh chain and per code session.</li>
+ *   <li>Warms up in short rounds until every target and grant settles, then runs alternating measured rounds.</li>
+ *   <li>Writes JSON and SVG, prints the medians and API Guard's ratios, stops both servers.</li>
+ * </ol>
+ */
+public final class SideBySide {
+
+    static final String STOCK_RS = "stock-RS256";
+    static final String STOCK_ES = "stock-ES256";
+    static final String APIGUARD = "apiguard";
+    /** Registered as the demo realm registers demo-spa's: loopback without a port (RFC 8252 7.3: any port matches). */
+    private static final String REGISTERED_REDIRECT_URI = "http://127.0.0.1/callback";
+    /** Sent in requests: a loopback port, as a native app's local listener would have (API Guard refuses a port-less loopback request). */
+    private static final String REDIRECT_URI = "http://127.0.0.1:8400/callback";
+    /** Codes live 60 s (Keycloak's default and the demo's): obtain them for at most 30 s, use them within 25 s. */
+    private static final Duration CODE_FETCH_LIMIT = Duration.ofSeconds(30);
+    private static final int CODE_ROUND_LIMIT_SECONDS = 25;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Options options;
+    private final SSLContext tls;
+    private final List<HttpClient> loadClients = new ArrayList<>();
+    private final Map<String, String[]> refreshChains = new LinkedHashMap<>();
+    private final Map<String, List<HttpClient>> codeSessions = new LinkedHashMap<>();
+
+    private SideBySide(Options options, SSLContext tls) {
+        this.options = options;
+        this.tls = tls;
+        for (int i = 0; i < options.connections(); i++) {
+            loadClients.add(Oidc.loadClient(tls));
+        }
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("side-by-side: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options);
+        } catch (RuntimeException e) {
+            System.err.println("side-by-side: FAILED: " + e.getMessage());
+            e.printStackTrace(System.err);
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run(Options options) {
+        Instant startedAt = Instant.now();
+        Map<String, Object> context = context(options, startedAt);
+        Path stockHome = prepareHome(options, "keycloak-stock", false);
+        Path apiguardHome = prepareHome(options, "keycloak-apiguard", true);
+        Path runDir = options.workDir().resolve("run");
+        deleteRecursively(runDir);
+        ServerTls serverTls = ServerTls.create(options.javaHome(), runDir.resolve("tls"));
+
+        String adminPassword = Oidc.randomToken(24);
+        String userPassword = Oidc.randomToken(24);
+        String serviceSecret = Oidc.randomToken(24);
+        Map<String, String> adminEnv = Map.of("KC_BOOTSTRAP_ADMIN_USERNAME", "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+        Map<String, String> apiguardEnv = new LinkedHashMap<>(adminEnv);
+        apiguardEnv.put("APIGUARD_DEMO_PASSWORD", userPassword);
+        apiguardEnv.put("APIGUARD_DEMO_SERVICE_SECRET", serviceSecret);
+        Duration startTimeout = Duration.ofSeconds(options.startTimeoutSeconds());
+
+        say("starting stock Keycloak (" + stockHome + ")");
+        try (KeycloakServer stock = KeycloakServer.start("stock", stockHome, runDir.resolve("stock-data"), options.javaHome(),
+                serverTls, adminEnv, false, startTimeout)) {
+            say("stock Keycloak ready on " + stock.baseUrl() + " (JVM pid " + stock.jvmPid() + ")");
+            say("starting API Guard (" + apiguardHome + ")");
+            try (KeycloakServer apiguard = KeycloakServer.start("apiguard", apiguardHome, runDir.resolve("apiguard-data"),
+                    options.javaHome(), serverTls, apiguardEnv, true, startTimeout)) {
+                say("API Guard ready on " + apiguard.baseUrl() + " (JVM pid " + apiguard.jvmPid() + ")");
+                HttpClient admin = Oidc.loadClient(serverTls.clientContext());
+                String token = Oidc.adminToken(admin, stock.baseUrl(), "admin", adminPassword);
+                Oidc.createRealm(admin, stock.baseUrl(), token, stockRealm("bench-rs256", false, serviceSecret, userPassword), "bench-rs256");
+                Oidc.createRealm(admin, stock.baseUrl(), token, stockRealm("bench-es256", true, serviceSecret, userPassword), "bench-es256");
+                awaitRealm(admin, apiguard.baseUrl(), "apiguard-demo");
+                List<Target> targets = List.of(
+                        new Target(STOCK_RS, stock, "bench-rs256", "RS256", "bench-service", serviceSecret, "",
+                                "bench-spa", REDIRECT_URI, "openid", "bench-user", userPassword),
+                        new Target(STOCK_ES, stock, "bench-es256", "ES256", "bench-service", serviceSecret, "",
+                                "bench-spa", REDIRECT_URI, "openid", "bench-user", userPassword),
+                        new Target(APIGUARD, apiguard, "apiguard-demo", "ES256", "demo-service", serviceSecret, "orders:read",
+                                "demo-spa", REDIRECT_URI, "openid orders:read", "alice", userPassword));
+                context.put("targets", describe(targets));
+                new SideBySide(options, serverTls.clientContext()).measure(targets, context, startedAt);
+            }
+        }
+        say("both servers stopped");
+    }
+
+    private void measure(List<Target> targets, Map<String, Object> context, Instant startedAt) {
+        for (Target target : targets) {
+            Oidc.checkSigningAlgorithm(loadClients.get(0), target);
+            String[] chains = new String[options.connections()];
+            refreshChains.put(target.name(), chains);
+            repairChains(target);
+            List<HttpClient> sessions = new ArrayList<>();
+            for (int i = 0; i < options.connections(); i++) {
+                HttpClient browser = Oidc.browser(tls);
+                Oidc.authorize(browser, target);
+                sessions.add(browser);
+            }
+            codeSessions.put(target.name(), sessions);
+            say(target + ": tokens signed with " + target.algorithm() + "; " + options.connections()
+                    + " refresh chains and code sessions signed in");
+        }
+
+        List<RoundResult> warmup = new ArrayList<>();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        boolean settled = false;
+        for (int round = 1; round <= options.warmupMaxRounds() && !settled; round++) {
+            for (Grant grant : Grant.values()) {
+                for (Target target : targets) {
+                    RoundResult result = round(target, grant, round, options.warmupSeconds());
+                    warmup.add(result);
+                    series.computeIfAbsent(target.name() + " " + grant.id(), k -> new ArrayList<>()).add(result.requestsPerSecond());
+                    print("warm-up", result);
+                }
+            }
+            settled = Settle.allSettled(series, options.settleTolerance());
+        }
+        say(settled ? "warm-up settled (two consecutive rounds within " + percent(options.settleTolerance()) + " for every server and grant)"
+                : "WARNING: warm-up did not settle within " + options.warmupMaxRounds() + " rounds: figures may still include JIT compilation");
+
+        List<RoundResult> measured = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (Grant grant : Grant.values()) {
+                for (Target target : targets) {
+                    RoundResult result = round(target, grant, round, options.roundSeconds());
+                    measured.add(result);
+                    print("round", result);
+                }
+            }
+        }
+
+        Summary summary = Summary.of(measured, targets.stream().map(Target::name).toList(), APIGUARD, List.of(STOCK_ES, STOCK_RS));
+        context.put("finishedAt", Instant.now().toString());
+        context.put("loadAverageAfter", firstLine(Path.of("/proc/loadavg")));
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(startedAt);
+        Path json = options.outDir().resolve("side-by-side-" + stamp + ".json");
+        Path svg = options.outDir().resolve("side-by-side-" + stamp + ".svg");
+        ResultsWriter.writeAtomically(json, ResultsWriter.json(context, warmup, settled, measured, summary));
+        ResultsWriter.writeAtomically(svg, SvgChart.render(summary, "Keycloak " + context.get("keycloakVersion")
+                + ": stock vs API Guard, " + options.connections() + " connections, medians of " + options.rounds() + " rounds"));
+        System.out.println();
+        System.out.print(summary.table());
+        System.out.println();
+        say("results: " + json);
+        say("chart:   " + svg);
+    }
+
+    private RoundResult round(Target target, Grant grant, int round, int seconds) {
+        LoadGenerator.Workload workload;
+        Duration duration = Duration.ofSeconds(seconds);
+        switch (grant) {
+            case CLIENT_CREDENTIALS -> {
+                HttpRequest request = Oidc.clientCredentials(target);
+                workload = new LoadGenerator.Workload() {
+                    @Override
+                    public HttpRequest next(int worker) {
+                        return request;
+                    }
+
+                    @Override
+                    public boolean accept(int worker, HttpResponse<String> response) {
+                        return Oidc.hasAccessToken(response);
+                    }
+                };
+            }
+            case REFRESH -> {
+                String[] chains = refreshChains.get(target.name());
+                workload = new LoadGenerator.Workload() {
+                    @Override
+                    public HttpRequest next(int worker) {
+                        String token = chains[worker];
+                        return token == null ? null : Oidc.refresh(target, token);
+                    }
+
+                    @Override
+                    public boolean accept(int worker, HttpResponse<String> response) {
+                        // Each refresh token is used once: the answer's token is the next one; a failed
+                        // refresh ends this worker's chain for the round (a new session is signed in after it).
+                        chains[worker] = Oidc.refreshTokenOf(response).orElse(null);
+                        return chains[worker] != null;
+                    }
+                };
+            }
+            case CODE_EXCHANGE -> {
+                Queue<Oidc.Code> codes = fetchCodes(target);
+                duration = Duration.ofSeconds(Math.min(seconds, CODE_ROUND_LIMIT_SECONDS));
+                workload = new LoadGenerator.Workload() {
+                    @Override
+                    public HttpRequest next(int worker) {
+                        Oidc.Code code = codes.poll();
+                        return code == null ? null : Oidc.codeExchange(target, code);
+                    }
+
+                    @Override
+                    public boolean accept(int worker, HttpResponse<String> response) {
+                        return Oidc.hasAccessToken(response);
+                    }
+                };
+            }
+            default -> throw new IllegalStateException("unknown grant " + grant);
+        }
+        long cpuBefore = target.server().cpuMillis();
+        LoadGenerator.Measurement m = LoadGenerator.run(loadClients, workload, duration);
+        long cpuAfter = target.server().cpuMillis();
+        if (grant == Grant.REFRESH) {
+            repairChains(target);
+        }
+        if (m.firstError() != null) {
+            say(target.name() + " " + grant.id() + ": " + m.errors() + " failed requests, the first: " + m.firstError());
+        }
+        double p50 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 50) / 1e6;
+        double p99 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 99) / 1e6;
+        return new RoundResult(target.name(), grant, round, m.requests(), m.errors(), m.seconds(), p50, p99, cpuAfter - cpuBefore);
+    }
+
+    /** Signs in a new session for every refresh chain that has none (first use, or broken by a failed refresh). */
+    private void repairChains(Target target) {
+        String[] chains = refreshChains.get(target.name());
+        for (int i = 0; i < chains.length; i++) {
+            if (chains[i] == null) {
+                chains[i] = Oidc.newRefreshToken(tls, target);
+            }
+        }
+    }
+
+    /** Obtains up to {@code --codes} codes through the signed-in sessions, in parallel, for at most 30 s. */
+    private Queue<Oidc.Code> fetchCodes(Target target) {
+        Queue<Oidc.Code> codes = new ConcurrentLinkedQueue<>();
+        AtomicInteger remaining = new AtomicInteger(options.codes());
+        long deadline = System.nanoTime() + CODE_FETCH_LIMIT.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        List<RuntimeException> failures = new ArrayList<>();
+        for (HttpClient session : codeSessions.get(target.name())) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (remaining.getAndDecrement() > 0 && System.nanoTime() < deadline) {
+                        codes.add(Oidc.authorize(session, target));
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }, "codes-" + threads.size());
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join(CODE_FETCH_LIMIT.toMillis() + Oidc.REQUEST_TIMEOUT.toMillis() * 3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while obtaining codes", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(target.name() + ": obtaining codes failed: " + failures.get(0).getMessage(), failures.get(0));
+        }
+        return codes;
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** A stock realm: Keycloak's defaults plus the clients and the user the grants need, rotation and reuse detection on. */
+    static String stockRealm(String name, boolean es256, String serviceSecret, String userPassword) {
+        Map<String, Object> realm = new LinkedHashMap<>();
+        realm.put("realm", name);
+        realm.put("enabled", true);
+        realm.put("revokeRefreshToken", true);
+        realm.put("refreshTokenMaxReuse", 0);
+        if (es256) {
+            realm.put("defaultSignatureAlgorithm", "ES256");
+            // As the demo realm: a P-256 key that signs, Keycloak's RSA key for opt-in clients, HMAC and AES keys.
+            realm.put("components", Map.of("org.keycloak.keys.KeyProvider", List.of(
+                    key("ecdsa-generated-es256", "ecdsa-generated", "200", Map.of("ecdsaEllipticCurveKey", "P-256", "ecGenerateCertificate", "true")),
+                    key("rsa-generated", "rsa-generated", "100", Map.of("keySize", "2048", "algorithm", "RS256")),
+                    key("hmac-generated-hs512", "hmac-generated", "100", Map.of("algorithm", "HS512", "secretSize", "64")),
+                    key("aes-generated", "aes-generated", "100", Map.of("secretSize", "16")))));
+        }
+        Map<String, Object> service = new LinkedHashMap<>();
+        service.put("clientId", "bench-service");
+        service.put("publicClient", false);
+        service.put("secret", serviceSecret);
+        service.put("serviceAccountsEnabled", true);
+        service.put("standardFlowEnabled", false);
+        service.put("directAccessGrantsEnabled", false);
+        Map<String, Object> spa = new LinkedHashMap<>();
+        spa.put("clientId", "bench-spa");
+        spa.put("publicClient", true);
+        spa.put("standardFlowEnabled", true);
+        spa.put("directAccessGrantsEnabled", false);
+        spa.put("redirectUris", List.of(REGISTERED_REDIRECT_URI));
+        spa.put("attributes", Map.of("pkce.code.challenge.method", "S256"));
+        realm.put("clients", List.of(service, spa));
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("username", "bench-user");
+        user.put("enabled", true);
+        user.put("email", "bench-user@example.org");
+        user.put("emailVerified", true);
+        user.put("firstName", "Bench");
+        user.put("lastName", "User");
+        user.put("credentials", List.of(Map.of("type", "password", "value", userPassword, "temporary", false)));
+        realm.put("users", List.of(user));
+        try {
+            return JSON.writeValueAsString(realm);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write realm " + name, e);
+        }
+    }
+
+    private static Map<String, Object> key(String name, String providerId, String priority, Map<String, String> config) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        values.put("priority", List.of(priority));
+        values.put("enabled", List.of("true"));
+        values.put("active", List.of("true"));
+        config.forEach((k, v) -> values.put(k, List.of(v)));
+        return Map.of("name", name, "providerId", providerId, "config", values);
+    }
+
+    private static List<Map<String, Object>> describe(List<Target> targets) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Target t : targets) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", t.name());
+            row.put("realm", t.realm());
+            row.put("signatureAlgorithm", t.algorithm());
+            row.put("serviceClient", t.serviceClient());
+            row.put("serviceScope", t.serviceScope());
+            row.put("publicClient", t.publicClient());
+            row.put("codeScope", t.codeScope());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static void awaitRealm(HttpClient client, String baseUrl, String realm) {
+        URI discovery = URI.create(baseUrl + "/realms/" + realm + "/.well-known/openid-configuration");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Oidc.send(client, HttpRequest.newBuilder(discovery).timeout(Oidc.REQUEST_TIMEOUT).build()).statusCode() != 200) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("realm " + realm + " was not imported: " + discovery + " does not answer 200");
+            }
+            KeycloakServer.sleep(Duration.ofSeconds(1));
+        }
+    }
+
+    /** A home per server, copied once from the distribution; API Guard's gets the JAR and the realm files. */
+    private static Path prepareHome(Options options, String name, boolean apiguard) {
+        Path home = options.workDir().resolve(name);
+        Path complete = home.resolve(".complete");
+        if (!Files.exists(complete)) {
+            deleteRecursively(home);
+            copyRecursively(options.keycloakDist(), home);
+            write(complete, "");
+        }
+        try {
+            Path jar = home.resolve("providers/apiguard-keycloak.jar");
+            if (apiguard) {
+                if (!Files.exists(jar) || Files.mismatch(jar, options.providerJar()) != -1) {
+                    Files.copy(options.providerJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Path imports = home.resolve("data/import");
+                deleteRecursively(imports);
+                Files.createDirectories(imports);
+                try (Stream<Path> files = Files.list(options.realmConfig())) {
+                    for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                        Files.copy(file, imports.resolve(file.getFileName()));
+                    }
+                }
+            } else {
+                Files.deleteIfExists(jar);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + home, e);
+        }
+        return home;
+    }
+
+    private static Map<String, Object> context(Options options, Instant startedAt) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("tool", "benchmarks/side-by-side");
+        context.put("startedAt", startedAt.toString());
+        context.put("keycloakVersion", keycloakVersion(options.keycloakDist()));
+        context.put("serverJava", javaVersion(options.javaHome()));
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", cpuModel());
+        machine.put("memory", firstLine(Path.of("/proc/meminfo")).replaceAll("\\s+", " "));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("loadAverageBefore", firstLine(Path.of("/proc/loadavg")));
+        context.put("machine", machine);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("connections", options.connections());
+        settings.put("rounds", options.rounds());
+        settings.put("roundSeconds", options.roundSeconds());
+        settings.put("warmupSeconds", options.warmupSeconds());
+        settings.put("warmupMaxRounds", options.warmupMaxRounds());
+        settings.put("settleTolerance", options.settleTolerance());
+        settings.put("codesPerRound", options.codes());
+        settings.put("server", "kc.sh start, HTTPS on 127.0.0.1, --db=dev-file (H2), --cache=local, Keycloak's default heap");
+        settings.put("loadGenerator", "Java HttpClient, HTTP/1.1 keep-alive, one connection per thread, closed loop");
+        context.put("settings", settings);
+        return context;
+    }
+
+    private static String keycloakVersion(Path dist) {
+        Path versionFile = dist.resolve("version.txt");
+        String line = Files.exists(versionFile) ? firstLine(versionFile) : "";
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+\\.\\d+\\.\\d+\\S*)").matcher(line);
+        return matcher.find() ? matcher.group(1) : dist.getFileName().toString();
+    }
+
+    private static String javaVersion(Path javaHome) {
+        Path release = javaHome.resolve("release");
+        if (!Files.exists(release)) {
+            return javaHome.toString();
+        }
+        try {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+                int equals = line.indexOf('=');
+                if (equals > 0) {
+                    values.put(line.substring(0, equals), line.substring(equals + 1).replace("\"", ""));
+                }
+            }
+            return values.getOrDefault("IMPLEMENTOR", "?") + " " + values.getOrDefault("JAVA_VERSION", "?") + " (" + javaHome + ")";
+        } catch (IOException e) {
+            return javaHome.toString();
+        }
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException | UncheckedIOException e) {
+            return "?";
+        }
+    }
+
+    private static String firstLine(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.findFirst().orElse("").trim();
+        } catch (IOException | UncheckedIOException e) {
+            return "?";
+        }
+    }
+
+    private static void print(String kind, RoundResult r) {
+        say(String.format("%-7s %2d  %-19s %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6.3f ms/req  %d errors",
+                kind, r.round(), r.grant().id(), r.target(), r.requestsPerSecond(), r.p50Millis(), r.p99Millis(),
+                r.cpuMillisPerRequest(), r.errors()));
+    }
+
+    private static String percent(double fraction) {
+        return String.format("%.1f%%", fraction * 100);
+    }
+
+    private static void say(String message) {
+        System.out.println("side-by-side: " + message);
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}

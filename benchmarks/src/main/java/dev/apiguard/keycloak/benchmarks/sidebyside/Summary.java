@@ -1,0 +1,114 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the measured rounds say, per grant: each target's median requests/s, p50, p99 and CPU per
+ * request over the rounds, and API Guard's ratios to each stock target.
+ *
+ * <p>A ratio is the median of the per-round ratios (round k of API Guard over round k of the stock
+ * target): rounds alternate, so each pair ran seconds apart and slow drifts of the machine cancel.
+ */
+public final class Summary {
+
+    /** One target's medians for one grant. */
+    public record Figures(double requestsPerSecond, double p50Millis, double p99Millis, double cpuMillisPerRequest,
+                          long errors, int rounds) {
+    }
+
+    /**
+     * API Guard's throughput over a stock target's, and its CPU per request over the stock target's.
+     *
+     * @param throughput  median of per-round requests/s ratios (above 1: API Guard serves more)
+     * @param cpu         median of per-round CPU-per-request ratios (above 1: API Guard uses more CPU)
+     */
+    public record Ratio(String grant, String over, double throughput, double cpu) {
+    }
+
+    private final Map<Grant, Map<String, Figures>> figures;
+    private final List<Ratio> ratios;
+
+    private Summary(Map<Grant, Map<String, Figures>> figures, List<Ratio> ratios) {
+        this.figures = figures;
+        this.ratios = ratios;
+    }
+
+    /** Summarises {@code rounds}; {@code subject} is the target compared, {@code baselines} the ones it is compared to. */
+    public static Summary of(List<RoundResult> rounds, List<String> targets, String subject, List<String> baselines) {
+        Map<Grant, Map<String, Figures>> figures = new LinkedHashMap<>();
+        List<Ratio> ratios = new ArrayList<>();
+        for (Grant grant : Grant.values()) {
+            Map<String, Figures> perTarget = new LinkedHashMap<>();
+            for (String target : targets) {
+                List<RoundResult> own = select(rounds, target, grant);
+                if (!own.isEmpty()) {
+                    perTarget.put(target, new Figures(
+                            Stats.median(own.stream().map(RoundResult::requestsPerSecond).toList()),
+                            Stats.median(own.stream().map(RoundResult::p50Millis).toList()),
+                            Stats.median(own.stream().map(RoundResult::p99Millis).toList()),
+                            Stats.median(own.stream().map(RoundResult::cpuMillisPerRequest).toList()),
+                            own.stream().mapToLong(RoundResult::errors).sum(),
+                            own.size()));
+                }
+            }
+            if (perTarget.isEmpty()) {
+                continue;
+            }
+            figures.put(grant, perTarget);
+            for (String baseline : baselines) {
+                pairedRatio(rounds, grant, subject, baseline).ifPresent(ratios::add);
+            }
+        }
+        return new Summary(figures, ratios);
+    }
+
+    private static Optional<Ratio> pairedRatio(List<RoundResult> rounds, Grant grant, String subject, String baseline) {
+        List<Double> throughput = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (RoundResult mine : select(rounds, subject, grant)) {
+            for (RoundResult theirs : select(rounds, baseline, grant)) {
+                if (theirs.round() == mine.round() && theirs.requestsPerSecond() > 0 && theirs.cpuMillisPerRequest() > 0) {
+                    throughput.add(mine.requestsPerSecond() / theirs.requestsPerSecond());
+                    cpu.add(mine.cpuMillisPerRequest() / theirs.cpuMillisPerRequest());
+                }
+            }
+        }
+        if (throughput.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ratio(grant.id(), baseline, Stats.median(throughput), Stats.median(cpu)));
+    }
+
+    private static List<RoundResult> select(List<RoundResult> rounds, String target, Grant grant) {
+        return rounds.stream().filter(r -> r.target().equals(target) && r.grant() == grant).toList();
+    }
+
+    /** Per grant, per target (in the targets' order): the medians. */
+    public Map<Grant, Map<String, Figures>> figures() {
+        return figures;
+    }
+
+    public List<Ratio> ratios() {
+        return ratios;
+    }
+
+    /** A plain-text table of the figures and the ratios, for the console. */
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-19s %-12s %10s %9s %9s %12s %7s%n",
+                "grant", "server", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors"));
+        figures.forEach((grant, perTarget) -> perTarget.forEach((target, f) -> out.append(String.format(
+                "%-19s %-12s %10.1f %9.2f %9.2f %12.3f %7d%n",
+                grant.id(), target, f.requestsPerSecond(), f.p50Millis(), f.p99Millis(), f.cpuMillisPerRequest(), f.errors()))));
+        out.append(String.format("%n%-19s %-22s %12s %12s%n", "grant", "ratio", "throughput", "CPU/request"));
+        for (Ratio ratio : ratios) {
+            out.append(String.format("%-19s %-22s %11.2fx %11.2fx%n",
+                    ratio.grant(), "apiguard / " + ratio.over(), ratio.throughput(), ratio.cpu()));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private String[] args(String... extra) throws Exception {
+        Path jar = Files.writeString(dir.resolve("apiguard-keycloak.jar"), "jar");
+        List<String> all = new ArrayList<>(List.of("--keycloak-dist", dir.toString(), "--java-home", dir.toString(),
+                "--provider-jar", jar.toString(), "--realm-config", dir.toString(), "--work-dir", dir.resolve("w").toString(),
+                "--out-dir", dir.resolve("o").toString()));
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void parseWhenOnlyPathsThenDefaults() throws Exception {
+        Options options = Options.parse(args());
+
+        assertThat(options.connections()).isEqualTo(8);
+        assertThat(options.rounds()).isEqualTo(3);
+        assertThat(options.settleTolerance()).isEqualTo(0.05);
+        assertThat(options.outDir()).isEqualTo(dir.resolve("o"));
+    }
+
+    @Test
+    void parseWhenValuesGivenThenUsed() throws Exception {
+        Options options = Options.parse(args("--connections", "2", "--round-seconds", "1", "--codes", "50"));
+
+        assertThat(options.connections()).isEqualTo(2);
+        assertThat(options.roundSeconds()).isEqualTo(1);
+        assertThat(options.codes()).isEqualTo(50);
+    }
+
+    @Test
+    void parseWhenOutOfRangeOrUnknownThenRefusedNamingValueAndRange() throws Exception {
+        assertThatThrownBy(() -> Options.parse(args("--connections", "0")))
+                .hasMessage("--connections must be from 1 to 256, got 0");
+        assertThatThrownBy(() -> Options.parse(args("--settle-tolerance", "x")))
+                .hasMessage("--settle-tolerance must be a number from 0.001 to 0.5, got 'x'");
+        assertThatThrownBy(() -> Options.parse(args("--speed", "2"))).hasMessageStartingWith("unknown option --speed");
+        assertThatThrownBy(() -> Options.parse(args("--rounds"))).hasMessageContaining("without a value");
+        assertThatThrownBy(() -> Options.parse("--work-dir", "/tmp")).hasMessage("--keycloak-dist is required");
+    }
+}
