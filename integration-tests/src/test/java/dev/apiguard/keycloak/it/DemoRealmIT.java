@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shipped realm-config imports cleanly and the realm holds what realm-config/README.md says. */
 @ExtendWith(SharedServerExtension.class)
@@ -34,10 +36,21 @@ class DemoRealmIT {
     }
 
     @Test
-    void realmWhenImportedThenHasTheThreeRealmRoles(ApiGuardServer server) {
+    void realmWhenImportedThenHasTheTwoRealmRoles(ApiGuardServer server) {
         List<String> roles = admin(server, "/roles").jsonPath().getList("name");
 
-        assertThat(roles).contains("api-user", "api-admin", "auditor");
+        assertThat(roles).contains("api-user", "api-admin").doesNotContain("auditor");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"account", "account-console", "admin-cli", "security-admin-console", "broker", "realm-management"})
+    void builtInClientWhenImportedThenKeepsKeycloaksDefaultScopes(String clientId, ApiGuardServer server) {
+        String id = admin(server, "/clients?clientId=" + clientId).jsonPath().getString("[0].id");
+
+        List<String> scopes = admin(server, "/clients/" + id + "/default-client-scopes").jsonPath().getList("name");
+
+        assertThat(scopes).as("default client scopes of %s", clientId)
+                .containsExactlyInAnyOrder("basic", "profile", "email", "roles", "web-origins", "acr");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.apiguard.keycloak.abac.PoliciesResource;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.keys.KeysResource;
+import dev.apiguard.keycloak.realmaudit.LiveRealmAudit;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -53,6 +54,18 @@ public final class ApiGuardAdminResource {
     public Response tokenPolicy() {
         Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
         return refused != null ? refused : Response.ok(TokenPolicyReport.of(realm)).build();
+    }
+
+    /**
+     * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit}: the realm security audit (see
+     * {@link LiveRealmAudit}). Requires {@code view-realm} (403 {@code forbidden} otherwise).
+     */
+    @GET
+    @Path("v1/realm-audit")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response realmAudit() {
+        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        return refused != null ? refused : Response.ok(LiveRealmAudit.of(session, realm)).build();
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */

@@ -34,7 +34,10 @@ import org.keycloak.representations.idm.UserRepresentation;
  *       grant or scope silently;</li>
  *   <li>an ABAC scope-policy document in the realm attribute {@code apiguard.abac.policies}
  *       parses, compiles and reads no user attribute that the file's user profile lets users
- *       edit ({@link RealmFilePolicyCheck}).</li>
+ *       edit ({@link RealmFilePolicyCheck});</li>
+ *   <li>when the file declares client scopes, Keycloak's built-in clients are declared too and
+ *       keep the {@code basic} scope ({@link BuiltInClientScopes}): Keycloak would otherwise
+ *       create them with no default client scope, and the account console would fail.</li>
  * </ol>
  * Problems are reported with the place (line and column, or the object's path) and the problem;
  * no value of a placeholder or credential is ever part of a message.
@@ -97,6 +100,7 @@ public final class RealmFileCheck {
         }
         problems.addAll(literalCredentials(realm));
         problems.addAll(RealmReferences.dangling(realm));
+        problems.addAll(BuiltInClientScopes.problems(realm));
         problems.addAll(keyRotationPolicy(realm));
         problems.addAll(RealmFilePolicyCheck.problems(realm));
         return new Result(realm.getRealm(), problems);

@@ -9,6 +9,11 @@ class RealmReferencesTest {
 
     private final RealmFileCheck check = new RealmFileCheck(Map.<String, String>of()::get);
 
+    /** A file that declares client scopes must declare Keycloak's own clients too ({@link BuiltInClientScopes}). */
+    private static final String BUILT_IN_CLIENTS = """
+            { "clientId": "account" }, { "clientId": "account-console" }, { "clientId": "admin-cli" },
+            { "clientId": "security-admin-console" }, { "clientId": "broker" }, { "clientId": "realm-management" },""";
+
     @Test
     void checkWhenEveryReferenceIsDeclaredThenNoProblem() {
         assertThat(check.check("""
@@ -16,14 +21,15 @@ class RealmReferencesTest {
                   "roles": { "realm": [ { "name": "api-user" } ] },
                   "clientScopes": [ { "name": "basic" }, { "name": "orders:read" } ],
                   "defaultDefaultClientScopes": [ "basic" ],
-                  "clients": [ { "clientId": "svc", "defaultClientScopes": [ "basic" ], "optionalClientScopes": [ "orders:read" ] } ],
+                  "clients": [ %s
+                               { "clientId": "svc", "defaultClientScopes": [ "basic" ], "optionalClientScopes": [ "orders:read" ] } ],
                   "scopeMappings": [ { "client": "svc", "roles": [ "api-user" ] } ],
                   "users": [ { "username": "alice", "realmRoles": [ "api-user", "offline_access", "default-roles-demo" ] },
                              { "username": "service-account-svc", "serviceAccountClientId": "svc" } ],
                   "clientProfiles": { "profiles": [ { "name": "mine", "executors": [] } ] },
                   "clientPolicies": { "policies": [ { "name": "p", "enabled": true, "conditions": [],
                                                       "profiles": [ "mine", "fapi-2-security-profile" ] } ] } }
-                """).problems()).isEmpty();
+                """.formatted(BUILT_IN_CLIENTS)).problems()).isEmpty();
     }
 
     @Test
@@ -54,8 +60,9 @@ class RealmReferencesTest {
     void checkWhenAClientNamesAnUndeclaredScopeThenProblemNamesClientAndScope() {
         assertThat(check.check("""
                 { "realm": "demo", "clientScopes": [ { "name": "basic" } ], "defaultOptionalClientScopes": [ "orders:red" ],
-                  "clients": [ { "clientId": "spa", "optionalClientScopes": [ "orders:raed" ] } ] }
-                """).problems()).containsExactly(
+                  "defaultDefaultClientScopes": [ "basic" ],
+                  "clients": [ %s { "clientId": "spa", "optionalClientScopes": [ "orders:raed" ] } ] }
+                """.formatted(BUILT_IN_CLIENTS)).problems()).containsExactly(
                 "defaultOptionalClientScopes: client scope 'orders:red' is not declared in clientScopes",
                 "clients[clientId=spa].optionalClientScopes: client scope 'orders:raed' is not declared in clientScopes");
     }

@@ -75,6 +75,11 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return settings.managementPort;
     }
 
+    /** The demo orders API's HTTPS port (docs/resource-server.md). */
+    public int apiPort() {
+        return settings.apiPort;
+    }
+
     public Path dataDir() {
         return settings.dataDir();
     }
@@ -162,6 +167,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         private Path realmConfigDir = repoRoot().resolve("realm-config");
         private int httpsPort = freePort();
         private int managementPort = freePort();
+        private int apiPort = freePort();
 
         private Settings(String name) {
             this.name = requireNonNull(name, "name");
@@ -266,6 +272,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
                 environment.put("APIGUARD_DATA_DIR", dataDir().toString());
                 environment.put("APIGUARD_HTTPS_PORT", Integer.toString(httpsPort));
                 environment.put("APIGUARD_MANAGEMENT_PORT", Integer.toString(managementPort));
+                environment.put("APIGUARD_API_PORT", Integer.toString(apiPort));
                 environment.put("APIGUARD_HOST", "127.0.0.1");
                 environment.put("APIGUARD_HOSTNAME", "localhost");
                 environment.putAll(env);
