@@ -2,6 +2,8 @@ package dev.apiguard.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apiguard.keycloak.admin.ApiGuardAdminResourceProviderFactory;
+import dev.apiguard.keycloak.clientguard.OperatorClientConditionFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,10 +18,10 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
-import dev.apiguard.keycloak.admin.ApiGuardAdminResourceProviderFactory;
 import org.junit.jupiter.api.Test;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
+import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProviderFactory;
 
 /**
  * Loads every factory that the JAR registers in {@code META-INF/services} through
@@ -29,23 +31,43 @@ class ProviderFactoriesTest {
 
     private static final String PREFIX = "apiguard";
 
+    /** A factory and the SPI it is registered for: the factory interface its service file is named after. */
+    record Registered(Class<?> spi, ProviderFactory<?> factory) {
+        String key() {
+            return spi.getName() + "/" + factory.getId();
+        }
+    }
+
     @Test
     void everyRegisteredFactoryLoadsAndHasAUniqueApiGuardId() throws Exception {
-        List<ProviderFactory<?>> factories = loadAllRegisteredFactories();
+        List<Registered> registered = loadAllRegisteredFactories();
 
-        assertThat(factories).as("factories registered in META-INF/services").isNotEmpty();
-        Set<String> seen = new HashSet<>();
-        for (ProviderFactory<?> factory : factories) {
-            String id = factory.getId();
-            if (spiOf(factory).startsWith("dev.apiguard.keycloak.")) {
+        assertThat(registered).as("factories registered in META-INF/services").isNotEmpty();
+        for (Registered entry : registered) {
+            String id = entry.factory().getId();
+            if (entry.spi().getName().startsWith("dev.apiguard.keycloak.")) {
                 // A provider of API Guard's own SPI: the SPI name carries the prefix, Keycloak's convention names the provider.
-                assertThat(id).as("id of %s", factory.getClass().getName()).isNotBlank();
+                assertThat(id).as("id of %s", entry.factory().getClass().getName()).isNotBlank();
             } else {
-                assertThat(id).as("id of %s", factory.getClass().getName()).isNotBlank().startsWith(PREFIX);
+                assertThat(id).as("id of %s", entry.factory().getClass().getName()).isNotBlank().startsWith(PREFIX);
             }
-            String key = spiOf(factory) + "/" + id;
-            assertThat(seen.add(key)).as("id %s registered twice for the same SPI", key).isTrue();
         }
+        assertThat(duplicates(registered)).as("ids registered twice for the same SPI").isEmpty();
+    }
+
+    @Test
+    void duplicatesWhenTwoFactoriesExtendingAnAbstractClassShareAnIdThenFound() {
+        // OperatorClientConditionFactory extends Keycloak's abstract condition factory: the SPI is its service file's.
+        Class<?> spi = ClientPolicyConditionProviderFactory.class;
+        List<Registered> registered = List.of(new Registered(spi, new OperatorClientConditionFactory()),
+                new Registered(spi, new OperatorClientConditionFactory()));
+
+        assertThat(duplicates(registered)).containsExactly(spi.getName() + "/" + OperatorClientConditionFactory.PROVIDER_ID);
+    }
+
+    private static List<String> duplicates(List<Registered> registered) {
+        Set<String> seen = new HashSet<>();
+        return registered.stream().map(Registered::key).filter(key -> !seen.add(key)).toList();
     }
 
     @Test
@@ -76,8 +98,8 @@ class ProviderFactoriesTest {
         }
     }
 
-    private static List<ProviderFactory<?>> loadAllRegisteredFactories() throws Exception {
-        List<ProviderFactory<?>> factories = new ArrayList<>();
+    private static List<Registered> loadAllRegisteredFactories() throws Exception {
+        List<Registered> factories = new ArrayList<>();
         for (Path serviceFile : serviceFiles()) {
             if (serviceFile.getFileName().toString().equals(Spi.class.getName())) {
                 continue;
@@ -88,19 +110,10 @@ class ProviderFactoriesTest {
             // Only this JAR's entries are instantiated: Keycloak's own (also on the test class path) may need a server.
             ServiceLoader.load(spiType, ProviderFactoriesTest.class.getClassLoader()).stream()
                     .filter(provider -> declared.remove(provider.type().getName()))
-                    .forEach(provider -> factories.add((ProviderFactory<?>) provider.get()));
+                    .forEach(provider -> factories.add(new Registered(spiType, (ProviderFactory<?>) provider.get())));
             assertThat(declared).as("classes of %s that ServiceLoader did not load", serviceFile.getFileName()).isEmpty();
         }
         return factories;
-    }
-
-    private static String spiOf(ProviderFactory<?> factory) {
-        for (Class<?> type : factory.getClass().getInterfaces()) {
-            if (ProviderFactory.class.isAssignableFrom(type)) {
-                return type.getName();
-            }
-        }
-        return factory.getClass().getName();
     }
 
     private static List<Path> serviceFiles() throws IOException, URISyntaxException {

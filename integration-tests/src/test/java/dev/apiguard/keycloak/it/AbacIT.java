@@ -66,28 +66,48 @@ class AbacIT {
 
         assertThat(scopes(tokens)).contains("orders:read").doesNotContain("orders:write");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).doesNotContain("orders:write");
-        String events = events("LOGIN_ERROR", "demo-spa");
-        assertThat(events).contains("scope_policy_denied").contains("orders-write-sales-verified")
-                .contains("user.attributes.department == ['sales'] && user.emailVerified").contains(userId(user))
-                .doesNotContain(password);
+        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:write",
+                "apiguard_policy", "orders-write-sales-verified", "apiguard_action", "drop",
+                "apiguard_condition", "user.attributes.department == ['sales'] && user.emailVerified"))).hasSize(1);
+        assertThat(events("LOGIN_ERROR", "demo-spa")).doesNotContain(password);
     }
 
     @Test
-    void consentScreenWhenAScopeIsDeniedThenItIsNotOffered(ApiGuardServer server) {
+    void consentScreenWhenAScopeIsDeniedThenItIsNotOfferedWhileAPermittedUserIsOfferedIt(ApiGuardServer server) {
         oidc = new Oidc(server);
         String client = ensureConsentClient();
-        String user = user("consent");
-        String password = oidc.createUser(user, "api-user");
+        String readText = consentText("orders:read");
+        String writeText = consentText("orders:write");
+        assertThat(writeText).as("orders:write's consent text").isNotBlank().isNotEqualTo(readText);
+        String denied = user("consent");
+        String deniedPassword = oidc.createUser(denied, "api-user");
+        String permitted = user("consent-sales");
+        String permittedPassword = oidc.createUser(permitted, "api-user");
+        setAttribute(permitted, "department", "sales");
+
+        String deniedPage = consentPage(server, client, denied, deniedPassword);
+        String permittedPage = consentPage(server, client, permitted, permittedPassword);
+
+        assertThat(permittedPage).as("control: the same request by a sales user offers orders:write").contains(readText, writeText);
+        assertThat(deniedPage).contains(readText).doesNotContain(writeText);
+    }
+
+    /** The text of the consent screen after login, for a request of orders:read and orders:write by the consent client. */
+    private String consentPage(ApiGuardServer server, String client, String user, String password) {
         Map<String, String> request = Oidc.codeRequest("openid orders:read orders:write", null);
         request.put("client_id", client);
-
         Oidc.LoginPage login = oidc.openLoginPage(request, Pkce.create());
         Response consent = followInside(server, login, login.submit(user, password));
-
         assertThat(consent.statusCode()).as("consent page, Location %s", consent.getHeader("Location")).isEqualTo(200);
         Document page = Jsoup.parse(consent.asString());
         assertThat(page.select("[name=accept]")).as("the consent form's accept button: %s", page.text()).isNotEmpty();
-        assertThat(page.text()).contains("Read your orders").doesNotContain("Create and change your orders");
+        return page.text();
+    }
+
+    /** The consent-screen text of a demo-realm client scope, as the realm holds it. */
+    private String consentText(String scope) {
+        return oidc.asAdmin().get(oidc.adminUrl("/client-scopes/" + oidc.clientScopeId(scope))).then().statusCode(200)
+                .extract().jsonPath().getString("attributes.'consent.screen.text'");
     }
 
     @Test
@@ -106,7 +126,8 @@ class AbacIT {
         Map<String, String> callback = Oidc.queryOf(answer.getHeader("Location"));
         assertThat(answer.getHeader("Location")).startsWith(Oidc.SPA_REDIRECT_URI);
         assertThat(callback).containsEntry("error", "access_denied").doesNotContainKey("code");
-        assertThat(events("LOGIN_ERROR", "demo-spa")).contains("it-refuse-write").contains("refuse");
+        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:write",
+                "apiguard_policy", "it-refuse-write", "apiguard_action", "refuse"))).hasSize(1);
     }
 
     @Test
@@ -125,7 +146,8 @@ class AbacIT {
         assertThat(refreshed.jsonPath().getString("error")).isEqualTo("invalid_scope");
         assertThat(refreshed.jsonPath().getString("error_description")).isEqualTo("Scope orders:read is not permitted");
         assertThat(refreshed.jsonPath().getString("access_token")).isNull();
-        assertThat(events("REFRESH_TOKEN_ERROR", "demo-spa")).contains("it-refuse-read").contains(userId(user));
+        assertThat(matchingEvents("REFRESH_TOKEN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:read",
+                "apiguard_policy", "it-refuse-read", "apiguard_action", "refuse"))).hasSize(1);
     }
 
     @Test
@@ -138,8 +160,9 @@ class AbacIT {
 
         assertThat(scopes(tokens)).contains("openid").doesNotContain("orders:read");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).doesNotContain("orders:read");
-        assertThat(events("LOGIN_ERROR", "demo-spa")).contains("orders-read-api-users").contains("default deny")
-                .contains(userId(user));
+        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:read")))
+                .singleElement().satisfies(event -> assertThat(String.valueOf(event.get("details")))
+                        .contains("orders-read-api-users").contains("default deny"));
     }
 
     @Test
@@ -159,8 +182,8 @@ class AbacIT {
         assertThat(refreshed.jsonPath().getString("scope").split(" ")).contains("orders:read").doesNotContain("orders:write");
         assertThat(SignedJWT.parse(refreshed.jsonPath().getString("refresh_token")).getJWTClaimsSet().getStringClaim("scope"))
                 .doesNotContain("orders:write");
-        assertThat(events("REFRESH_TOKEN_ERROR", "demo-spa")).contains("scope_policy_denied").contains("orders-write-sales-verified")
-                .contains(userId(user));
+        assertThat(matchingEvents("REFRESH_TOKEN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:write",
+                "apiguard_policy", "orders-write-sales-verified", "apiguard_action", "drop"))).isNotEmpty();
     }
 
     @Test
@@ -187,21 +210,44 @@ class AbacIT {
     }
 
     @Test
-    void tokenExchangeWhenTheSubjectUserLacksTheRoleThenTheScopeIsDroppedFromTheExchangedToken(ApiGuardServer server)
+    void tokenExchangeWhenTheSubjectUserIsNotInSalesThenOrdersWriteIsDroppedFromTheExchangedToken(ApiGuardServer server)
             throws Exception {
         oidc = new Oidc(server);
         String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
+        oidc.asAdmin().put(oidc.clientUrl(TokenProfileIT.TokenExchange.EXCHANGER) + "/optional-client-scopes/"
+                + oidc.clientScopeId("orders:write")).then().statusCode(204);
         String user = user("exchange");
+        String password = oidc.createUser(user, "api-user");
+        String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
+                .then().statusCode(200).extract().path("access_token");
+
+        Response response = TokenProfileIT.TokenExchange.exchange(oidc, secret, subjectToken, "orders:write");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(scopes(response)).doesNotContain("orders:write");
+        assertThat(response.jsonPath().getString("scope").split(" ")).containsExactlyInAnyOrderElementsOf(scopes(response));
+        assertThat(matchingEvents("TOKEN_EXCHANGE_ERROR", TokenProfileIT.TokenExchange.EXCHANGER, userId(user),
+                Map.of("scope", "orders:write", "apiguard_policy", "orders-write-sales-verified", "apiguard_action", "drop"))).hasSize(1);
+    }
+
+    /**
+     * Both deciders decide on the scope the client sent, whatever their order: ABAC would drop
+     * orders:admin (no api-admin role) and step-up refuses it (the session has no second factor);
+     * the refusal wins, as it would if step-up ran first.
+     */
+    @Test
+    void tokenExchangeWhenAbacDropsAnAdministrativeScopeThatStepUpRefusesThenRefused(ApiGuardServer server) throws Exception {
+        oidc = new Oidc(server);
+        String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
+        String user = user("exchange-admin");
         String password = oidc.createUser(user, "api-user");
         String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
                 .then().statusCode(200).extract().path("access_token");
 
         Response response = TokenProfileIT.TokenExchange.exchange(oidc, secret, subjectToken, "orders:admin");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(scopes(response)).doesNotContain("orders:admin");
-        assertThat(events("TOKEN_EXCHANGE_ERROR", TokenProfileIT.TokenExchange.EXCHANGER)).contains("scope_policy_denied")
-                .contains("orders-admin-api-admins").contains(userId(user));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_scope");
     }
 
     @Test
@@ -404,6 +450,22 @@ class AbacIT {
     private String events(String type, String client) {
         return oidc.asAdmin().queryParam("type", type).queryParam("client", client).queryParam("max", 200)
                 .get(oidc.adminUrl("/events")).then().statusCode(200).extract().asString();
+    }
+
+    /**
+     * The events of this type and client for this user whose error is scope_policy_denied and whose
+     * details hold every one of {@code details}: each event is matched as a whole, so different
+     * events cannot satisfy different parts.
+     */
+    private List<Map<String, Object>> matchingEvents(String type, String client, String userId, Map<String, String> details) {
+        List<Map<String, Object>> events = oidc.asAdmin().queryParam("type", type).queryParam("client", client)
+                .queryParam("user", userId).queryParam("max", 200).get(oidc.adminUrl("/events")).then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        return events.stream()
+                .filter(event -> "scope_policy_denied".equals(event.get("error")) && userId.equals(event.get("userId")))
+                .filter(event -> event.get("details") instanceof Map<?, ?> held
+                        && details.entrySet().stream().allMatch(detail -> detail.getValue().equals(held.get(detail.getKey()))))
+                .toList();
     }
 
     private String userId(String username) {

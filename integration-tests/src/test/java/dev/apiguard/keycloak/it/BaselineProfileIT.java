@@ -5,6 +5,7 @@ import static dev.apiguard.keycloak.it.support.Oidc.SPA_REDIRECT_URI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
+import dev.apiguard.keycloak.it.support.Events;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.Oidc.Pkce;
 import dev.apiguard.keycloak.it.support.SharedServerExtension;
@@ -167,14 +168,15 @@ class BaselineProfileIT {
         String challenge = Pkce.create().challenge();
         oidc.authorize(Oidc.codeRequest("openid", challenge)).then().statusCode(200);
         Map<String, String> second = Oidc.codeRequest("openid", challenge);
+        long sent = System.currentTimeMillis();
 
         Response response = oidc.authorize(second);
 
         assertRedirectedError(response, second.get("state"), "invalid_request", "code_challenge was already used");
-        String events = oidc.asAdmin().queryParam("type", "LOGIN_ERROR").queryParam("client", "demo-spa").queryParam("max", 50)
-                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
-                .then().statusCode(200).extract().asString();
-        assertThat(events).contains("code_challenge was already used").doesNotContain(challenge);
+        List<Map<String, Object>> events = Events.of(oidc, "LOGIN_ERROR", "demo-spa");
+        assertThat(Events.matching(events, Events.since(sent), Events.error("invalid_request"),
+                Events.detailContaining("client_policy_error_detail", "code_challenge was already used"))).isNotEmpty();
+        assertThat(events.toString()).doesNotContain(challenge);
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiError;
 import dev.apiguard.keycloak.common.JsonLimits;
+import dev.apiguard.keycloak.kc.AdminAccess;
+import dev.apiguard.keycloak.kc.Models;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -19,15 +21,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.userprofile.UserProfileProvider;
 
 /**
  * {@code /admin/realms/{realm}/apiguard/v1/policies}: the realm's scope-policy document.
@@ -50,14 +47,12 @@ public final class PoliciesResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminAccess auth;
 
-    public PoliciesResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    public PoliciesResource(KeycloakSession session, RealmModel realm, AdminAccess auth) {
         this.session = Objects.requireNonNull(session, "session");
         this.realm = Objects.requireNonNull(realm, "realm");
         this.auth = Objects.requireNonNull(auth, "auth");
-        this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
     }
 
     /** Body of a valid document at {@code validate}. */
@@ -128,7 +123,7 @@ public final class PoliciesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response get() {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         if (refused != null) {
             return refused;
         }
@@ -142,7 +137,7 @@ public final class PoliciesResource {
     @PUT
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
         if (refused == null) {
             refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
         }
@@ -158,15 +153,10 @@ public final class PoliciesResource {
         }
         PolicyStore.save(realm, state);
         ScopePolicyRequiredActionFactory.ensureRegistered(realm);
-        adminEvent.operation(OperationType.UPDATE)
-                .resource(ResourceType.REALM)
-                .resourcePath(session.getContext().getUri())
-                .representation(Map.of("scopePolicyVersion", state.version(),
-                        "policies", state.policies().document().policies().size()))
-                .detail("scopePolicyVersion", state.version())
-                .success();
+        auth.realmUpdated(session, Map.of("scopePolicyVersion", state.version(),
+                "policies", state.policies().document().policies().size()), Map.of("scopePolicyVersion", state.version()));
         LOG.infof("Scope-policy document version %s saved for realm '%s' by '%s' (%d policies)", state.version(), realm.getName(),
-                auth.adminAuth().getUser().getUsername(), state.policies().document().policies().size());
+                auth.username(), state.policies().document().policies().size());
         return Response.ok(new Saved(state.version(), state.policies().document().policies().size(),
                 state.policies().document().protectedScopes().stream().sorted().toList())).tag(state.version()).build();
     }
@@ -175,7 +165,7 @@ public final class PoliciesResource {
     @Path("validate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(String body) {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         if (refused == null) {
             refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
         }
@@ -191,7 +181,7 @@ public final class PoliciesResource {
     @Path("explain")
     @Produces(MediaType.APPLICATION_JSON)
     public Response explain(String body) {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         if (refused == null) {
             refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
         }
@@ -211,7 +201,7 @@ public final class PoliciesResource {
             return badRequest("no user '" + request.user() + "' in realm " + realm.getName());
         }
         UserModel subject = user;
-        Response hidden = AdminRequests.refusedUnless(() -> auth.users().requireView(subject), "view-users");
+        Response hidden = AdminRequests.refusedUnless(() -> auth.requireViewUser(subject), "view-users");
         if (hidden != null) {
             return hidden;
         }
@@ -248,8 +238,7 @@ public final class PoliciesResource {
         if (state.policies() == null) {
             return state.errors();
         }
-        UserProfileProvider profile = session.getProvider(UserProfileProvider.class);
-        return new ArrayList<>(AttributeTrust.untrusted(profile.getConfiguration(), PolicyCompiler.userAttributesRead(state.policies())));
+        return new ArrayList<>(AttributeTrust.untrusted(Models.userProfile(session), PolicyCompiler.userAttributesRead(state.policies())));
     }
 
     private static Response badRequest(String description) {

@@ -1,10 +1,13 @@
 package dev.apiguard.keycloak.abac;
 
+import dev.apiguard.keycloak.common.ScopeDecision;
 import dev.apiguard.keycloak.common.TokenScopes;
-import jakarta.ws.rs.core.MultivaluedMap;
+import dev.apiguard.keycloak.kc.IssuedTokens;
+import dev.apiguard.keycloak.kc.TokenExchangeRequest;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -15,15 +18,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
-import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
-import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
-import org.keycloak.services.clientpolicy.context.TokenResponseContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -40,8 +38,9 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  *       with {@code invalid_scope}.</li>
  * </ul>
  * A realm without a document is not affected; a stored document that does not compile refuses
- * every request (fail closed). Each deny is an event (see {@link ScopePolicyEvents}). Put it
- * before {@code apiguard-admin-step-up}, which builds the token response for both.
+ * every request (fail closed). Each deny is an event (see {@link ScopePolicyEvents}). The executor
+ * only decides ({@link ScopeDecision}); {@link IssuedTokens#apply} changes the tokens and the
+ * response, so its place relative to {@code apiguard-admin-step-up} in a profile does not matter.
  */
 final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
@@ -58,44 +57,38 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        switch (context.getEvent()) {
-            case TOKEN_RESPONSE -> {
-                TokenResponseContext response = (TokenResponseContext) context;
-                enforce(response.getAccessTokenResponseBuilder(), response.getClientSession(), OAuth2Constants.AUTHORIZATION_CODE,
-                        EventType.CODE_TO_TOKEN);
-            }
-            case TOKEN_REFRESH_RESPONSE -> {
-                TokenRefreshResponseContext response = (TokenRefreshResponseContext) context;
-                enforce(response.getAccessTokenResponseBuilder(), response.getClientSession(), OAuth2Constants.REFRESH_TOKEN,
-                        EventType.REFRESH_TOKEN);
-            }
-            case SERVICE_ACCOUNT_TOKEN_RESPONSE -> {
-                ServiceAccountTokenResponseContext response = (ServiceAccountTokenResponseContext) context;
-                enforce(response.getAccessTokenResponseBuilder(), response.getClientSession(), OAuth2Constants.CLIENT_CREDENTIALS,
-                        EventType.CLIENT_LOGIN);
-            }
-            case TOKEN_EXCHANGE_REQUEST -> exchange((TokenExchangeRequestContext) context);
-            default -> {
-                // The authorization endpoint is covered by the required action (the user is known only after login).
-            }
+        Optional<IssuedTokens> issued = IssuedTokens.of(session, context);
+        if (issued.isPresent()) {
+            issued.get().apply(decide(issued.get()));
+            return;
         }
+        Optional<TokenExchangeRequest> exchange = TokenExchangeRequest.of(session, context);
+        if (exchange.isPresent()) {
+            exchange.get().withhold(decide(exchange.get()).withheld());
+        }
+        // Other events: nothing. The authorization endpoint is covered by the required action (the user is known only after login).
     }
 
-    private void enforce(TokenManager.AccessTokenResponseBuilder builder, AuthenticatedClientSessionModel clientSession,
-            String grantType, EventType eventType) throws ClientPolicyException {
+    /**
+     * Decides every scope of the token being issued with the attributes of now; the scopes to drop
+     * are the decision, a refusing policy throws. No document: withholds nothing.
+     */
+    ScopeDecision decide(IssuedTokens issued) throws ClientPolicyException {
         RealmModel realm = session.getContext().getRealm();
         PolicyStore.State state = PolicyStore.of(realm);
         if (state.absent()) {
-            return;
+            return ScopeDecision.keepAll(getProviderId());
         }
-        AccessToken token = builder.getAccessToken();
-        List<String> scopes = TokenScopes.split(token.getScope());
+        AccessToken token = issued.accessToken();
+        List<String> scopes = TokenScopes.split(issued.scope());
+        AuthenticatedClientSessionModel clientSession = issued.clientSession();
         UserSessionModel userSession = clientSession.getUserSession();
         UserModel user = userSession == null ? null : userSession.getUser();
         ClientModel client = clientSession.getClient();
+        EventType eventType = issued.eventType();
         refuseIfBroken(state, client, user, userSession, eventType, scopes);
         Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
-                ScopePolicyInputs.of(session, user, client, grantType, scopes, token), false);
+                ScopePolicyInputs.of(session, user, client, issued.grantType(), scopes, token), false);
         refuseIfAnyRefused(decisions, client, user, userSession, eventType);
         Set<String> dropped = new LinkedHashSet<>();
         for (Decision decision : decisions.values()) {
@@ -104,29 +97,30 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
                 ScopePolicyEvents.denied(session, eventType, client, user, userSession, decision);
             }
         }
-        TokenScopes.withhold(session, builder, dropped);
+        return new ScopeDecision(getProviderId(), dropped);
     }
 
-    private void exchange(TokenExchangeRequestContext exchange) throws ClientPolicyException {
+    /**
+     * Decides the requested scopes (and the client's default scopes, which Keycloak always adds)
+     * for the subject token's user before Keycloak builds the token; the decision is what to take
+     * out of the request. A denied default scope cannot be taken out: it refuses.
+     */
+    ScopeDecision decide(TokenExchangeRequest exchange) throws ClientPolicyException {
         RealmModel realm = session.getContext().getRealm();
         PolicyStore.State state = PolicyStore.of(realm);
         if (state.absent()) {
-            return;
+            return ScopeDecision.keepAll(getProviderId());
         }
-        ClientModel client = exchange.getClient();
-        MultivaluedMap<String, String> form = exchange.getTokenExchangeContext().getFormParams();
-        List<String> requested = TokenScopes.split(form.getFirst(OAuth2Constants.SCOPE));
-        Set<String> defaults = client.getClientScopes(true).keySet();
+        ClientModel client = exchange.client();
+        List<String> requested = TokenScopes.split(exchange.scope());
         Set<String> scopes = new LinkedHashSet<>(requested);
-        scopes.addAll(defaults);
-        String subject = exchange.getTokenExchangeContext().getParams().getSubjectToken();
-        AccessToken subjectToken = subject == null ? null : session.tokens().decode(subject, AccessToken.class);
-        UserSessionModel userSession = subjectToken == null || subjectToken.getSessionId() == null ? null
-                : session.sessions().getUserSession(realm, subjectToken.getSessionId());
-        UserModel user = userSession == null ? null : userSession.getUser();
+        scopes.addAll(client.getClientScopes(true).keySet());
+        TokenExchangeRequest.Subject subject = exchange.subject();
+        UserSessionModel userSession = subject.userSession();
+        UserModel user = subject.user();
         refuseIfBroken(state, client, user, userSession, EventType.TOKEN_EXCHANGE, List.copyOf(scopes));
         Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
-                ScopePolicyInputs.of(session, user, client, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE, scopes, subjectToken), false);
+                ScopePolicyInputs.of(session, user, client, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE, scopes, subject.token()), false);
         refuseIfAnyRefused(decisions, client, user, userSession, EventType.TOKEN_EXCHANGE);
         Set<String> dropped = new LinkedHashSet<>();
         for (Decision decision : decisions.values()) {
@@ -143,14 +137,7 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
             dropped.add(decision.scope());
             ScopePolicyEvents.denied(session, EventType.TOKEN_EXCHANGE, client, user, userSession, decision);
         }
-        if (!dropped.isEmpty()) {
-            String narrowed = TokenScopes.without(form.getFirst(OAuth2Constants.SCOPE), dropped);
-            if (narrowed.isEmpty()) {
-                form.remove(OAuth2Constants.SCOPE);
-            } else {
-                form.putSingle(OAuth2Constants.SCOPE, narrowed);
-            }
-        }
+        return new ScopeDecision(getProviderId(), dropped);
     }
 
     private void refuseIfBroken(PolicyStore.State state, ClientModel client, UserModel user, UserSessionModel userSession,

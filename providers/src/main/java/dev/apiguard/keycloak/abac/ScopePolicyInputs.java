@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.abac;
 
+import dev.apiguard.keycloak.kc.Models;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +11,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.ModelToRepresentation;
 import org.keycloak.models.utils.RoleUtils;
 import org.keycloak.representations.AccessToken;
 
@@ -43,7 +43,7 @@ final class ScopePolicyInputs {
                     .lazy(PolicyVariables.USER_ATTRIBUTES, () -> attributes(user))
                     .lazy(PolicyVariables.USER_REALM_ROLES, () -> realmRoles(user))
                     .lazy(PolicyVariables.USER_CLIENT_ROLES, () -> clientRoles(user))
-                    .lazy(PolicyVariables.USER_GROUPS, () -> user.getGroupsStream().map(ModelToRepresentation::buildGroupPath).toList());
+                    .lazy(PolicyVariables.USER_GROUPS, () -> user.getGroupsStream().map(Models::groupPath).toList());
         }
         if (token != null) {
             input.value(PolicyVariables.AUTH_ACR, token.getAcr())

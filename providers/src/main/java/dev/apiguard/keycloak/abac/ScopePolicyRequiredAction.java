@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.abac;
 
 import dev.apiguard.keycloak.common.TokenScopes;
+import dev.apiguard.keycloak.kc.Logins;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -46,7 +45,7 @@ final class ScopePolicyRequiredAction implements RequiredActionProvider {
     public void evaluateTriggers(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
-        if (authSession == null || user == null || !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(authSession.getProtocol())
+        if (authSession == null || user == null || !Logins.OIDC_PROTOCOL.equals(authSession.getProtocol())
                 || authSession.getAuthNote(REFUSED_NOTE) != null) {
             return;
         }
@@ -82,7 +81,7 @@ final class ScopePolicyRequiredAction implements RequiredActionProvider {
         }
         if (!dropped.isEmpty()) {
             authSession.setClientNote(OAuth2Constants.SCOPE, TokenScopes.without(scopeParameter, dropped));
-            AuthenticationManager.setClientScopesInSession(session, authSession);
+            Logins.refreshClientScopes(session, authSession);
         }
     }
 

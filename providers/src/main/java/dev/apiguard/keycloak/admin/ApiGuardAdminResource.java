@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.admin;
 import dev.apiguard.keycloak.abac.PoliciesResource;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.kc.AdminAccess;
 import dev.apiguard.keycloak.keys.KeysResource;
 import dev.apiguard.keycloak.realmaudit.LiveRealmAudit;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
@@ -14,33 +15,29 @@ import jakarta.ws.rs.core.Response;
 import java.util.Objects;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * Root of {@code /admin/realms/{realm}/apiguard}. Keycloak has already authenticated the caller
  * as an administrator of some realm before this class is reached (401 otherwise); each method
- * checks the realm permission it needs through {@link AdminPermissionEvaluator} (403 otherwise).
+ * checks the realm permission it needs through {@link AdminAccess} (403 otherwise).
  * Every error an endpoint answers is a {@link dev.apiguard.keycloak.common.ApiError}.
  */
 public final class ApiGuardAdminResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminAccess auth;
 
-    ApiGuardAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    ApiGuardAdminResource(KeycloakSession session, RealmModel realm, AdminAccess auth) {
         this.session = Objects.requireNonNull(session, "session");
         this.realm = Objects.requireNonNull(realm, "realm");
         this.auth = Objects.requireNonNull(auth, "auth");
-        this.adminEvent = Objects.requireNonNull(adminEvent, "adminEvent");
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/keys}: key rotation (see {@link KeysResource}). */
     @Path("v1/keys")
     public KeysResource keys() {
-        return new KeysResource(session, realm, auth, adminEvent);
+        return new KeysResource(session, realm, auth);
     }
 
     /**
@@ -52,7 +49,7 @@ public final class ApiGuardAdminResource {
     @Path("v1/token-policy")
     @Produces(MediaType.APPLICATION_JSON)
     public Response tokenPolicy() {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         return refused != null ? refused : Response.ok(TokenPolicyReport.of(realm)).build();
     }
 
@@ -64,14 +61,14 @@ public final class ApiGuardAdminResource {
     @Path("v1/realm-audit")
     @Produces(MediaType.APPLICATION_JSON)
     public Response realmAudit() {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         return refused != null ? refused : Response.ok(LiveRealmAudit.of(session, realm)).build();
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
     @Path("v1/policies")
     public PoliciesResource policies() {
-        return new PoliciesResource(session, realm, auth, adminEvent);
+        return new PoliciesResource(session, realm, auth);
     }
 
     /**
@@ -82,7 +79,7 @@ public final class ApiGuardAdminResource {
     @Path("v1/info")
     @Produces(MediaType.APPLICATION_JSON)
     public Response info() {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         if (refused != null) {
             return refused;
         }

@@ -1,6 +1,8 @@
 package dev.apiguard.keycloak.clientguard;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import dev.apiguard.keycloak.kc.Logins;
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +13,12 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.protocol.LoginProtocol;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.protocol.oidc.OIDCProviderConfig;
-import org.keycloak.protocol.oidc.par.clientpolicy.context.PushedAuthorizationRequestContext;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
-import org.keycloak.services.clientpolicy.context.PreAuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -60,37 +58,37 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
-            case REGISTER, UPDATE -> check((ClientCRUDContext) context);
+            case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
             case PRE_AUTHORIZATION_REQUEST -> {
-                PreAuthorizationRequestContext request = (PreAuthorizationRequestContext) context;
-                checkParameterLengths(request.getRequestParameters());
+                PolicyContexts.PreAuthorization request = PolicyContexts.preAuthorization(context).orElseThrow();
+                checkParameterLengths(request.parameters());
                 checkExactRedirect(request);
             }
             case PUSHED_AUTHORIZATION_REQUEST ->
-                    checkParameterLengths(((PushedAuthorizationRequestContext) context).getRequestParameters());
+                    checkParameterLengths(PolicyContexts.pushedAuthorizationParameters(context).orElseThrow());
             default -> {
                 // Other requests are enforced by the other executors of the baseline profile.
             }
         }
     }
 
-    private void check(ClientCRUDContext context) throws ClientPolicyException {
-        ClientRepresentation proposed = context.getProposedClientRepresentation();
+    private void check(PolicyContexts.ClientChange context, ClientPolicyEvent event) throws ClientPolicyException {
+        ClientRepresentation proposed = context.proposed();
         if (proposed == null) {
             return;
         }
-        ClientModel target = context.getTargetClient();
+        ClientModel target = context.target();
         Map<String, String> attributes = proposed.getAttributes();
         List<String> violations = ClientGuardRules.violations(
                 codeFlowEnabled(proposed, target),
-                attributes == null ? null : attributes.get(ClientGuardRules.PKCE_ATTRIBUTE),
+                attributes == null ? null : attributes.get(OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD),
                 proposed.isImplicitFlowEnabled(),
                 proposed.isDirectAccessGrantsEnabled(),
                 proposed.getRedirectUris());
         if (!violations.isEmpty()) {
             String clientId = proposed.getClientId() != null ? proposed.getClientId()
                     : target != null ? target.getClientId() : "(new client)";
-            LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", context.getEvent(), clientId,
+            LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", event, clientId,
                     session.getContext().getRealm().getName(), String.join("; ", violations));
             throw new ClientMetadataRefusal(violations);
         }
@@ -101,16 +99,16 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
      * would let through in Keycloak but that is not registered exactly. Keycloak shows an error
      * page for a refusal at this event: nothing is sent to the unverified URI.
      */
-    private void checkExactRedirect(PreAuthorizationRequestContext context) throws ClientPolicyException {
-        if (context.getClientId() == null) {
+    private void checkExactRedirect(PolicyContexts.PreAuthorization context) throws ClientPolicyException {
+        if (context.clientId() == null) {
             return; // Keycloak itself answers a missing client_id
         }
         RealmModel realm = session.getContext().getRealm();
-        ClientModel client = realm.getClientByClientId(context.getClientId());
+        ClientModel client = realm.getClientByClientId(context.clientId());
         if (client == null) {
             return; // Keycloak answers an unknown client
         }
-        String requested = context.getRequestParameters().getFirst(OAuth2Constants.REDIRECT_URI);
+        String requested = context.parameters().getFirst(OAuth2Constants.REDIRECT_URI);
         if (requested == null) {
             if (client.isStandardFlowEnabled() || client.isImplicitFlowEnabled()) {
                 // Keycloak's secure-redirect-uris-enforcer, after this executor, fails with a 500 on
@@ -142,10 +140,7 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
         if (parameters == null || parameters.isEmpty()) {
             return;
         }
-        OIDCProviderConfig limits = ((OIDCLoginProtocol) session.getProvider(LoginProtocol.class, OIDCLoginProtocol.LOGIN_PROTOCOL))
-                .getConfig();
-        ClientGuardRules.Oversized oversized = ClientGuardRules.oversizedParameter(parameters,
-                name -> limits.getMaxLengthForTheParameter(name, false));
+        ClientGuardRules.Oversized oversized = ClientGuardRules.oversizedParameter(parameters, Logins.parameterLimits(session));
         if (oversized != null) {
             LOG.infof("Refused an authorization request in realm '%s': parameter '%s' has %d characters, at most %d allowed",
                     session.getContext().getRealm().getName(), oversized.name(), oversized.length(), oversized.limit());

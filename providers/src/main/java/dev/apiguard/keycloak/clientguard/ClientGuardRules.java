@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.clientguard;
 
+import dev.apiguard.keycloak.kc.Logins;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -8,10 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
-import org.keycloak.OAuth2Constants;
-import org.keycloak.constants.AdapterConstants;
-import org.keycloak.models.Constants;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.utils.StringUtil;
 
 /**
@@ -35,22 +33,11 @@ import org.keycloak.utils.StringUtil;
  */
 public final class ClientGuardRules {
 
-    public static final String PKCE_ATTRIBUTE = "pkce.code.challenge.method";
 
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]");
 
-    /**
-     * The authorization-request parameters whose length Keycloak limits, and which it drops
-     * silently (logs and ignores) when they are longer, as its {@code AuthzEndpointRequestParser}
-     * reads them. Unknown parameters are not here: OAuth servers ignore those by design.
-     */
-    static final List<String> LIMITED_PARAMETERS = List.of(
-            OIDCLoginProtocol.CLIENT_ID_PARAM, OIDCLoginProtocol.RESPONSE_TYPE_PARAM, OIDCLoginProtocol.RESPONSE_MODE_PARAM,
-            OIDCLoginProtocol.REDIRECT_URI_PARAM, OIDCLoginProtocol.STATE_PARAM, OIDCLoginProtocol.SCOPE_PARAM,
-            OIDCLoginProtocol.RESOURCE_PARAM, OIDCLoginProtocol.LOGIN_HINT_PARAM, OIDCLoginProtocol.PROMPT_PARAM,
-            AdapterConstants.KC_IDP_HINT, Constants.KC_ACTION, OIDCLoginProtocol.NONCE_PARAM, OIDCLoginProtocol.CLAIMS_PARAM,
-            OIDCLoginProtocol.ACR_PARAM, OAuth2Constants.DISPLAY, OIDCLoginProtocol.UI_LOCALES_PARAM,
-            OIDCLoginProtocol.CODE_CHALLENGE_PARAM, OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM, OIDCLoginProtocol.DPOP_JKT);
+    /** The authorization-request parameters whose length Keycloak limits (see {@link Logins#LIMITED_PARAMETERS}). */
+    static final List<String> LIMITED_PARAMETERS = Logins.LIMITED_PARAMETERS;
 
     /** A parameter over its limit: its name, its length (as Keycloak counts it) and the limit. */
     public record Oversized(String name, int length, int limit) {
@@ -97,7 +84,7 @@ public final class ClientGuardRules {
             Boolean proposedImplicitFlow, Boolean proposedDirectAccessGrants, List<String> proposedRedirectUris) {
         List<String> violations = new ArrayList<>();
         if (codeFlowEnabled && proposedPkceMethod != null && !"S256".equals(proposedPkceMethod)) {
-            violations.add(PKCE_ATTRIBUTE + ": must be S256 for a client with the authorization-code flow (was '"
+            violations.add(OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD + ": must be S256 for a client with the authorization-code flow (was '"
                     + (proposedPkceMethod.isEmpty() ? "none" : proposedPkceMethod) + "')");
         }
         if (Boolean.TRUE.equals(proposedImplicitFlow)) {

@@ -1,5 +1,7 @@
 package dev.apiguard.keycloak.clientguard;
 
+import dev.apiguard.keycloak.kc.PolicyContexts;
+import java.util.Optional;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -7,9 +9,6 @@ import org.keycloak.representations.idm.ClientPolicyConditionConfigurationRepres
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyVote;
 import org.keycloak.services.clientpolicy.condition.AbstractClientPolicyConditionProvider;
-import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
-import org.keycloak.services.clientpolicy.context.ClientModelContext;
-import org.keycloak.services.clientpolicy.context.PreAuthorizationRequestContext;
 
 /**
  * Votes YES for the operator clients Keycloak creates in every realm ({@link OperatorClients}),
@@ -34,22 +33,34 @@ final class OperatorClientCondition extends AbstractClientPolicyConditionProvide
             return ClientPolicyVote.ABSTAIN;
         }
         RealmModel realm = session.getContext().getRealm();
-        return OperatorClients.isOperatorClient(realm.getName(), clientId) ? ClientPolicyVote.YES : ClientPolicyVote.NO;
+        return OperatorClients.isOperatorClient(realm.getName(), clientId, this::isManagementClientOfARealm)
+                ? ClientPolicyVote.YES : ClientPolicyVote.NO;
+    }
+
+    /** Whether {@code clientId} (a client of master) is Keycloak's management client of an existing realm. */
+    private boolean isManagementClientOfARealm(String clientId) {
+        String realmName = clientId.substring(0, clientId.length() - "-realm".length());
+        RealmModel managed = session.realms().getRealmByName(realmName);
+        ClientModel managementClient = managed == null ? null : managed.getMasterAdminClient();
+        return managementClient != null && clientId.equals(managementClient.getClientId());
     }
 
     private String clientIdOf(ClientPolicyContext context) {
-        if (context instanceof PreAuthorizationRequestContext pre) {
-            return pre.getClientId();
+        Optional<PolicyContexts.PreAuthorization> pre = PolicyContexts.preAuthorization(context);
+        if (pre.isPresent()) {
+            return pre.get().clientId();
         }
-        if (context instanceof ClientCRUDContext crud) {
-            ClientModel target = crud.getTargetClient();
+        Optional<PolicyContexts.ClientChange> change = PolicyContexts.clientChange(context);
+        if (change.isPresent()) {
+            ClientModel target = change.get().target();
             if (target != null) {
                 return target.getClientId();
             }
-            return crud.getProposedClientRepresentation() == null ? null : crud.getProposedClientRepresentation().getClientId();
+            return change.get().proposed() == null ? null : change.get().proposed().getClientId();
         }
-        if (context instanceof ClientModelContext withClient && withClient.getClient() != null) {
-            return withClient.getClient().getClientId();
+        Optional<ClientModel> withClient = PolicyContexts.client(context);
+        if (withClient.isPresent()) {
+            return withClient.get().getClientId();
         }
         ClientModel current = session.getContext().getClient();
         return current == null ? null : current.getClientId();

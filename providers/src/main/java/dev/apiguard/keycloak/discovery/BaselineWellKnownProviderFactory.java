@@ -1,8 +1,8 @@
 package dev.apiguard.keycloak.discovery;
 
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
+import dev.apiguard.keycloak.kc.Logins;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.protocol.oidc.OIDCWellKnownProviderFactory;
 import org.keycloak.wellknown.WellKnownProvider;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
@@ -22,7 +22,7 @@ public final class BaselineWellKnownProviderFactory
     @Override
     public WellKnownProvider create(KeycloakSession session) {
         return new BaselineWellKnownProvider(session,
-                session.getProvider(WellKnownProvider.class, OIDCWellKnownProviderFactory.PROVIDER_ID));
+                session.getProvider(WellKnownProvider.class, Logins.OIDC_WELL_KNOWN));
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class BaselineWellKnownProviderFactory
 
     @Override
     public String getAlias() {
-        return OIDCWellKnownProviderFactory.PROVIDER_ID;
+        return Logins.OIDC_WELL_KNOWN;
     }
 
     @Override

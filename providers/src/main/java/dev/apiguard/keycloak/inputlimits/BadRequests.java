@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.inputlimits;
 
+import dev.apiguard.keycloak.kc.KeycloakErrors;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -7,12 +8,11 @@ import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
-import org.keycloak.services.error.KeycloakErrorHandler;
 
 /**
  * The answers of this package's mappers and filter: 400 (or 415) in OAuth's error shape for a
- * malformed request, and Keycloak's own answer for everything else. The one class here that calls
- * Keycloak's internal {@link KeycloakErrorHandler}.
+ * malformed request, and Keycloak's own answer for everything else (its internal
+ * {@code KeycloakErrorHandler}, through {@link KeycloakErrors}).
  */
 final class BadRequests {
 
@@ -38,7 +38,7 @@ final class BadRequests {
      */
     static Response keycloaks(KeycloakSession session, Throwable exception) {
         if (session != null) {
-            return KeycloakErrorHandler.getResponse(session, exception);
+            return KeycloakErrors.response(session, exception);
         }
         if (exception instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
@@ -47,7 +47,7 @@ final class BadRequests {
                     .entity(new OAuth2ErrorRepresentation(exception.getMessage() == null ? "unknown_error" : exception.getMessage(), null))
                     .build();
         }
-        LOG.error(KeycloakErrorHandler.UNCAUGHT_SERVER_ERROR_TEXT, exception);
+        LOG.error(KeycloakErrors.UNCAUGHT_SERVER_ERROR_TEXT, exception);
         return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new OAuth2ErrorRepresentation("unknown_error", "For more on this error consult the server log.")).build();
     }

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.keys;
 
+import dev.apiguard.keycloak.kc.AdminEvents;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -9,7 +10,6 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /**
  * Reports every key transition twice: an admin event (resource type {@code COMPONENT}, path
@@ -72,29 +72,18 @@ final class KeyEvents {
         }
         representation.put("reason", reason);
 
-        AdminEventBuilder builder = new Builder(realm, session, template)
-                .operation(operation)
-                .resource(ResourceType.COMPONENT)
-                .resourcePath("components", componentId)
-                .representation(representation);
-        representation.forEach(builder::detail);
+        Map<String, String> details = new LinkedHashMap<>(representation);
         if (actor != null) {
-            builder.detail("actor", actor);
+            details.put("actor", actor);
         }
-        builder.success();
+        AdminEvents.success(session, realm, template, operation, ResourceType.COMPONENT, "components/" + componentId,
+                representation, details);
         if (to == KeyState.REVOKED) {
             LOG.warnf("apiguard: key revoked: realm '%s', kid '%s', algorithm %s, was %s",
                     realm.getName(), kid, algorithm, from == null ? "unknown" : from.label());
         } else {
             LOG.infof("apiguard: key %s: realm '%s', kid '%s', algorithm %s, was %s (%s)",
                     to.label(), realm.getName(), kid, algorithm, from == null ? "not recorded" : from.label(), reason);
-        }
-    }
-
-    /** Keycloak's builder, started from a prepared event instead of an {@code AdminAuth}. */
-    private static final class Builder extends AdminEventBuilder {
-        Builder(RealmModel realm, KeycloakSession session, AdminEvent template) {
-            super(realm, null, session, template.getAuthDetails() == null ? null : template.getAuthDetails().getIpAddress(), template);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.apiguard.keycloak.keys;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.persistence.LockModeType;
+import dev.apiguard.keycloak.kc.RealmLock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,14 +14,10 @@ import org.jboss.logging.Logger;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.common.util.Time;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.keys.KeyProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.cache.CacheRealmProvider;
-import org.keycloak.models.jpa.entities.RealmEntity;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Applies key transitions to a realm, exactly once per cluster.
@@ -58,25 +54,15 @@ final class KeyRotationEngine {
 
     /**
      * Runs {@code operation} on realm {@code realmId} in a new transaction under the realm's row
-     * lock. {@code events} picks who the admin events name.
+     * lock ({@link RealmLock}). {@code eventsOf} picks who the admin events name.
+     *
+     * @return what {@code operation} returned; null when the realm does not exist
      */
     static <T> T underLock(KeycloakSessionFactory factory, String realmId,
             Function<Locked, KeyEvents> eventsOf, Function<Locked, T> operation) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-            RealmEntity entity = session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                    .find(RealmEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
-            if (entity == null) {
-                return null;
-            }
-            CacheRealmProvider cache = session.getProvider(CacheRealmProvider.class);
-            if (cache != null) {
-                // Read what the database holds, not this node's cached copy; notify every node at commit.
-                cache.registerRealmInvalidation(entity.getId(), entity.getName());
-            }
-            RealmModel realm = session.realms().getRealm(realmId);
-            session.getContext().setRealm(realm);
-            Locked locked = new Locked(session, realm, null);
-            return operation.apply(new Locked(session, realm, eventsOf.apply(locked)));
+        return RealmLock.underLock(factory, realmId, held -> {
+            Locked locked = new Locked(held.session(), held.realm(), null);
+            return operation.apply(new Locked(held.session(), held.realm(), eventsOf.apply(locked)));
         });
     }
 
@@ -136,7 +122,10 @@ final class KeyRotationEngine {
 
     /**
      * Rotate now: in every family (or the one named), the next key signs, created first when none
-     * is published. Returns one line per family: {@code family: old kid -> new kid}.
+     * is published.
+     *
+     * @param familyFilter a family id or algorithm to rotate only that family; null for every family
+     * @return one {@link Rotation} per rotated family (its previous and its new signing kid)
      */
     static List<Rotation> rotateNow(Locked locked, String familyFilter) {
         long now = Time.currentTime();

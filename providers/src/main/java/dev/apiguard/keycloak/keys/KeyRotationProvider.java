@@ -3,7 +3,11 @@ package dev.apiguard.keycloak.keys;
 import java.util.Optional;
 import org.keycloak.provider.Provider;
 
-/** The per-session face of the key-rotation SPI: the schedule's settings, read once at start. */
+/**
+ * The per-session face of the key-rotation SPI: the schedule's server options, read once by its
+ * factory ({@link ScheduledKeyRotationFactory}) in {@code init}; the schedule, the JWKS filter and
+ * the admin report ask a session for the default policy.
+ */
 public interface KeyRotationProvider extends Provider {
 
     /** Seconds between two passes of the schedule on each node. */

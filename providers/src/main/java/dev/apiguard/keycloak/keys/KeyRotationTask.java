@@ -1,8 +1,8 @@
 package dev.apiguard.keycloak.keys;
 
+import dev.apiguard.keycloak.kc.Cluster;
 import java.util.List;
 import org.jboss.logging.Logger;
-import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -29,14 +29,13 @@ final class KeyRotationTask implements ScheduledTask {
     @Override
     public void run(KeycloakSession session) {
         List<RealmModel> realms = session.realms().getRealmsStream().toList();
-        ClusterProvider cluster = session.getProvider(ClusterProvider.class);
         for (RealmModel realm : realms) {
             String realmId = realm.getId();
             try {
                 if (!due(session, realm)) {
                     continue;
                 }
-                cluster.executeIfNotExecuted(ScheduledKeyRotationFactory.TASK_NAME + "::" + realmId, LOCK_SECONDS,
+                Cluster.onceAcrossNodes(session, ScheduledKeyRotationFactory.TASK_NAME + "::" + realmId, LOCK_SECONDS,
                         () -> KeyRotationEngine.underLock(factory, realmId,
                                 locked -> KeyEvents.ofSchedule(locked.session(), locked.realm()),
                                 KeyRotationEngine::applyDue));

@@ -2,6 +2,7 @@ package dev.apiguard.keycloak.keys;
 
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiError;
+import dev.apiguard.keycloak.kc.AdminAccess;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -19,8 +20,6 @@ import java.util.Optional;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * {@code /admin/realms/{realm}/apiguard/v1/keys}: the realm's key-rotation policy, keys and
@@ -32,21 +31,19 @@ public final class KeysResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminAccess auth;
 
-    public KeysResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    public KeysResource(KeycloakSession session, RealmModel realm, AdminAccess auth) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
-        this.adminEvent = adminEvent;
     }
 
     /** The policy, the keys with their states, the schedule. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response get() {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireViewRealm, "view-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
         if (refused != null) {
             return refused;
         }
@@ -60,7 +57,7 @@ public final class KeysResource {
     @PUT
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
         if (refused == null) {
             refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
         }
@@ -73,7 +70,7 @@ public final class KeysResource {
         } catch (PolicyException e) {
             return invalidPolicy(e.problems());
         }
-        AdminEvent requestEvent = adminEvent.getEvent();
+        AdminEvent requestEvent = auth.requestEvent();
         List<String> problems = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                 locked -> {
@@ -89,11 +86,7 @@ public final class KeysResource {
         if (!problems.isEmpty()) {
             return invalidPolicy(problems);
         }
-        adminEvent.operation(org.keycloak.events.admin.OperationType.UPDATE)
-                .resource(org.keycloak.events.admin.ResourceType.REALM)
-                .resourcePath(session.getContext().getUri())
-                .representation(policy.toJson())
-                .success();
+        auth.realmUpdated(session, policy.toJson(), Map.of());
         return Response.ok(policy.toJson()).build();
     }
 
@@ -105,11 +98,11 @@ public final class KeysResource {
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate(@QueryParam("family") String family) {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
         if (refused != null) {
             return refused;
         }
-        AdminEvent requestEvent = adminEvent.getEvent();
+        AdminEvent requestEvent = auth.requestEvent();
         List<KeyRotationEngine.Rotation> rotations;
         try {
             rotations = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
@@ -146,11 +139,11 @@ public final class KeysResource {
     @Path("{kid}/revoke")
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(@PathParam("kid") String kid) {
-        Response refused = AdminRequests.refusedUnless(auth.realm()::requireManageRealm, "manage-realm");
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
         if (refused != null) {
             return refused;
         }
-        AdminEvent requestEvent = adminEvent.getEvent();
+        AdminEvent requestEvent = auth.requestEvent();
         Optional<KeyRotationEngine.Revocation> revocation = KeyRotationEngine.underLock(
                 session.getKeycloakSessionFactory(), realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),

@@ -1,10 +1,12 @@
 package dev.apiguard.keycloak.keys;
 
+import dev.apiguard.keycloak.tokens.LifetimeCeilings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 
 /**
  * How long a retired key must still verify: the longest lifetime of anything it signed, read from
@@ -37,13 +39,13 @@ record RetirementNeeds(List<Lifetime> signing, List<Lifetime> secret) {
         List<Lifetime> signing = new ArrayList<>();
         signing.add(new Lifetime("realm accessTokenLifespan", realm.getAccessTokenLifespan()));
         realm.getClientsStream().forEach(client -> {
-            String lifespan = client.getAttribute("access.token.lifespan");
-            if (lifespan != null && !lifespan.isBlank()) {
-                try {
-                    signing.add(new Lifetime("client " + client.getClientId() + " access.token.lifespan", Long.parseLong(lifespan.trim())));
-                } catch (NumberFormatException e) {
-                    // Keycloak itself ignores an unreadable override and uses the realm's lifespan.
+            try {
+                Integer lifespan = LifetimeCeilings.clientLifespan(client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN));
+                if (lifespan != null) {
+                    signing.add(new Lifetime("client " + client.getClientId() + " " + OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN, lifespan));
                 }
+            } catch (NumberFormatException e) {
+                // Keycloak itself ignores an unreadable override and uses the realm's lifespan.
             }
         });
         if (realm.getClientsStream().anyMatch(ClientModel::isImplicitFlowEnabled)) {

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A realm's key-rotation policy: immutable, checked in one place ({@link #parse(String)}).
+ * A realm's key-rotation policy: immutable, and checked in one place, its constructor: every
+ * instance, parsed ({@link #parse(String)}) or built in code, satisfies its own rules (or the
+ * constructor throws {@link PolicyException} naming each broken rule with its values).
  *
  * <p>Stored as JSON in the realm attribute {@value #REALM_ATTRIBUTE} (so it lives in the
  * database with the realm, travels with realm exports and realm-config). Rotation is opt-in: a
@@ -108,6 +110,11 @@ public record RotationPolicy(
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_SECONDS = 10L * 365 * 86_400;
 
+    /** @throws PolicyException when the values break a rule that needs nothing but the policy itself */
+    public RotationPolicy {
+        checkOwnRules(rotationPeriod, prePublication, retirement, secretKeyRetirement, jwksMaxAge);
+    }
+
     /** Reads a policy; fields left out take {@link #DEFAULT}'s values. */
     public static RotationPolicy parse(String json) {
         JsonNode root;
@@ -144,13 +151,12 @@ public record RotationPolicy(
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
-        RotationPolicy policy = new RotationPolicy(enabled, rotation, prePublication, retirement, secretRetirement, jwksMaxAge, clockSkew);
-        policy.checkOwnRules();
-        return policy;
+        return new RotationPolicy(enabled, rotation, prePublication, retirement, secretRetirement, jwksMaxAge, clockSkew);
     }
 
     /** The rules that need nothing but the policy itself. */
-    void checkOwnRules() {
+    private static void checkOwnRules(long rotationPeriod, long prePublication, long retirement, long secretKeyRetirement,
+            long jwksMaxAge) {
         List<String> problems = new ArrayList<>();
         if (rotationPeriod < 1) {
             problems.add("rotationPeriod must be at least 1 second, was " + Durations.format(rotationPeriod));

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.keys;
 
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.kc.Models;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,6 @@ import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -83,8 +82,8 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
-            if (event instanceof PostMigrationEvent) {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
+            if (Models.isServerStarted(event)) {
+                Models.inTransaction(factory, (KeycloakSession session) -> session.getProvider(TimerProvider.class)
                         .scheduleTask(new KeyRotationTask(factory), settings.intervalSeconds() * 1000L, TASK_NAME));
                 LOG.infof("apiguard: key rotation schedule started, a pass every %d s", settings.intervalSeconds());
             }

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.pkce;
 
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
@@ -10,16 +11,17 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
  * At each authorization request with a {@code code_challenge}, remembers the challenge for the
  * client for the configured window (at least the realm's code lifetime) and, when the same
  * challenge comes again within it, refuses the request with {@code invalid_request} (the
- * authorization endpoint redirects that error to the client) or, in record mode, lets it pass. In
- * both cases an event {@code LOGIN_ERROR} with error {@code pkce_challenge_reused} names realm and
- * client; the challenge itself appears nowhere.
+ * authorization endpoint redirects that error to the client) or, in record mode, lets it pass.
+ * Either way there is a {@code LOGIN_ERROR} event naming realm and client: on refusal Keycloak's own,
+ * with error {@code invalid_request} and details {@code reason=client_policy_error},
+ * {@code client_policy_error_detail} = {@link #DETAIL}; in record mode this executor's, with error
+ * {@value #ERROR} and detail {@code apiguard_action=recorded}. The challenge itself appears nowhere.
  */
 final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<ChallengeReuseConfiguration> {
 
@@ -53,15 +55,16 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        if (!(context instanceof AuthorizationRequestContext request)) {
+        PolicyContexts.AuthorizationRequest request = PolicyContexts.authorizationRequest(context).orElse(null);
+        if (request == null) {
             return;
         }
-        String challenge = request.getAuthorizationEndpointRequest().getCodeChallenge();
+        String challenge = request.codeChallenge();
         if (challenge == null || challenge.isEmpty()) {
             return; // pkce-enforcer refuses a request without a challenge
         }
         RealmModel realm = session.getContext().getRealm();
-        ClientModel client = request.getClient();
+        ClientModel client = request.client();
         int window;
         ChallengeReuseConfiguration.Action action;
         try {
@@ -84,7 +87,7 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
                     .client(client)
                     .detail(Details.REASON, ERROR)
                     .detail("apiguard_action", "recorded")
-                    .detail(Details.REDIRECT_URI, request.getRedirectUri())
+                    .detail(Details.REDIRECT_URI, request.redirectUri())
                     .error(ERROR);
             return;
         }

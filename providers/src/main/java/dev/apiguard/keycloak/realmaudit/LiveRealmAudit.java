@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.realmaudit;
 
+import dev.apiguard.keycloak.kc.RealmExport;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;

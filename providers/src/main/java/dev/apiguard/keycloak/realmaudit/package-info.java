@@ -11,7 +11,7 @@
  * ({@link dev.apiguard.keycloak.realmaudit.LiveRealmAudit}, answered at
  * {@code GET /admin/realms/{realm}/apiguard/v1/realm-audit} by the admin package's
  * {@code AdminRealmResourceProvider}, which needs only {@code view-realm}). The live endpoint
- * converts the realm model with Keycloak's own partial-export code, the one internal call of this
- * package ({@link dev.apiguard.keycloak.realmaudit.RealmExport}).
+ * converts the realm model with Keycloak's own partial-export code, called through the
+ * adapter package ({@link dev.apiguard.keycloak.kc.RealmExport}).
  */
 package dev.apiguard.keycloak.realmaudit;

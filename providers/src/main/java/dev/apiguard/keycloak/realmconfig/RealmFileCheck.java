@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apiguard.keycloak.abac.RealmFilePolicyCheck;
 import dev.apiguard.keycloak.keys.PolicyException;
 import dev.apiguard.keycloak.keys.RotationPolicy;
-import dev.apiguard.keycloak.abac.RealmFilePolicyCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,9 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ComponentExportRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -28,7 +30,9 @@ import org.keycloak.representations.idm.UserRepresentation;
  *       field (a misspelt security setting must not be ignored silently);</li>
  *   <li>the realm has a name;</li>
  *   <li>client secrets and user credential values are exactly one placeholder without a default,
- *       never a literal value;</li>
+ *       never a literal value; so are identity providers' {@code config.clientSecret}, the SMTP
+ *       server's {@code password} and the {@code bindCredential} of user-storage (LDAP)
+ *       components, which may also be a Keycloak vault expression {@code ${vault.KEY}};</li>
  *   <li>every role, client, client scope and client profile the file refers to is declared in
  *       it or created by Keycloak ({@link RealmReferences}): Keycloak drops a misspelt role
  *       grant or scope silently;</li>
@@ -99,6 +103,7 @@ public final class RealmFileCheck {
             problems.add("field 'realm' (the realm's name) is missing or blank");
         }
         problems.addAll(literalCredentials(realm));
+        problems.addAll(literalServerSecrets(realm));
         problems.addAll(RealmReferences.dangling(realm));
         problems.addAll(BuiltInClientScopes.problems(realm));
         problems.addAll(keyRotationPolicy(realm));
@@ -161,6 +166,40 @@ public final class RealmFileCheck {
             }
         }
         return problems;
+    }
+
+    /** A vault expression ({@code ${vault.KEY}}): Keycloak resolves it from its vault at run time. */
+    private static final Pattern VAULT_EXPRESSION = Pattern.compile("^\\$\\{vault\\.[^}]+}$");
+
+    /** The component type of user-storage providers (LDAP, Kerberos, custom): their bind credential is a secret. */
+    private static final String USER_STORAGE = "org.keycloak.storage.UserStorageProvider";
+
+    private static List<String> literalServerSecrets(RealmRepresentation realm) {
+        List<String> problems = new ArrayList<>();
+        String rule = " is not a ${ENV_VAR} placeholder or ${vault.KEY} expression (literal values and defaults are secrets in the file)";
+        if (realm.getIdentityProviders() != null) {
+            for (IdentityProviderRepresentation provider : realm.getIdentityProviders()) {
+                if (provider.getConfig() != null && isLiteralServerSecret(provider.getConfig().get("clientSecret"))) {
+                    problems.add("identityProviders[alias=" + provider.getAlias() + "].config.clientSecret" + rule);
+                }
+            }
+        }
+        if (realm.getSmtpServer() != null && isLiteralServerSecret(realm.getSmtpServer().get("password"))) {
+            problems.add("smtpServer.password" + rule);
+        }
+        if (realm.getComponents() != null && realm.getComponents().get(USER_STORAGE) != null) {
+            for (ComponentExportRepresentation component : realm.getComponents().get(USER_STORAGE)) {
+                List<String> values = component.getConfig() == null ? null : component.getConfig().get("bindCredential");
+                if (values != null && values.stream().anyMatch(RealmFileCheck::isLiteralServerSecret)) {
+                    problems.add("components[" + USER_STORAGE + "][name=" + component.getName() + "].config.bindCredential" + rule);
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean isLiteralServerSecret(String value) {
+        return isLiteral(value) && !VAULT_EXPRESSION.matcher(value).matches();
     }
 
     private static boolean isLiteral(String value) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.keycloak.models.Constants;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -107,7 +108,8 @@ final class RealmReferences {
     }
 
     private static Set<String> realmRoles(RealmRepresentation realm) {
-        Set<String> roles = new HashSet<>(Set.of("offline_access", "uma_authorization", "default-roles-" + realm.getRealm()));
+        Set<String> roles = new HashSet<>(Set.of(Constants.OFFLINE_ACCESS_ROLE, Constants.AUTHZ_UMA_AUTHORIZATION,
+                Constants.DEFAULT_ROLES_ROLE_PREFIX + "-" + realm.getRealm()));
         if (realm.getRoles() != null && realm.getRoles().getRealm() != null) {
             for (RoleRepresentation role : realm.getRoles().getRealm()) {
                 roles.add(role.getName());

@@ -1,12 +1,20 @@
 package dev.apiguard.keycloak.stepup;
 
+import dev.apiguard.keycloak.common.ScopeDecision;
+import dev.apiguard.keycloak.common.TokenScopes;
+import dev.apiguard.keycloak.kc.Acr;
+import dev.apiguard.keycloak.kc.IssuedTokens;
+import dev.apiguard.keycloak.kc.PolicyContexts;
+import dev.apiguard.keycloak.kc.TokenExchangeRequest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import dev.apiguard.keycloak.common.TokenScopes;
 import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -18,17 +26,9 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.oidc.TokenManager;
-import org.keycloak.protocol.oidc.utils.AcrUtils;
-import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
-import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
-import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
-import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
-import org.keycloak.services.clientpolicy.context.TokenResponseContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -51,10 +51,11 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * </ul>
  * Every drop or refusal is an event ({@code CODE_TO_TOKEN_ERROR}, {@code REFRESH_TOKEN_ERROR},
  * {@code CLIENT_LOGIN_ERROR}, {@code TOKEN_EXCHANGE_ERROR}) with error {@code step_up_required}
- * naming client, user, session and scope. This executor must be the last one of its profile that
- * changes tokens: to keep the response's {@code scope} equal to the token's, it builds the
- * response itself (Keycloak reuses that response), also for scopes an earlier executor (ABAC's
- * {@code apiguard-scope-policy}) withheld through {@link TokenScopes}.
+ * naming client, user, session and scope. At the token endpoint the executor only decides
+ * ({@link ScopeDecision}); {@link IssuedTokens#apply} changes the tokens and the response, so its
+ * place relative to ABAC's {@code apiguard-scope-policy} in a profile does not matter. In a token
+ * exchange both decide on the scope the client sent, so a refusal here does not depend on whether
+ * ABAC already dropped the scope.
  */
 final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
@@ -75,35 +76,31 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        switch (context.getEvent()) {
-            case AUTHORIZATION_REQUEST -> requireLevel((AuthorizationRequestContext) context);
-            case TOKEN_RESPONSE -> {
-                TokenResponseContext response = (TokenResponseContext) context;
-                keepOnlyFresh(response.getAccessTokenResponseBuilder(), response.getClientSession(), EventType.CODE_TO_TOKEN);
-            }
-            case TOKEN_REFRESH_RESPONSE -> {
-                TokenRefreshResponseContext response = (TokenRefreshResponseContext) context;
-                keepOnlyFresh(response.getAccessTokenResponseBuilder(), response.getClientSession(), EventType.REFRESH_TOKEN);
-            }
-            case SERVICE_ACCOUNT_TOKEN_RESPONSE -> {
-                ServiceAccountTokenResponseContext response = (ServiceAccountTokenResponseContext) context;
-                keepOnlyAllowedForServiceAccount(response.getAccessTokenResponseBuilder(), response.getClientSession());
-            }
-            case TOKEN_EXCHANGE_REQUEST -> refuseStaleExchange((TokenExchangeRequestContext) context);
-            default -> {
-                // Nothing to enforce on other events.
-            }
+        Optional<IssuedTokens> issued = IssuedTokens.of(session, context);
+        if (issued.isPresent()) {
+            issued.get().apply(decide(issued.get()));
+            return;
         }
+        Optional<TokenExchangeRequest> exchange = TokenExchangeRequest.of(session, context);
+        if (exchange.isPresent()) {
+            refuseStaleExchange(exchange.get());
+            return;
+        }
+        Optional<PolicyContexts.AuthorizationRequest> request = PolicyContexts.authorizationRequest(context);
+        if (request.isPresent()) {
+            requireLevel(request.get());
+        }
+        // Nothing to enforce on other events.
     }
 
-    private void requireLevel(AuthorizationRequestContext request) throws ClientPolicyException {
+    private void requireLevel(PolicyContexts.AuthorizationRequest request) {
         RealmModel realm = session.getContext().getRealm();
-        ClientModel client = request.getClient();
+        ClientModel client = request.client();
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
-        Set<String> assigned = new java.util.HashSet<>(client.getClientScopes(false).keySet());
+        Set<String> assigned = new HashSet<>(client.getClientScopes(false).keySet());
         assigned.addAll(client.getClientScopes(true).keySet());
         int required = 0;
-        for (String scope : split(request.getAuthorizationEndpointRequest().getScope())) {
+        for (String scope : TokenScopes.split(request.scope())) {
             AdminScopes.AdminScope admin = adminScopes.get(scope);
             // A scope the client does not have never reaches its tokens: no second factor for it.
             if (admin != null && assigned.contains(scope)) {
@@ -113,54 +110,53 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         if (required == 0) {
             return;
         }
-        AuthenticationSessionModel authSession = request.getAuthenticationSession();
+        AuthenticationSessionModel authSession = request.authenticationSession();
         authSession.setClientNote(Constants.REQUESTED_LEVEL_OF_AUTHENTICATION, String.valueOf(required));
         authSession.setClientNote(Constants.FORCE_LEVEL_OF_AUTHENTICATION, "true");
         LOG.debugf("Client '%s' of realm '%s' asked for an administrative scope: level %d required", client.getClientId(),
                 realm.getName(), required);
     }
 
-    private void keepOnlyFresh(TokenManager.AccessTokenResponseBuilder builder, AuthenticatedClientSessionModel clientSession,
-            EventType eventType) throws ClientPolicyException {
+    /**
+     * The administrative scopes to withhold from the token being issued: for a user's grant those
+     * whose level the login session has not reached within their max age; for a service account
+     * all of them, unless the client allows them. Each withheld scope is an event.
+     */
+    ScopeDecision decide(IssuedTokens issued) {
         RealmModel realm = session.getContext().getRealm();
-        AccessToken token = builder.getAccessToken();
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
-        Set<String> stale = new LinkedHashSet<>();
-        UserSessionModel userSession = clientSession.getUserSession();
-        Map<Integer, Long> levels = userSession == null ? Map.of() : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
-        long now = Time.currentTime();
-        for (String scope : split(token.getScope())) {
-            AdminScopes.AdminScope admin = adminScopes.get(scope);
-            if (admin != null && !LevelTimes.satisfied(levels, levelOf(realm, clientSession.getClient(), admin), admin.maxAgeSeconds(), now)) {
-                stale.add(scope);
-            }
-        }
-        drop(builder, stale, eventType, clientSession, "the login session has not reached the scope's level within its max age");
-    }
-
-    private void keepOnlyAllowedForServiceAccount(TokenManager.AccessTokenResponseBuilder builder,
-            AuthenticatedClientSessionModel clientSession) {
+        AuthenticatedClientSessionModel clientSession = issued.clientSession();
         ClientModel client = clientSession.getClient();
-        if ("true".equalsIgnoreCase(client.getAttribute(AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE))) {
-            TokenScopes.finish(session, builder);
-            return;
+        boolean serviceAccount = OAuth2Constants.CLIENT_CREDENTIALS.equals(issued.grantType());
+        if (serviceAccount && "true".equalsIgnoreCase(client.getAttribute(AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE))) {
+            return ScopeDecision.keepAll(getProviderId());
         }
-        Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(session.getContext().getRealm());
-        Set<String> admin = new LinkedHashSet<>();
-        for (String scope : split(builder.getAccessToken().getScope())) {
-            if (adminScopes.containsKey(scope)) {
-                admin.add(scope);
+        UserSessionModel userSession = clientSession.getUserSession();
+        Map<Integer, Long> levels = serviceAccount || userSession == null ? Map.of()
+                : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
+        long now = Time.currentTime();
+        Set<String> withheld = new LinkedHashSet<>();
+        for (String scope : TokenScopes.split(issued.scope())) {
+            AdminScopes.AdminScope admin = adminScopes.get(scope);
+            if (admin != null && (serviceAccount
+                    || !LevelTimes.satisfied(levels, levelOf(realm, client, admin), admin.maxAgeSeconds(), now))) {
+                withheld.add(scope);
             }
         }
-        drop(builder, admin, EventType.CLIENT_LOGIN, clientSession,
-                "service accounts get administrative scopes only when the client allows it (" + AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE + ")");
+        String reason = serviceAccount
+                ? "service accounts get administrative scopes only when the client allows it (" + AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE + ")"
+                : "the login session has not reached the scope's level within its max age";
+        for (String scope : withheld) {
+            event(issued.eventType(), client, userSession, scope, reason);
+        }
+        return new ScopeDecision(getProviderId(), withheld);
     }
 
-    private void refuseStaleExchange(TokenExchangeRequestContext exchange) throws ClientPolicyException {
+    private void refuseStaleExchange(TokenExchangeRequest exchange) throws ClientPolicyException {
         RealmModel realm = session.getContext().getRealm();
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
         List<AdminScopes.AdminScope> requested = new ArrayList<>();
-        for (String scope : split(exchange.getTokenExchangeContext().getParams().getScope())) {
+        for (String scope : TokenScopes.split(exchange.scope())) {
             if (adminScopes.containsKey(scope)) {
                 requested.add(adminScopes.get(scope));
             }
@@ -168,30 +164,16 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         if (requested.isEmpty()) {
             return;
         }
-        String subject = exchange.getTokenExchangeContext().getParams().getSubjectToken();
-        AccessToken subjectToken = subject == null ? null : session.tokens().decode(subject, AccessToken.class);
-        UserSessionModel userSession = subjectToken == null || subjectToken.getSessionId() == null ? null
-                : session.sessions().getUserSession(realm, subjectToken.getSessionId());
+        UserSessionModel userSession = exchange.subject().userSession();
         Map<Integer, Long> levels = userSession == null ? Map.of() : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
         long now = Time.currentTime();
         for (AdminScopes.AdminScope admin : requested) {
-            if (!LevelTimes.satisfied(levels, levelOf(realm, exchange.getClient(), admin), admin.maxAgeSeconds(), now)) {
-                event(EventType.TOKEN_EXCHANGE, exchange.getClient(), userSession, admin.name(),
+            if (!LevelTimes.satisfied(levels, levelOf(realm, exchange.client(), admin), admin.maxAgeSeconds(), now)) {
+                event(EventType.TOKEN_EXCHANGE, exchange.client(), userSession, admin.name(),
                         "the subject token's session has not reached the scope's level within its max age");
                 throw new ClientPolicyException(OAuthErrorException.INVALID_SCOPE,
                         "Scope " + admin.name() + " needs acr " + admin.acr() + " within " + admin.maxAgeSeconds() + " s");
             }
-        }
-    }
-
-    private void drop(TokenManager.AccessTokenResponseBuilder builder, Set<String> scopes, EventType eventType,
-            AuthenticatedClientSessionModel clientSession, String reason) {
-        // Narrow the tokens, then (last token-changing executor) build the response once so that
-        // its "scope" says what the token holds, also for scopes an earlier executor withheld.
-        TokenScopes.withhold(session, builder, scopes);
-        TokenScopes.finish(session, builder);
-        for (String scope : scopes) {
-            event(eventType, clientSession.getClient(), clientSession.getUserSession(), scope, reason);
         }
     }
 
@@ -212,7 +194,7 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
 
     /** The level an administrative scope's acr maps to; an unmapped acr fails closed. */
     private static int levelOf(RealmModel realm, ClientModel client, AdminScopes.AdminScope admin) {
-        Integer level = AcrUtils.getAcrLoaMap(client).get(admin.acr());
+        Integer level = Acr.levels(client).get(admin.acr());
         if (level == null) {
             LOG.errorf("acr '%s' of administrative scope '%s' is not in the acr.loa.map of realm '%s': nothing satisfies it",
                     admin.acr(), admin.name(), realm.getName());
@@ -221,7 +203,4 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         return level;
     }
 
-    private static List<String> split(String scope) {
-        return TokenScopes.split(scope);
-    }
 }

@@ -30,7 +30,7 @@ public final class StepUpExecutorFactory
                 + "second factor at the authorization endpoint even on an SSO session, drops the scope at code exchange "
                 + "and refresh unless the session reached the level within the max age, refuses token exchange for it, "
                 + "and keeps it from service accounts unless the client sets apiguard.admin.service-account=true. "
-                + "Put it last in its profile. No options.";
+                + "Its place in a profile relative to apiguard-scope-policy does not matter. No options.";
     }
 
     @Override

@@ -2,12 +2,14 @@ package dev.apiguard.keycloak.tokens;
 
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -68,7 +70,7 @@ public final class AccessTokenProfileMapper extends AbstractOIDCProtocolMapper i
             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = clientSessionCtx.getClientSession().getClient();
-        token.getOtherClaims().putIfAbsent("client_id", client.getClientId());
+        token.getOtherClaims().putIfAbsent(OAuth2Constants.CLIENT_ID, client.getClientId());
         if (token.getIat() == null || token.getExp() == null) {
             return token;
         }
@@ -92,12 +94,9 @@ public final class AccessTokenProfileMapper extends AbstractOIDCProtocolMapper i
     }
 
     private static int clientLifespan(ClientModel client) {
-        String raw = client.getAttribute(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE);
-        if (raw == null || raw.isBlank()) {
-            return -1;
-        }
         try {
-            return Integer.parseInt(raw.trim());
+            Integer lifespan = LifetimeCeilings.clientLifespan(client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN));
+            return lifespan == null ? -1 : lifespan;
         } catch (NumberFormatException e) {
             return -1; // Keycloak itself then uses the realm's lifespan
         }

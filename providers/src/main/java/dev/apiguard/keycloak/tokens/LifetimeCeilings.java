@@ -1,5 +1,7 @@
 package dev.apiguard.keycloak.tokens;
 
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+
 /**
  * The arithmetic of access-token lifetimes. The effective lifetime of a token is the minimum of
  * the realm's setting, the client's own setting (when it has one), the realm's ceiling and the
@@ -13,9 +15,6 @@ public final class LifetimeCeilings {
 
     /** Realm attribute holding the realm's access-token ceiling in seconds. */
     public static final String REALM_CEILING_ATTRIBUTE = "apiguard.accessTokenLifespanCeiling";
-
-    /** Keycloak's client attribute for a client's own access-token lifespan. */
-    public static final String CLIENT_LIFESPAN_ATTRIBUTE = "access.token.lifespan";
 
     private LifetimeCeilings() {
     }
@@ -38,6 +37,21 @@ public final class LifetimeCeilings {
             lifetime = Math.min(lifetime, scopeCeiling);
         }
         return Math.min(exp, iat + Math.max(lifetime, 1));
+    }
+
+    /**
+     * A client's own access-token lifespan, Keycloak's client attribute
+     * {@link OIDCConfigAttributes#ACCESS_TOKEN_LIFESPAN}, read in this one place: null when the
+     * client has none (unset, blank, or {@code -1}, Keycloak's "use the realm's"), else the number
+     * as written (callers decide what a value below 1 means for them).
+     *
+     * @throws NumberFormatException when the value is not a whole number (Keycloak then uses the realm's)
+     */
+    public static Integer clientLifespan(String raw) {
+        if (raw == null || raw.isBlank() || "-1".equals(raw.trim())) {
+            return null;
+        }
+        return Integer.valueOf(raw.trim());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.tokens;
 
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
@@ -16,7 +17,6 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.TokenRefreshContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.util.TokenUtil;
 
@@ -58,15 +58,16 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        if (!(context instanceof TokenRefreshContext refresh)) {
+        PolicyContexts.RefreshRequest refresh = PolicyContexts.refreshRequest(context).orElse(null);
+        if (refresh == null) {
             return;
         }
         RealmModel realm = session.getContext().getRealm();
-        ClientModel client = refresh.getClient();
+        ClientModel client = refresh.client();
         if (!realm.isRevokeRefreshToken() || client == null || !configuration.appliesTo(client)) {
             return;
         }
-        String encoded = refresh.getParams().getFirst(OAuth2Constants.REFRESH_TOKEN);
+        String encoded = refresh.parameters().getFirst(OAuth2Constants.REFRESH_TOKEN);
         RefreshToken token = encoded == null ? null : session.tokens().decode(encoded, RefreshToken.class);
         if (token == null || token.getId() == null || token.getIat() == null || token.getSessionId() == null
                 || !client.getClientId().equals(token.getIssuedFor())) {

@@ -2,6 +2,7 @@ package dev.apiguard.keycloak.tokens;
 
 import java.util.List;
 import java.util.Set;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 
 /**
  * The algorithms a realm under the baseline signs tokens with: FAPI 2.0's PS256, ES256 and EdDSA,
@@ -14,10 +15,13 @@ public final class SigningAlgorithms {
 
     public static final Set<String> ALLOWED = Set.of("ES256", "PS256", "EdDSA", "RS256");
 
+    /** {@link #ALLOWED} as messages state it: RS256 is allowed, for clients that opt in. */
+    public static final String ALLOWED_TEXT = "allowed: ES256, PS256, EdDSA; RS256 as opt-in";
+
     /** Client attributes that choose an algorithm for something the server signs. */
     public static final List<String> CLIENT_ATTRIBUTES = List.of(
-            "access.token.signed.response.alg", "id.token.signed.response.alg",
-            "user.info.response.signature.alg", "authorization.signed.response.alg");
+            OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, OIDCConfigAttributes.ID_TOKEN_SIGNED_RESPONSE_ALG,
+            OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG, OIDCConfigAttributes.AUTHORIZATION_SIGNED_RESPONSE_ALG);
 
     private SigningAlgorithms() {
     }

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -38,25 +39,25 @@ final class TokenPolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         switch (context.getEvent()) {
-            case REGISTER, UPDATE -> check((ClientCRUDContext) context);
+            case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
             default -> {
                 // Token lifetimes are applied by the apiguard-access-token-profile mapper at issue time.
             }
         }
     }
 
-    private void check(ClientCRUDContext context) throws ClientPolicyException {
-        ClientRepresentation proposed = context.getProposedClientRepresentation();
+    private void check(PolicyContexts.ClientChange context, ClientPolicyEvent event) throws ClientPolicyException {
+        ClientRepresentation proposed = context.proposed();
         if (proposed == null) {
             return;
         }
         RealmModel realm = session.getContext().getRealm();
         List<String> violations = TokenPolicyRules.violations(proposed.getAttributes(), RealmTokenSettings.realmCeiling(realm));
         if (!violations.isEmpty()) {
-            ClientModel target = context.getTargetClient();
+            ClientModel target = context.target();
             String clientId = proposed.getClientId() != null ? proposed.getClientId()
                     : target != null ? target.getClientId() : "(new client)";
-            LOG.warnf("Token policy refused %s of client '%s' in realm '%s': %s", context.getEvent(), clientId,
+            LOG.warnf("Token policy refused %s of client '%s' in realm '%s': %s", event, clientId,
                     realm.getName(), String.join("; ", violations));
             throw new ClientMetadataRefusal(violations);
         }

@@ -28,7 +28,7 @@ public record TokenPolicyReport(
         }
         String algorithm = realm.getDefaultSignatureAlgorithm();
         if (algorithm != null && !SigningAlgorithms.ALLOWED.contains(algorithm)) {
-            findings.add("realm defaultSignatureAlgorithm: " + algorithm + " is not allowed (ES256, PS256, EdDSA)");
+            findings.add("realm defaultSignatureAlgorithm: " + algorithm + " is not allowed (" + SigningAlgorithms.ALLOWED_TEXT + ")");
         } else if ("RS256".equals(algorithm)) {
             findings.add("realm defaultSignatureAlgorithm: RS256 is for clients that opt in; use ES256, PS256 or EdDSA");
         }

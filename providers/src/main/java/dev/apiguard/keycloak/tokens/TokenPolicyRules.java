@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.tokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 
 /**
  * What a client may not propose for its tokens under the baseline: an access-token lifespan above
@@ -25,23 +26,21 @@ public final class TokenPolicyRules {
         if (proposedAttributes == null) {
             return violations;
         }
-        String lifespan = proposedAttributes.get(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE);
-        if (lifespan != null && !lifespan.isBlank() && !"-1".equals(lifespan.trim())) {
-            try {
-                int seconds = Integer.parseInt(lifespan.trim());
-                if (seconds < 1 || seconds > realmCeiling) {
-                    violations.add(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE + ": " + seconds
+        String lifespan = proposedAttributes.get(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN);
+        try {
+            Integer seconds = LifetimeCeilings.clientLifespan(lifespan);
+            if (seconds != null && (seconds < 1 || seconds > realmCeiling)) {
+                    violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": " + seconds
                             + " s is outside 1.." + realmCeiling + " s (the realm's access-token ceiling, "
                             + LifetimeCeilings.REALM_CEILING_ATTRIBUTE + ")");
-                }
-            } catch (NumberFormatException e) {
-                violations.add(LifetimeCeilings.CLIENT_LIFESPAN_ATTRIBUTE + ": '" + lifespan + "' is not a number of seconds");
             }
+        } catch (NumberFormatException e) {
+            violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": '" + lifespan + "' is not a number of seconds");
         }
         for (String attribute : SigningAlgorithms.CLIENT_ATTRIBUTES) {
             String algorithm = proposedAttributes.get(attribute);
             if (algorithm != null && !algorithm.isBlank() && !SigningAlgorithms.ALLOWED.contains(algorithm)) {
-                violations.add(attribute + ": " + algorithm + " is not allowed (allowed: ES256, PS256, EdDSA; RS256 as opt-in)");
+                violations.add(attribute + ": " + algorithm + " is not allowed (" + SigningAlgorithms.ALLOWED_TEXT + ")");
             }
         }
         if ("false".equalsIgnoreCase(proposedAttributes.get(RFC9068_HEADER_ATTRIBUTE))) {

@@ -116,4 +116,14 @@ class RotationPolicyTest {
         assertThat(needs.problems(new RotationPolicy(true, 30, 8, 12, 17, 5, 2))).isEmpty();
         assertThat(needs.effectiveRetirement(new RotationPolicy(true, 30, 8, 12, 17, 5, 2), KeyKind.SIGNING)).isEqualTo(12);
     }
+
+    @Test
+    void constructorWhenValuesBreakTheOwnRulesThenRefusedLikeParse() {
+        assertThatThrownBy(() -> new RotationPolicy(true, 30, 40, 12, 20, 5, 2))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("prePublication PT40S must be shorter than rotationPeriod PT30S");
+        assertThatThrownBy(() -> new RotationPolicy(true, 30, 8, 0, 20, 5, 2))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("retirement must be at least 1 second");
+    }
 }

@@ -151,4 +151,57 @@ class RealmFileCheckTest {
     void checkWhenJsonIsNullThenProblem() {
         assertThat(check.check("null").problems()).containsExactly("the file holds no realm (JSON null)");
     }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "identity provider | literal value | s3cr3t-value",
+        "identity provider | default       | ${IDP_SECRET:changeme}",
+        "smtp              | literal value | s3cr3t-value",
+        "smtp              | default       | ${SMTP_PASSWORD:changeme}",
+        "ldap              | literal value | s3cr3t-value",
+        "ldap              | default       | ${LDAP_BIND:changeme}",
+    })
+    void checkWhenAServerSecretIsLiteralThenProblemNamingItsPlaceWithoutTheValue(String where, String description, String secret) {
+        RealmFileCheck.Result result = check.check(realmWithServerSecret(where, secret));
+
+        assertThat(result.problems()).singleElement().asString()
+                .startsWith(switch (where) {
+                    case "identity provider" -> "identityProviders[alias=corp].config.clientSecret is not a ${ENV_VAR} placeholder";
+                    case "smtp" -> "smtpServer.password is not a ${ENV_VAR} placeholder";
+                    default -> "components[org.keycloak.storage.UserStorageProvider][name=corp-ldap].config.bindCredential is not";
+                })
+                .doesNotContain(secret);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "identity provider | ${IDP_SECRET}",
+        "identity provider | ${vault.idp-secret}",
+        "smtp              | ${SMTP_PASSWORD}",
+        "smtp              | ${vault.smtp}",
+        "ldap              | ${LDAP_BIND}",
+        "ldap              | ${vault.ldap_bind}",
+    })
+    void checkWhenAServerSecretIsAPlaceholderOrVaultExpressionThenNoProblem(String where, String secret) {
+        RealmFileCheck check = new RealmFileCheck(name -> "set");
+
+        assertThat(check.check(realmWithServerSecret(where, secret)).problems()).isEmpty();
+    }
+
+    private static String realmWithServerSecret(String where, String secret) {
+        return switch (where) {
+            case "identity provider" -> """
+                    { "realm": "demo", "identityProviders": [ { "alias": "corp", "providerId": "oidc",
+                      "config": { "clientId": "kc", "clientSecret": "%s" } } ] }
+                    """.formatted(secret);
+            case "smtp" -> """
+                    { "realm": "demo", "smtpServer": { "host": "mail.example.org", "auth": "true", "user": "kc",
+                      "password": "%s" } }
+                    """.formatted(secret);
+            default -> """
+                    { "realm": "demo", "components": { "org.keycloak.storage.UserStorageProvider": [ { "name": "corp-ldap",
+                      "providerId": "ldap", "config": { "bindDn": ["cn=kc"], "bindCredential": ["%s"] } } ] } }
+                    """.formatted(secret);
+        };
+    }
 }

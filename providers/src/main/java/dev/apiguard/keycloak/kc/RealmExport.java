@@ -1,4 +1,4 @@
-package dev.apiguard.keycloak.realmaudit;
+package dev.apiguard.keycloak.kc;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import org.keycloak.storage.DatastoreProvider;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * The one place where the realm audit calls Keycloak internals ({@code keycloak-server-spi-private}:
+ * The realm audit's use of Keycloak internals ({@code keycloak-server-spi-private}:
  * {@link DatastoreProvider}, {@link ExportOptions}, {@link ExportAdapter}). It converts the realm
  * model to the export format with exactly the code of the admin console's partial export
  * ({@code POST /admin/realms/{realm}/partial-export?exportClients=true&exportGroupsAndRoles=true}):
@@ -20,12 +20,12 @@ import org.keycloak.util.JsonSerialization;
  * secrets masked ({@code **********}) and undeclared component settings removed. So the live
  * audit equals the offline audit of that export.
  */
-final class RealmExport {
+public final class RealmExport {
 
     private RealmExport() {
     }
 
-    static RealmRepresentation of(KeycloakSession session, RealmModel realm) {
+    public static RealmRepresentation of(KeycloakSession session, RealmModel realm) {
         ExportOptions options = new ExportOptions(false, true, true, true, true);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         session.getProvider(DatastoreProvider.class).getExportImportManager().exportRealm(realm, options, new ExportAdapter() {

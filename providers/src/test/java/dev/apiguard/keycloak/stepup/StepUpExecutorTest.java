@@ -1,0 +1,186 @@
+package dev.apiguard.keycloak.stepup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.TokenExchangeContext;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
+import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
+import org.keycloak.services.clientpolicy.context.TokenResponseContext;
+import org.keycloak.tracing.TracingProvider;
+
+/**
+ * The step-up rules in milliseconds, with Keycloak's session and models as test doubles: every
+ * event is run through the executor (as sventorben's AutoConfigClientPolicyExecutorTest does);
+ * the real-server StepUpIT proves the wiring.
+ */
+class StepUpExecutorTest {
+
+    private final KeycloakSession session = mock(KeycloakSession.class, RETURNS_DEEP_STUBS);
+    private final RealmModel realm = mock(RealmModel.class);
+    private final ClientModel client = mock(ClientModel.class);
+    private final AuthenticatedClientSessionModel clientSession = mock(AuthenticatedClientSessionModel.class);
+    private final UserSessionModel userSession = mock(UserSessionModel.class);
+    private final TokenManager.AccessTokenResponseBuilder builder = mock(TokenManager.AccessTokenResponseBuilder.class);
+    private final AccessToken token = new AccessToken();
+    private final StepUpExecutor executor = new StepUpExecutor(session);
+
+    StepUpExecutorTest() {
+        when(session.getContext().getRealm()).thenReturn(realm);
+        // Events are sent through Keycloak's EventBuilder, which traces them: a span that records nothing.
+        doReturn(mock(TracingProvider.class, RETURNS_DEEP_STUBS)).when(session).getProvider(TracingProvider.class);
+        when(realm.getName()).thenReturn("demo");
+        ClientScopeModel admin = mock(ClientScopeModel.class);
+        when(admin.getName()).thenReturn("orders:admin");
+        when(admin.getAttribute(AdminScopes.ADMIN_ATTRIBUTE)).thenReturn("true");
+        when(admin.getAttribute(AdminScopes.MAX_AGE_ATTRIBUTE)).thenReturn("300");
+        when(realm.getClientScopesStream()).thenAnswer(call -> Stream.of(admin));
+        when(realm.getEventsListenersStream()).thenAnswer(call -> Stream.empty());
+        when(client.getClientId()).thenReturn("svc");
+        when(client.getAttribute(Constants.ACR_LOA_MAP)).thenReturn("{\"password\": 1, \"mfa\": 2}");
+        when(clientSession.getClient()).thenReturn(client);
+        when(clientSession.getUserSession()).thenReturn(userSession);
+        when(builder.getAccessToken()).thenReturn(token);
+        when(builder.build()).thenAnswer(call -> new AccessTokenResponse());
+        token.setScope("openid orders:read orders:admin");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ClientPolicyEvent.class, mode = EnumSource.Mode.EXCLUDE,
+            names = {"AUTHORIZATION_REQUEST", "TOKEN_RESPONSE", "TOKEN_REFRESH_RESPONSE", "SERVICE_ACCOUNT_TOKEN_RESPONSE",
+                    "TOKEN_EXCHANGE_REQUEST"})
+    void executeOnEventWhenTheEventIsNotAGrantPathThenNothingIsReadOrChanged(ClientPolicyEvent event) throws Exception {
+        ClientPolicyContext context = mock(ClientPolicyContext.class);
+        when(context.getEvent()).thenReturn(event);
+        clearInvocations(session);
+
+        executor.executeOnEvent(context);
+
+        verifyNoInteractions(session);
+    }
+
+    @Test
+    void clientCredentialsWhenTheClientIsNotAllowedThenTheAdminScopeIsWithheld() throws Exception {
+        executor.executeOnEvent(serviceAccountResponse());
+
+        assertThat(token.getScope()).isEqualTo("openid orders:read");
+    }
+
+    @Test
+    void clientCredentialsWhenTheClientIsAllowedThenNothingIsWithheld() throws Exception {
+        when(client.getAttribute(AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE)).thenReturn("true");
+
+        executor.executeOnEvent(serviceAccountResponse());
+
+        assertThat(token.getScope()).isEqualTo("openid orders:read orders:admin");
+    }
+
+    @ParameterizedTest(name = "level {0} reached {1} s ago: kept {2}")
+    @CsvSource({
+            "2, 10, true",
+            "2, 300, true",
+            "2, 301, false",
+            "1, 10, false",
+    })
+    void codeExchangeWhenTheSessionReachedALevelThenTheAdminScopeIsKeptOnlyIfFreshAndHighEnough(int level, int secondsAgo,
+            boolean kept) throws Exception {
+        when(userSession.getNote(Constants.LOA_MAP)).thenReturn("{\"" + level + "\": " + (Time.currentTime() - secondsAgo) + "}");
+        TokenResponseContext context = mock(TokenResponseContext.class);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.TOKEN_RESPONSE);
+        when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(context.getClientSession()).thenReturn(clientSession);
+
+        executor.executeOnEvent(context);
+
+        assertThat(Set.of(token.getScope().split(" ")).contains("orders:admin")).isEqualTo(kept);
+    }
+
+    @Test
+    void codeExchangeWhenTheAcrIsNotInTheLevelMapThenNothingSatisfiesItAndTheScopeIsWithheld() throws Exception {
+        when(client.getAttribute(Constants.ACR_LOA_MAP)).thenReturn("{\"password\": 1}");
+        when(userSession.getNote(Constants.LOA_MAP)).thenReturn("{\"2\": " + Time.currentTime() + "}");
+        TokenResponseContext context = mock(TokenResponseContext.class);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.TOKEN_RESPONSE);
+        when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(context.getClientSession()).thenReturn(clientSession);
+
+        executor.executeOnEvent(context);
+
+        assertThat(token.getScope()).isEqualTo("openid orders:read");
+    }
+
+    @Test
+    void tokenExchangeWhenTheSubjectSessionHasNoSecondFactorThenInvalidScope() {
+        TokenExchangeRequestContext context = exchange("orders:admin");
+        AccessToken subject = new AccessToken();
+        subject.setSessionId("s1");
+        when(session.tokens().decode(any(), any())).thenReturn(subject);
+        when(session.sessions().getUserSession(realm, "s1")).thenReturn(userSession);
+        when(userSession.getNote(Constants.LOA_MAP)).thenReturn("{\"1\": " + Time.currentTime() + "}");
+
+        assertThatThrownBy(() -> executor.executeOnEvent(context)).isInstanceOf(ClientPolicyException.class)
+                .satisfies(e -> assertThat(((ClientPolicyException) e).getError()).isEqualTo(OAuthErrorException.INVALID_SCOPE))
+                .satisfies(e -> assertThat(((ClientPolicyException) e).getErrorDetail()).contains("orders:admin"));
+    }
+
+    @Test
+    void tokenExchangeWhenNoAdministrativeScopeIsAskedThenTheSubjectTokenIsNotEvenRead() throws Exception {
+        TokenExchangeRequestContext context = exchange("orders:read");
+        org.keycloak.models.TokenManager tokens = session.tokens();
+        clearInvocations(tokens);
+
+        executor.executeOnEvent(context);
+
+        verifyNoInteractions(tokens);
+    }
+
+    private ServiceAccountTokenResponseContext serviceAccountResponse() {
+        ServiceAccountTokenResponseContext context = mock(ServiceAccountTokenResponseContext.class);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE);
+        when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(context.getClientSession()).thenReturn(clientSession);
+        return context;
+    }
+
+    private TokenExchangeRequestContext exchange(String scope) {
+        TokenExchangeRequestContext context = mock(TokenExchangeRequestContext.class);
+        TokenExchangeContext exchange = mock(TokenExchangeContext.class, RETURNS_DEEP_STUBS);
+        MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle("scope", scope);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST);
+        when(context.getClient()).thenReturn(client);
+        when(context.getTokenExchangeContext()).thenReturn(exchange);
+        when(exchange.getFormParams()).thenReturn(form);
+        when(exchange.getParams().getSubjectToken()).thenReturn("subject-token");
+        return context;
+    }
+}
