@@ -41,12 +41,20 @@ class KeyRotationIT {
         return new KeysApi(oidc::request, server.baseUrl(), oidc::masterAdminToken);
     }
 
+    /** A realm that adopted key rotation with the default policy ({@code {}}), its keys adopted by the schedule. */
     private String newRealm(KeysApi api) {
-        String realm = "rotation-" + UUID.randomUUID().toString().substring(0, 8);
-        api.createShortLivedRealm(realm, secret);
+        String realm = newRealmWithoutPolicy(api);
+        api.putPolicy(realm, "{}").then().statusCode(200);
         // The schedule adopts the realm's keys at its first pass: the active one is recorded as active.
         await("the schedule adopts the keys of " + realm, Duration.ofSeconds(15),
                 () -> api.keys(realm).getBoolean("families.find { it.algorithm == 'ES256' }.keys[0].recorded"));
+        return realm;
+    }
+
+    /** A realm made without API Guard's configuration: rotation is off there (opt-in, see OptInIT). */
+    private String newRealmWithoutPolicy(KeysApi api) {
+        String realm = "rotation-" + UUID.randomUUID().toString().substring(0, 8);
+        api.createShortLivedRealm(realm, secret);
         return realm;
     }
 
@@ -199,13 +207,14 @@ class KeyRotationIT {
     })
     void putWhenPolicyIsInvalidThen400NamingTheProblemAndNothingIsStored(String body, String problem, ApiGuardServer server) {
         KeysApi api = api(server);
-        String realm = newRealm(api);
+        String realm = newRealmWithoutPolicy(api);
 
         Response refused = api.putPolicy(realm, body);
 
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.jsonPath().getList("problems", String.class)).containsExactly(problem);
-        assertThat(api.keys(realm).getString("policySource")).isEqualTo("default");
+        assertThat(api.keys(realm).getString("policySource")).isEqualTo("none");
+        assertThat(api.keys(realm).getBoolean("policy.enabled")).isFalse();
         api.deleteRealm(realm);
     }
 
@@ -291,7 +300,7 @@ class KeyRotationIT {
         assertThat(api.anonymous().auth().oauth2(viewerToken).post(api.keysUrl(realm) + "/rotate").statusCode()).isEqualTo(403);
         assertThat(api.anonymous().auth().oauth2(viewerToken).post(api.keysUrl(realm) + "/" + kid + "/revoke").statusCode()).isEqualTo(403);
         assertThat(api.activeEs256Kid(realm)).isEqualTo(kid);
-        assertThat(api.keys(realm).getString("policySource")).isEqualTo("default");
+        assertThat(api.keys(realm).getString("policy.rotationPeriod")).as("the adopted policy, not the viewer's").isEqualTo("P90D");
         api.deleteRealm(realm);
     }
 }

@@ -11,9 +11,10 @@ import org.keycloak.models.RequiredActionProviderModel;
 
 /**
  * Required action {@code apiguard-scope-policy-login}; see {@link ScopePolicyRequiredAction}.
- * Keycloak only consults required actions registered in a realm, so this factory registers (and
- * enables) it in every realm when the realm is created or imported, and the admin API does so
- * when a policy document is saved into an older realm. It does nothing in a realm without a document.
+ * Keycloak only consults required actions registered in a realm. Opt-in per realm: the action is
+ * registered (and enabled) only in a realm that adopts ABAC, when a realm is created or imported
+ * with a policy document ({@value PolicyStore#ATTRIBUTE}), or when the admin API saves one. A realm
+ * without a document keeps its required actions exactly as Keycloak made them.
  */
 public final class ScopePolicyRequiredActionFactory implements RequiredActionFactory {
 
@@ -44,10 +45,16 @@ public final class ScopePolicyRequiredActionFactory implements RequiredActionFac
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
-            if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            if (event instanceof RealmModel.RealmPostCreateEvent created && adopted(created.getCreatedRealm())) {
                 ensureRegistered(created.getCreatedRealm());
             }
         });
+    }
+
+    /** Whether {@code realm} holds a policy document, i.e. has adopted ABAC. */
+    static boolean adopted(RealmModel realm) {
+        String document = realm.getAttribute(PolicyStore.ATTRIBUTE);
+        return document != null && !document.isBlank();
     }
 
     /** Registers and enables the action in {@code realm} if it is not registered yet; an operator's disabling is kept. */

@@ -1,8 +1,12 @@
 package dev.apiguard.keycloak.admin;
 
-import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
+import dev.apiguard.keycloak.common.KeycloakCompatibility;
+import dev.apiguard.keycloak.common.StatelessProviderFactory;
 import java.util.Map;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.Version;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
@@ -10,7 +14,9 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFacto
 
 /**
  * Registers API Guard's admin API under {@code /admin/realms/{realm}/apiguard} and shows the
- * extension's version in Keycloak's server info (admin console, "Provider info").
+ * extension's version in Keycloak's server info (admin console, "Provider info"). Its
+ * {@link #init} refuses to start on a Keycloak version API Guard does not support
+ * ({@link KeycloakCompatibility}).
  */
 public final class ApiGuardAdminResourceProviderFactory
         implements AdminRealmResourceProviderFactory, ServerInfoAwareProviderFactory,
@@ -18,6 +24,14 @@ public final class ApiGuardAdminResourceProviderFactory
 
     /** The path segment under {@code /admin/realms/{realm}/}; never changes once shipped. */
     public static final String PROVIDER_ID = "apiguard";
+
+    private static final Logger LOG = Logger.getLogger(ApiGuardAdminResourceProviderFactory.class);
+
+    @Override
+    public void init(Config.Scope config) {
+        // Throws (and so stops Keycloak's start) on an unsupported version; warns on an untested later 26.x.
+        KeycloakCompatibility.check(Version.VERSION, ApiGuardVersion.current().version()).ifPresent(LOG::warn);
+    }
 
     @Override
     public AdminRealmResourceProvider create(KeycloakSession session) {
@@ -34,6 +48,7 @@ public final class ApiGuardAdminResourceProviderFactory
         ApiGuardVersion version = ApiGuardVersion.current();
         return Map.of(
                 "version", version.version(),
-                "keycloak-version-built-against", version.keycloakVersion());
+                "keycloak-version-built-against", version.keycloakVersion(),
+                "keycloak-versions-supported", KeycloakCompatibility.supported());
     }
 }

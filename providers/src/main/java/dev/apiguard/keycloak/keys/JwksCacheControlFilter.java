@@ -20,7 +20,8 @@ import org.keycloak.utils.KeycloakSessionUtil;
  * their own cache lifetime, often hours. The policy refuses a pre-publication shorter than
  * {@code jwksMaxAge}; this filter advertises exactly that lifetime, so the promise holds for every
  * client that honours {@code Cache-Control}.
- * Realms whose rotation is off keep Keycloak's header. A JAX-RS filter in a provider JAR is
+ * Realms whose rotation is off keep Keycloak's header, and so do realms that have not adopted
+ * rotation (no policy of their own, no server default policy). A JAX-RS filter in a provider JAR is
  * picked up by Keycloak since 24; the real-server tests check the header.
  */
 @Provider
@@ -50,7 +51,7 @@ public final class JwksCacheControlFilter implements ContainerResponseFilter {
         }
         String value;
         try {
-            RotationPolicy policy = KeyRotationEngine.policyOf(realm);
+            RotationPolicy policy = KeyRotationEngine.policyOf(session, realm);
             if (!policy.enabled()) {
                 return;
             }

@@ -66,9 +66,20 @@ final class KeyRotationEngine {
         });
     }
 
-    static RotationPolicy policyOf(RealmModel realm) {
-        String stored = realm.getAttribute(RotationPolicy.REALM_ATTRIBUTE);
-        return stored == null || stored.isBlank() ? RotationPolicy.DEFAULT : RotationPolicy.parse(stored);
+    /**
+     * The policy {@code realm} follows: its own, else the server's default policy, else
+     * {@link RotationPolicy#NONE} (rotation is opt-in per realm).
+     *
+     * @throws PolicyException when the realm's stored policy is unreadable
+     */
+    static RotationPolicy policyOf(KeycloakSession session, RealmModel realm) {
+        return RotationPolicy.effective(realm.getAttribute(RotationPolicy.REALM_ATTRIBUTE), serverDefault(session));
+    }
+
+    /** The server option's default policy, or null when the operator set none. */
+    static RotationPolicy serverDefault(KeycloakSession session) {
+        KeyRotationProvider settings = session.getProvider(KeyRotationProvider.class);
+        return settings == null ? null : settings.defaultPolicy().orElse(null);
     }
 
     /** Plans of every family, as they stand now, without changing anything. */
@@ -90,7 +101,7 @@ final class KeyRotationEngine {
     static int applyDue(Locked locked) {
         RotationPolicy policy;
         try {
-            policy = policyOf(locked.realm());
+            policy = policyOf(locked.session(), locked.realm());
         } catch (PolicyException e) {
             // Fail closed: with no readable policy nothing is created, activated or deleted. KeyRotationTask logs it.
             return 0;
@@ -119,7 +130,7 @@ final class KeyRotationEngine {
     static List<Rotation> rotateNow(Locked locked, String familyFilter) {
         long now = Time.currentTime();
         List<Rotation> rotations = new ArrayList<>();
-        RotationPolicy policy = policyOf(locked.realm());
+        RotationPolicy policy = policyOf(locked.session(), locked.realm());
         // First adopt whatever is unrecorded, so that states are right before rotating.
         for (FamilyPlan familyPlan : plans(locked.session(), locked.realm(), policy, now)) {
             for (KeyLifecycle.Step step : familyPlan.plan().steps()) {

@@ -65,17 +65,22 @@ public record KeyRotationReport(
 
     static KeyRotationReport of(KeycloakSession session, RealmModel realm) {
         long now = Time.currentTime();
-        RotationPolicy policy = RotationPolicy.DEFAULT;
-        String source = realm.getAttribute(RotationPolicy.REALM_ATTRIBUTE) == null ? "default" : "realm";
+        RotationPolicy serverDefault = KeyRotationEngine.serverDefault(session);
+        String stored = realm.getAttribute(RotationPolicy.REALM_ATTRIBUTE);
+        RotationPolicy.Source source = RotationPolicy.Source.of(stored, serverDefault);
+        RotationPolicy policy = RotationPolicy.NONE;
         String error = null;
         try {
-            policy = KeyRotationEngine.policyOf(realm);
+            policy = RotationPolicy.effective(stored, serverDefault);
         } catch (PolicyException e) {
             error = "the stored policy is unreadable, nothing is rotated until it is replaced: " + e.getMessage();
         }
         RetirementNeeds needs = RetirementNeeds.of(realm);
-        List<String> findings = new ArrayList<>(needs.problems(policy));
-        if (!findings.isEmpty()) {
+        List<String> findings = new ArrayList<>(source == RotationPolicy.Source.NONE ? List.of() : needs.problems(policy));
+        if (source == RotationPolicy.Source.NONE) {
+            findings.add("the realm has not adopted key rotation: nothing is rotated until a policy is saved "
+                    + "(PUT this resource) or the server sets a default policy");
+        } else if (!findings.isEmpty()) {
             findings.add("the schedule keeps retired keys as long as the realm needs (see retirementApplied) until the policy is raised");
         }
 
@@ -115,7 +120,7 @@ public record KeyRotationReport(
         return new KeyRotationReport(
                 realm.getName(),
                 policy.toJson(),
-                source,
+                source.label(),
                 error,
                 new Retirement(Durations.format(needs.effectiveRetirement(policy, KeyKind.SIGNING)),
                         Durations.format(needs.effectiveRetirement(policy, KeyKind.SECRET))),

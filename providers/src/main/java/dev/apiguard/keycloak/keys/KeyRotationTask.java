@@ -49,7 +49,7 @@ final class KeyRotationTask implements ScheduledTask {
     private static boolean due(KeycloakSession session, RealmModel realm) {
         RotationPolicy policy;
         try {
-            policy = KeyRotationEngine.policyOf(realm);
+            policy = KeyRotationEngine.policyOf(session, realm);
         } catch (PolicyException e) {
             LOG.errorf("apiguard: the key rotation policy of realm '%s' is unreadable, no key is rotated until it is fixed: %s",
                     realm.getName(), e.getMessage());

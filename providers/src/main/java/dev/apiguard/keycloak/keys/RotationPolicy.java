@@ -17,9 +17,12 @@ import java.util.Set;
  * constructor throws {@link PolicyException} naming each broken rule with its values).
  *
  * <p>Stored as JSON in the realm attribute {@value #REALM_ATTRIBUTE} (so it lives in the
- * database with the realm, travels with realm exports and realm-config); a realm without it
- * follows {@link #DEFAULT}. Checks that need the realm's token and session lifetimes live in
- * {@link RetirementNeeds}.
+ * database with the realm, travels with realm exports and realm-config). Rotation is opt-in: a
+ * realm without the attribute follows the server's default policy when the operator set one
+ * ({@code --spi-apiguard-key-rotation--default--default-policy}), and otherwise {@link #NONE}:
+ * nothing is rotated and Keycloak's JWKS header stays ({@link #effective}). Fields a stored policy
+ * leaves out take {@link #DEFAULT}'s values. Checks that need the realm's token and session
+ * lifetimes live in {@link RetirementNeeds}.
  *
  * @param enabled             whether the schedule rotates this realm's keys
  * @param rotationPeriod      seconds a key signs before the next one takes over
@@ -43,9 +46,60 @@ public record RotationPolicy(
     /** Realm attribute holding the policy as JSON. */
     public static final String REALM_ATTRIBUTE = "apiguard.keyRotation";
 
-    /** Okta / Duende practice: 90 days signing, announced 14 days ahead, kept 14 days after. */
+    /**
+     * The values a stored policy's omitted fields take, Okta / Duende practice: 90 days signing,
+     * announced 14 days ahead, kept 14 days after. A realm follows it only when it stores a
+     * policy (even {@code {}}) or the server's default policy says so: never by default.
+     */
     public static final RotationPolicy DEFAULT = new RotationPolicy(
             true, 90 * 86_400L, 14 * 86_400L, 14 * 86_400L, 14 * 86_400L, 3_600L, 60L);
+
+    /** What a realm that has not adopted key rotation follows: {@link #DEFAULT}'s periods, switched off. */
+    public static final RotationPolicy NONE = new RotationPolicy(
+            false, DEFAULT.rotationPeriod, DEFAULT.prePublication, DEFAULT.retirement, DEFAULT.secretKeyRetirement,
+            DEFAULT.jwksMaxAge, DEFAULT.clockSkew);
+
+    /** Where the policy a realm follows comes from; the admin API shows it as {@code policySource}. */
+    public enum Source {
+        /** The realm's own attribute. */
+        REALM("realm"),
+        /** The server option {@code default-policy}, for a realm without the attribute. */
+        SERVER_DEFAULT("server-default"),
+        /** Neither: the realm has not adopted key rotation, nothing is rotated. */
+        NONE("none");
+
+        private final String label;
+
+        Source(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** Where the policy of a realm storing {@code stored} (null or blank: nothing) comes from. */
+        public static Source of(String stored, RotationPolicy serverDefault) {
+            if (stored != null && !stored.isBlank()) {
+                return REALM;
+            }
+            return serverDefault != null ? SERVER_DEFAULT : NONE;
+        }
+    }
+
+    /**
+     * The policy a realm follows: its stored policy {@code stored} when it has one, else
+     * {@code serverDefault} (null when the operator set none), else {@link #NONE}.
+     *
+     * @throws PolicyException when the stored policy is unreadable
+     */
+    public static RotationPolicy effective(String stored, RotationPolicy serverDefault) {
+        return switch (Source.of(stored, serverDefault)) {
+            case REALM -> parse(stored);
+            case SERVER_DEFAULT -> serverDefault;
+            case NONE -> NONE;
+        };
+    }
 
     static final Set<String> FIELDS = Set.of(
             "enabled", "rotationPeriod", "prePublication", "retirement", "secretKeyRetirement", "jwksMaxAge", "clockSkew");

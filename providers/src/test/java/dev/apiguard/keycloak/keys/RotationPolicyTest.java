@@ -20,6 +20,31 @@ class RotationPolicyTest {
     }
 
     @Test
+    void effectiveWhenTheRealmHasNoPolicyAndTheServerNoDefaultThenRotationIsOff() {
+        assertThat(RotationPolicy.effective(null, null)).isEqualTo(RotationPolicy.NONE);
+        assertThat(RotationPolicy.effective("  ", null)).isEqualTo(RotationPolicy.NONE);
+        assertThat(RotationPolicy.NONE.enabled()).isFalse();
+        assertThat(RotationPolicy.Source.of(null, null)).isEqualTo(RotationPolicy.Source.NONE);
+    }
+
+    @Test
+    void effectiveWhenTheServerHasADefaultThenARealmWithoutPolicyFollowsIt() {
+        RotationPolicy serverDefault = new RotationPolicy(true, 30, 8, 12, 20, 5, 2);
+
+        assertThat(RotationPolicy.effective(null, serverDefault)).isEqualTo(serverDefault);
+        assertThat(RotationPolicy.Source.of("", serverDefault).label()).isEqualTo("server-default");
+    }
+
+    @Test
+    void effectiveWhenTheRealmHasAPolicyThenItWinsOverTheServerDefault() {
+        RotationPolicy serverDefault = new RotationPolicy(true, 30, 8, 12, 20, 5, 2);
+
+        assertThat(RotationPolicy.effective("{\"enabled\":false}", serverDefault).enabled()).isFalse();
+        assertThat(RotationPolicy.effective("{}", null)).isEqualTo(RotationPolicy.DEFAULT);
+        assertThat(RotationPolicy.Source.of("{}", serverDefault).label()).isEqualTo("realm");
+    }
+
+    @Test
     void parseWhenSecondsAndIsoMixedThenBothRead() {
         RotationPolicy policy = RotationPolicy.parse(
                 "{\"rotationPeriod\":30,\"prePublication\":\"PT8S\",\"retirement\":\"12\",\"jwksMaxAge\":\"pt5s\",\"clockSkew\":2,\"enabled\":false}");
