@@ -12,10 +12,6 @@ import dev.apiguard.resourceserver.Operations;
 import dev.apiguard.resourceserver.RequestGuard;
 import dev.apiguard.resourceserver.Requirement;
 import dev.apiguard.resourceserver.ResourceServer;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The demo orders API:
@@ -62,8 +61,8 @@ public final class OrdersApi implements AutoCloseable {
      * @param serverTls     TLS for the API itself, {@code null} for plain HTTP (tests only)
      * @param issuerTrust   trust for the issuer's certificate, {@code null} for the JVM default
      */
-    public record Settings(String host, int port, URI publicBaseUrl, String issuer, SSLContext serverTls, SSLContext issuerTrust) {
-    }
+    public record Settings(
+            String host, int port, URI publicBaseUrl, String issuer, SSLContext serverTls, SSLContext issuerTrust) {}
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -71,17 +70,25 @@ public final class OrdersApi implements AutoCloseable {
     private final OrderStore store = new OrderStore();
 
     private OrdersApi(Settings settings) throws IOException {
-        AccessTokenValidator.Builder validator = AccessTokenValidator.builder().issuer(settings.issuer()).audience(AUDIENCE);
+        AccessTokenValidator.Builder validator =
+                AccessTokenValidator.builder().issuer(settings.issuer()).audience(AUDIENCE);
         if (settings.issuerTrust() != null) {
             validator.sslSocketFactory(settings.issuerTrust().getSocketFactory());
         }
-        ResourceServer resourceServer = ResourceServer.builder().validator(validator.build()).resource(settings.publicBaseUrl())
-                .realm("orders").resourceName("API Guard demo orders API")
-                .scopesSupported("orders:read", "orders:write", "orders:admin").build();
+        ResourceServer resourceServer = ResourceServer.builder()
+                .validator(validator.build())
+                .resource(settings.publicBaseUrl())
+                .realm("orders")
+                .resourceName("API Guard demo orders API")
+                .scopesSupported("orders:read", "orders:write", "orders:admin")
+                .build();
         Operations operations = Operations.builder()
                 .rule("GET", "/api/orders", Requirement.scopes("orders:read"))
                 .rule("POST", "/api/orders", Requirement.scopes("orders:write"))
-                .rule("DELETE", "/api/orders/{id}", Requirement.scopes("orders:admin").withAcr(ADMIN_MAX_AGE, "mfa"))
+                .rule(
+                        "DELETE",
+                        "/api/orders/{id}",
+                        Requirement.scopes("orders:admin").withAcr(ADMIN_MAX_AGE, "mfa"))
                 .build();
         this.guard = new RequestGuard(resourceServer, operations);
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
@@ -127,7 +134,12 @@ public final class OrdersApi implements AutoCloseable {
             AccessToken token = outcome.token();
             String method = exchange.getRequestMethod();
             if (path.equals("/api/orders") && method.equals("GET")) {
-                send(exchange, 200, JSONObjectUtils.toJSONString(Map.of("orders", store.all().stream().map(OrderStore.Order::json).toList())));
+                send(
+                        exchange,
+                        200,
+                        JSONObjectUtils.toJSONString(Map.of(
+                                "orders",
+                                store.all().stream().map(OrderStore.Order::json).toList())));
             } else if (path.equals("/api/orders") && method.equals("POST")) {
                 create(exchange, token);
             } else if (path.startsWith("/api/orders/") && method.equals("DELETE")) {
@@ -140,7 +152,8 @@ public final class OrdersApi implements AutoCloseable {
 
     private void create(HttpExchange exchange, AccessToken token) throws IOException {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             send(exchange, 415, error("invalid_request", "Content-Type must be application/json"));
             return;
         }
@@ -165,13 +178,19 @@ public final class OrdersApi implements AutoCloseable {
             send(exchange, 400, error("invalid_request", "item must be a non-blank string of at most 100 characters"));
             return;
         }
-        if (!(quantity instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 1 || n.intValue() > 1000) {
+        if (!(quantity instanceof Number n)
+                || n.doubleValue() != Math.rint(n.doubleValue())
+                || n.intValue() < 1
+                || n.intValue() > 1000) {
             send(exchange, 400, error("invalid_request", "quantity must be a whole number between 1 and 1000"));
             return;
         }
         OrderStore.Order order = store.create(name.strip(), n.intValue(), token.subject());
         if (order == null) {
-            send(exchange, 409, error("invalid_request", "the demo holds at most " + OrderStore.MAX_ORDERS + " orders"));
+            send(
+                    exchange,
+                    409,
+                    error("invalid_request", "the demo holds at most " + OrderStore.MAX_ORDERS + " orders"));
             return;
         }
         exchange.getResponseHeaders().set("Location", "/api/orders/" + order.id());
@@ -203,8 +222,11 @@ public final class OrdersApi implements AutoCloseable {
             @Override
             public URI uri() {
                 // The configured public base, not the Host header: the client cannot choose what htu is compared with.
-                return URI.create(base.getScheme() + "://" + base.getRawAuthority() + exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                return URI.create(base.getScheme() + "://" + base.getRawAuthority()
+                        + exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null
+                                ? ""
+                                : "?" + exchange.getRequestURI().getRawQuery()));
             }
 
             @Override
@@ -257,7 +279,8 @@ public final class OrdersApi implements AutoCloseable {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("issuer", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "issuer", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);
@@ -290,7 +313,8 @@ public final class OrdersApi implements AutoCloseable {
         Path certificate = Path.of(required("APIGUARD_TLS_CERT"));
         URI base = URI.create("https://" + hostname + ":" + port);
         try {
-            OrdersApi api = start(new Settings(host, port, base, issuer, serverTls(keyStore, password), trusting(certificate)));
+            OrdersApi api =
+                    start(new Settings(host, port, base, issuer, serverTls(keyStore, password), trusting(certificate)));
             System.out.println("orders-api: serving " + base + "/api/orders (issuer " + issuer + ")");
             Runtime.getRuntime().addShutdownHook(new Thread(api::close));
             Thread.currentThread().join();

@@ -34,27 +34,40 @@ class ExecutorEventsTest {
 
     /** Provider factory and the events its executor enforces. */
     private static final Map<ClientPolicyExecutorProviderFactory, Set<ClientPolicyEvent>> ENFORCED = Map.of(
-            new ClientGuardExecutorFactory(), Set.of(ClientPolicyEvent.REGISTER, ClientPolicyEvent.UPDATE,
-                    ClientPolicyEvent.PRE_AUTHORIZATION_REQUEST, ClientPolicyEvent.PUSHED_AUTHORIZATION_REQUEST),
+            new ClientGuardExecutorFactory(),
+                    Set.of(
+                            ClientPolicyEvent.REGISTER,
+                            ClientPolicyEvent.UPDATE,
+                            ClientPolicyEvent.PRE_AUTHORIZATION_REQUEST,
+                            ClientPolicyEvent.PUSHED_AUTHORIZATION_REQUEST),
             new TokenPolicyExecutorFactory(), Set.of(ClientPolicyEvent.REGISTER, ClientPolicyEvent.UPDATE),
             new ChallengeReuseExecutorFactory(), Set.of(ClientPolicyEvent.AUTHORIZATION_REQUEST),
             new RefreshReuseExecutorFactory(), Set.of(ClientPolicyEvent.TOKEN_REFRESH),
-            new ScopePolicyExecutorFactory(), Set.of(ClientPolicyEvent.TOKEN_RESPONSE, ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
-                    ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE, ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST),
-            new StepUpExecutorFactory(), Set.of(ClientPolicyEvent.AUTHORIZATION_REQUEST, ClientPolicyEvent.TOKEN_RESPONSE,
-                    ClientPolicyEvent.TOKEN_REFRESH_RESPONSE, ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
-                    ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST));
+            new ScopePolicyExecutorFactory(),
+                    Set.of(
+                            ClientPolicyEvent.TOKEN_RESPONSE,
+                            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
+                            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+                            ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST),
+            new StepUpExecutorFactory(),
+                    Set.of(
+                            ClientPolicyEvent.AUTHORIZATION_REQUEST,
+                            ClientPolicyEvent.TOKEN_RESPONSE,
+                            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
+                            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+                            ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST));
 
     static Stream<Arguments> notEnforced() {
-        return ENFORCED.entrySet().stream().flatMap(entry -> Arrays.stream(ClientPolicyEvent.values())
-                .filter(event -> !entry.getValue().contains(event))
-                .map(event -> Arguments.of(entry.getKey().getId(), event, entry.getKey())));
+        return ENFORCED.entrySet().stream()
+                .flatMap(entry -> Arrays.stream(ClientPolicyEvent.values())
+                        .filter(event -> !entry.getValue().contains(event))
+                        .map(event -> Arguments.of(entry.getKey().getId(), event, entry.getKey())));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("notEnforced")
-    void executeOnEventWhenTheExecutorDoesNotEnforceTheEventThenNothingHappens(String id, ClientPolicyEvent event,
-            ClientPolicyExecutorProviderFactory factory) {
+    void executeOnEventWhenTheExecutorDoesNotEnforceTheEventThenNothingHappens(
+            String id, ClientPolicyEvent event, ClientPolicyExecutorProviderFactory factory) {
         KeycloakSession session = mock(KeycloakSession.class, RETURNS_DEEP_STUBS);
         ClientPolicyContext context = mock(ClientPolicyContext.class);
         when(context.getEvent()).thenReturn(event);

@@ -96,16 +96,17 @@ public final class KeycloakInternalsRule {
 
     private static final Pattern COMMENTS = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
     private static final Pattern STRINGS = Pattern.compile("\"(?:\\\\.|[^\"\\\\\\n])*\"");
-    private static final Pattern KEYCLOAK_TYPE = Pattern.compile("\\borg\\.keycloak(?:\\.[a-z_][a-z0-9_]*)+\\.(?:[A-Z][A-Za-z0-9_]*|\\*)");
+    private static final Pattern KEYCLOAK_TYPE =
+            Pattern.compile("\\borg\\.keycloak(?:\\.[a-z_][a-z0-9_]*)+\\.(?:[A-Z][A-Za-z0-9_]*|\\*)");
 
-    private KeycloakInternalsRule() {
-    }
+    private KeycloakInternalsRule() {}
 
     /** Every use of a Keycloak internal in the Java sources under {@code root} outside the adapter package, as "file: type". */
     public static List<String> violations(Path root) {
         List<String> violations = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 String relative = root.relativize(file).toString().replace('\\', '/');
                 if (relative.startsWith(ADAPTER)) {
                     continue;
@@ -146,7 +147,9 @@ public final class KeycloakInternalsRule {
         }
         String spi = SIGNATURE_ONLY.get(type);
         if (spi != null) {
-            return Pattern.compile("\\bimplements\\b[^{]*\\b" + spi + "\\b").matcher(code).find();
+            return Pattern.compile("\\bimplements\\b[^{]*\\b" + spi + "\\b")
+                    .matcher(code)
+                    .find();
         }
         return PUBLIC_ARTIFACTS.contains(artifactOf(type));
     }

@@ -22,21 +22,28 @@ class KeycloakInternalsTest {
     void fixtureWhenItPlantsInternalsOutsideTheAdapterThenEachIsReported() throws URISyntaxException {
         Path fixture = Path.of(getClass().getResource("/internals-fixture").toURI());
 
-        assertThat(KeycloakInternalsRule.violations(fixture)).containsExactly(
-                "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.services.managers.AuthenticationManager",
-                "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.services.resources.admin.AdminEventBuilder",
-                "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.services.util.*",
-                "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.utils.MediaType");
+        assertThat(KeycloakInternalsRule.violations(fixture))
+                .containsExactly(
+                        "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.services.managers.AuthenticationManager",
+                        "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.services.resources.admin.AdminEventBuilder",
+                        "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.services.util.*",
+                        "dev/apiguard/keycloak/planted/Planted.java: org.keycloak.utils.MediaType");
     }
 
     @Test
     void allowedWhenPublicSpiOrListedSpiThenTrueAndInternalsFalse() {
-        assertThat(KeycloakInternalsRule.artifactOf("org.keycloak.models.KeycloakSession")).isEqualTo("keycloak-server-spi");
-        assertThat(KeycloakInternalsRule.allowed("org.keycloak.models.KeycloakSession", "")).isTrue();
-        assertThat(KeycloakInternalsRule.allowed("org.keycloak.OAuth2Constants", "")).isTrue();
-        assertThat(KeycloakInternalsRule.allowed("org.keycloak.models.Constants", "")).isTrue();
-        assertThat(KeycloakInternalsRule.allowed("org.keycloak.protocol.oidc.TokenManager", "")).isFalse();
-        assertThat(KeycloakInternalsRule.allowed("org.keycloak.models.utils.KeycloakModelUtils", "")).isFalse();
+        assertThat(KeycloakInternalsRule.artifactOf("org.keycloak.models.KeycloakSession"))
+                .isEqualTo("keycloak-server-spi");
+        assertThat(KeycloakInternalsRule.allowed("org.keycloak.models.KeycloakSession", ""))
+                .isTrue();
+        assertThat(KeycloakInternalsRule.allowed("org.keycloak.OAuth2Constants", ""))
+                .isTrue();
+        assertThat(KeycloakInternalsRule.allowed("org.keycloak.models.Constants", ""))
+                .isTrue();
+        assertThat(KeycloakInternalsRule.allowed("org.keycloak.protocol.oidc.TokenManager", ""))
+                .isFalse();
+        assertThat(KeycloakInternalsRule.allowed("org.keycloak.models.utils.KeycloakModelUtils", ""))
+                .isFalse();
         assertThat(KeycloakInternalsRule.allowed("org.keycloak.no.Such", "")).isFalse();
     }
 }

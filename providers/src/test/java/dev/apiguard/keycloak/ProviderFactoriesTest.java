@@ -46,28 +46,41 @@ class ProviderFactoriesTest {
         for (Registered entry : registered) {
             String id = entry.factory().getId();
             if (entry.spi().getName().startsWith("dev.apiguard.keycloak.")) {
-                // A provider of API Guard's own SPI: the SPI name carries the prefix, Keycloak's convention names the provider.
-                assertThat(id).as("id of %s", entry.factory().getClass().getName()).isNotBlank();
+                // A provider of API Guard's own SPI: the SPI name carries the prefix, Keycloak's convention names the
+                // provider.
+                assertThat(id)
+                        .as("id of %s", entry.factory().getClass().getName())
+                        .isNotBlank();
             } else {
-                assertThat(id).as("id of %s", entry.factory().getClass().getName()).isNotBlank().startsWith(PREFIX);
+                assertThat(id)
+                        .as("id of %s", entry.factory().getClass().getName())
+                        .isNotBlank()
+                        .startsWith(PREFIX);
             }
         }
-        assertThat(duplicates(registered)).as("ids registered twice for the same SPI").isEmpty();
+        assertThat(duplicates(registered))
+                .as("ids registered twice for the same SPI")
+                .isEmpty();
     }
 
     @Test
     void duplicatesWhenTwoFactoriesExtendingAnAbstractClassShareAnIdThenFound() {
         // OperatorClientConditionFactory extends Keycloak's abstract condition factory: the SPI is its service file's.
         Class<?> spi = ClientPolicyConditionProviderFactory.class;
-        List<Registered> registered = List.of(new Registered(spi, new OperatorClientConditionFactory()),
+        List<Registered> registered = List.of(
+                new Registered(spi, new OperatorClientConditionFactory()),
                 new Registered(spi, new OperatorClientConditionFactory()));
 
-        assertThat(duplicates(registered)).containsExactly(spi.getName() + "/" + OperatorClientConditionFactory.PROVIDER_ID);
+        assertThat(duplicates(registered))
+                .containsExactly(spi.getName() + "/" + OperatorClientConditionFactory.PROVIDER_ID);
     }
 
     private static List<String> duplicates(List<Registered> registered) {
         Set<String> seen = new HashSet<>();
-        return registered.stream().map(Registered::key).filter(key -> !seen.add(key)).toList();
+        return registered.stream()
+                .map(Registered::key)
+                .filter(key -> !seen.add(key))
+                .toList();
     }
 
     @Test
@@ -92,7 +105,9 @@ class ProviderFactoriesTest {
     void everyServiceFileNamesOnlyClassesOfThisJar() throws Exception {
         for (Path serviceFile : serviceFiles()) {
             for (String className : classNames(serviceFile)) {
-                assertThat(className).as("entry of %s", serviceFile.getFileName()).startsWith("dev.apiguard.keycloak.");
+                assertThat(className)
+                        .as("entry of %s", serviceFile.getFileName())
+                        .startsWith("dev.apiguard.keycloak.");
                 assertThat(Class.forName(className)).isNotNull();
             }
         }
@@ -105,20 +120,27 @@ class ProviderFactoriesTest {
                 continue;
             }
             Class<?> spiType = Class.forName(serviceFile.getFileName().toString());
-            assertThat(ProviderFactory.class).as("%s is a Keycloak ProviderFactory", spiType).isAssignableFrom(spiType);
+            assertThat(ProviderFactory.class)
+                    .as("%s is a Keycloak ProviderFactory", spiType)
+                    .isAssignableFrom(spiType);
             Set<String> declared = new HashSet<>(classNames(serviceFile));
             // Only this JAR's entries are instantiated: Keycloak's own (also on the test class path) may need a server.
             ServiceLoader.load(spiType, ProviderFactoriesTest.class.getClassLoader()).stream()
                     .filter(provider -> declared.remove(provider.type().getName()))
                     .forEach(provider -> factories.add(new Registered(spiType, (ProviderFactory<?>) provider.get())));
-            assertThat(declared).as("classes of %s that ServiceLoader did not load", serviceFile.getFileName()).isEmpty();
+            assertThat(declared)
+                    .as("classes of %s that ServiceLoader did not load", serviceFile.getFileName())
+                    .isEmpty();
         }
         return factories;
     }
 
     private static List<Path> serviceFiles() throws IOException, URISyntaxException {
         // The main classes of this module (not a dependency's JAR, which may also carry services).
-        URL mainClasses = ApiGuardAdminResourceProviderFactory.class.getProtectionDomain().getCodeSource().getLocation();
+        URL mainClasses = ApiGuardAdminResourceProviderFactory.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
         Path services = Path.of(mainClasses.toURI()).resolve("META-INF/services");
         assertThat(services).as("META-INF/services of the main classes").isDirectory();
         try (Stream<Path> files = Files.list(services)) {
@@ -128,8 +150,8 @@ class ProviderFactoriesTest {
 
     private static List<String> classNames(Path serviceFile) throws IOException {
         List<String> names = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(serviceFile), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(Files.newInputStream(serviceFile), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 String name = line.replaceFirst("#.*", "").trim();

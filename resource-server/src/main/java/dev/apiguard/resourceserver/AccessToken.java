@@ -1,7 +1,6 @@
 package dev.apiguard.resourceserver;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -23,9 +22,19 @@ import java.util.Set;
  * @param jkt        the DPoP key thumbprint {@code cnf.jkt} the token is bound to, or {@code null} for a Bearer token
  * @param claims     every claim, for application-specific use
  */
-public record AccessToken(String subject, String clientId, String issuer, List<String> audience, Set<String> scopes,
-                          String tokenId, Instant issuedAt, Instant expiresAt, String acr, Instant authTime, String jkt,
-                          JWTClaimsSet claims) {
+public record AccessToken(
+        String subject,
+        String clientId,
+        String issuer,
+        List<String> audience,
+        Set<String> scopes,
+        String tokenId,
+        Instant issuedAt,
+        Instant expiresAt,
+        String acr,
+        Instant authTime,
+        String jkt,
+        JWTClaimsSet claims) {
 
     public AccessToken {
         Objects.requireNonNull(subject, "subject");

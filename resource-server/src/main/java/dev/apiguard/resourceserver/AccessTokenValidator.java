@@ -18,7 +18,6 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.apiguard.resourceserver.jwks.JwksSettings;
 import dev.apiguard.resourceserver.jwks.RemoteJwks;
-
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
@@ -68,9 +67,11 @@ public final class AccessTokenValidator implements AutoCloseable {
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
     /** Default and largest clock skew. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
     /** Default algorithm allow-list. */
-    public static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA);
+    public static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS =
+            Set.of(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA);
 
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final JOSEObjectType APPLICATION_AT_JWT = new JOSEObjectType("application/at+jwt");
@@ -146,8 +147,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         if (jwt instanceof SignedJWT signed) {
             return signed;
         }
-        throw reject("the access token must be a signed JWT (JWS), got " + (jwt.getHeader().getAlgorithm() == com.nimbusds.jose.Algorithm.NONE
-                ? "an unsecured JWT (alg none)" : "an encrypted JWT"));
+        throw reject("the access token must be a signed JWT (JWS), got "
+                + (jwt.getHeader().getAlgorithm() == com.nimbusds.jose.Algorithm.NONE
+                        ? "an unsecured JWT (alg none)"
+                        : "an encrypted JWT"));
     }
 
     private void verifySignature(SignedJWT jwt, JWSHeader header, JWSAlgorithm alg) throws TokenRejectedException {
@@ -197,7 +200,8 @@ public final class AccessTokenValidator implements AutoCloseable {
         }
         List<String> aud = claims.getAudience();
         if (aud == null || aud.isEmpty() || Collections.disjoint(aud, audiences)) {
-            throw reject("audience (aud) must contain " + String.join(" or ", audiences) + ", got " + (aud == null ? "none" : aud));
+            throw reject("audience (aud) must contain " + String.join(" or ", audiences) + ", got "
+                    + (aud == null ? "none" : aud));
         }
         Instant now = clock.instant();
         Date exp = claims.getExpirationTime();
@@ -232,8 +236,19 @@ public final class AccessTokenValidator implements AutoCloseable {
         String acr = optionalString(claims, "acr");
         Instant authTime = optionalTime(claims, "auth_time");
         String jkt = confirmation(claims);
-        return new AccessToken(subject, clientId, claims.getIssuer(), aud, scopes, jti, iat.toInstant(), exp.toInstant(),
-                acr, authTime, jkt, claims);
+        return new AccessToken(
+                subject,
+                clientId,
+                claims.getIssuer(),
+                aud,
+                scopes,
+                jti,
+                iat.toInstant(),
+                exp.toInstant(),
+                acr,
+                authTime,
+                jkt,
+                claims);
     }
 
     private static Set<String> scopes(JWTClaimsSet claims) throws TokenRejectedException {
@@ -308,7 +323,11 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
 
     private static String names(Set<JWSAlgorithm> algs) {
-        return algs.stream().map(JWSAlgorithm::getName).sorted().reduce((a, b) -> a + " " + b).orElse("");
+        return algs.stream()
+                .map(JWSAlgorithm::getName)
+                .sorted()
+                .reduce((a, b) -> a + " " + b)
+                .orElse("");
     }
 
     static TokenRejectedException reject(String description) {
@@ -362,16 +381,18 @@ public final class AccessTokenValidator implements AutoCloseable {
         private Duration discoveryTimeout = Duration.ofSeconds(5);
         private javax.net.ssl.SSLSocketFactory sslSocketFactory;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The issuer identifier, exactly as the tokens' {@code iss} and the discovery document carry it. */
         public Builder issuer(String issuer) {
             Objects.requireNonNull(issuer, "issuer");
             URI uri = URI.create(issuer);
-            if (!uri.isAbsolute() || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException("issuer must be an http(s) URL without query or fragment, got '" + issuer + "'");
+            if (!uri.isAbsolute()
+                    || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException(
+                        "issuer must be an http(s) URL without query or fragment, got '" + issuer + "'");
             }
             this.issuer = issuer;
             return this;
@@ -381,7 +402,8 @@ public final class AccessTokenValidator implements AutoCloseable {
         public Builder audience(String... audiences) {
             Set<String> set = new LinkedHashSet<>(Arrays.asList(audiences));
             if (set.isEmpty() || set.stream().anyMatch(a -> a == null || a.isBlank())) {
-                throw new IllegalArgumentException("audience needs at least one non-blank value, got " + Arrays.toString(audiences));
+                throw new IllegalArgumentException(
+                        "audience needs at least one non-blank value, got " + Arrays.toString(audiences));
             }
             this.audiences = set;
             return this;
@@ -398,8 +420,8 @@ public final class AccessTokenValidator implements AutoCloseable {
             }
             for (JWSAlgorithm alg : set) {
                 if (!SignatureChecks.SUPPORTED.contains(alg)) {
-                    throw new IllegalArgumentException("algorithm " + alg + " is not accepted; allowed: "
-                            + names(SignatureChecks.SUPPORTED));
+                    throw new IllegalArgumentException(
+                            "algorithm " + alg + " is not accepted; allowed: " + names(SignatureChecks.SUPPORTED));
                 }
             }
             this.algorithms = set;
@@ -410,7 +432,8 @@ public final class AccessTokenValidator implements AutoCloseable {
         public Builder clockSkew(Duration skew) {
             Objects.requireNonNull(skew, "clockSkew");
             if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
-                throw new IllegalArgumentException("clockSkew must lie between 0 and " + MAX_CLOCK_SKEW.toSeconds() + " s, got " + skew);
+                throw new IllegalArgumentException(
+                        "clockSkew must lie between 0 and " + MAX_CLOCK_SKEW.toSeconds() + " s, got " + skew);
             }
             this.clockSkew = skew;
             return this;
@@ -470,8 +493,9 @@ public final class AccessTokenValidator implements AutoCloseable {
                 throw new IllegalStateException("issuer is required");
             }
             if (audiences.isEmpty()) {
-                throw new IllegalStateException("audience is required: a validator without one would accept tokens meant "
-                        + "for any API of the issuer");
+                throw new IllegalStateException(
+                        "audience is required: a validator without one would accept tokens meant "
+                                + "for any API of the issuer");
             }
             if (staticKeys != null) {
                 return new AccessTokenValidator(this, new ImmutableJWKSet<>(staticKeys), null);

@@ -1,7 +1,6 @@
 package dev.apiguard.resourceserver;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -26,7 +25,8 @@ record Discovery(String issuer, URI jwksUri) {
         try {
             metadata = JSONObjectUtils.parse(get(location, timeout, ssl));
         } catch (IOException | ParseException e) {
-            throw new IllegalStateException("cannot read the discovery document at " + location + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the discovery document at " + location + ": " + e.getMessage(), e);
         }
         Object advertised = metadata.get("issuer");
         if (!issuer.equals(advertised)) {
@@ -35,7 +35,8 @@ record Discovery(String issuer, URI jwksUri) {
         }
         Object jwks = metadata.get("jwks_uri");
         if (!(jwks instanceof String jwksUri) || !(jwksUri.startsWith("https://") || jwksUri.startsWith("http://"))) {
-            throw new IllegalStateException("the discovery document at " + location + " has no http(s) jwks_uri, got '" + jwks + "'");
+            throw new IllegalStateException(
+                    "the discovery document at " + location + " has no http(s) jwks_uri, got '" + jwks + "'");
         }
         return new Discovery(issuer, URI.create(jwksUri));
     }

@@ -13,8 +13,7 @@ import java.util.Objects;
  */
 public final class Operations {
 
-    private record Rule(String method, String[] segments, boolean prefix, Requirement requirement) {
-    }
+    private record Rule(String method, String[] segments, boolean prefix, Requirement requirement) {}
 
     private final List<Rule> rules;
     private final Requirement otherwise;
@@ -65,8 +64,7 @@ public final class Operations {
         private final List<Rule> rules = new ArrayList<>();
         private Requirement otherwise;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** {@code method} ({@code *} for any) on {@code pathPattern} needs {@code requirement}. */
         public Builder rule(String method, String pathPattern, Requirement requirement) {
@@ -84,7 +82,8 @@ public final class Operations {
             }
             for (String s : segments) {
                 if (s.contains("*")) {
-                    throw new IllegalArgumentException("'**' is allowed only as the last segment of '" + pathPattern + "'");
+                    throw new IllegalArgumentException(
+                            "'**' is allowed only as the last segment of '" + pathPattern + "'");
                 }
             }
             rules.add(new Rule(method.toUpperCase(Locale.ROOT), segments, prefix, requirement));

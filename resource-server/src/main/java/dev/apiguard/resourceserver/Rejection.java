@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param acrValues   for {@link BearerError#INSUFFICIENT_USER_AUTHENTICATION}: acceptable acr values, else empty
  * @param maxAge      for {@link BearerError#INSUFFICIENT_USER_AUTHENTICATION}: the freshness asked for, or {@code null}
  */
-public record Rejection(BearerError error, String description, List<String> scope, List<String> acrValues,
-                        Duration maxAge) {
+public record Rejection(
+        BearerError error, String description, List<String> scope, List<String> acrValues, Duration maxAge) {
 
     public Rejection {
         Objects.requireNonNull(error, "error");
@@ -42,11 +42,16 @@ public record Rejection(BearerError error, String description, List<String> scop
     }
 
     public static Rejection insufficientScope(List<String> required) {
-        return new Rejection(BearerError.INSUFFICIENT_SCOPE, "the operation needs scope " + String.join(" ", required),
-                required, List.of(), null);
+        return new Rejection(
+                BearerError.INSUFFICIENT_SCOPE,
+                "the operation needs scope " + String.join(" ", required),
+                required,
+                List.of(),
+                null);
     }
 
-    public static Rejection insufficientUserAuthentication(String description, List<String> acrValues, Duration maxAge) {
+    public static Rejection insufficientUserAuthentication(
+            String description, List<String> acrValues, Duration maxAge) {
         return new Rejection(BearerError.INSUFFICIENT_USER_AUTHENTICATION, description, List.of(), acrValues, maxAge);
     }
 

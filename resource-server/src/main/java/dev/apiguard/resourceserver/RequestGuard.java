@@ -33,8 +33,12 @@ public final class RequestGuard {
             AccessToken token = server.authenticate(request);
             Requirement requirement = operations.requirementFor(request.method(), path);
             if (requirement == null) {
-                throw new TokenRejectedException(new Rejection(BearerError.INSUFFICIENT_SCOPE,
-                        "no rule allows " + request.method() + " on this path", List.of(), List.of(), null));
+                throw new TokenRejectedException(new Rejection(
+                        BearerError.INSUFFICIENT_SCOPE,
+                        "no rule allows " + request.method() + " on this path",
+                        List.of(),
+                        List.of(),
+                        null));
             }
             server.authorize(token, requirement);
             return new Outcome(token, null, List.of());
@@ -46,7 +50,11 @@ public final class RequestGuard {
     /** The JSON body of a refusal: {@code {"error": ..., "error_description": ...}}. */
     public static String errorBody(Rejection rejection) {
         java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("error", rejection.error().code() == null ? "unauthorized" : rejection.error().code());
+        body.put(
+                "error",
+                rejection.error().code() == null
+                        ? "unauthorized"
+                        : rejection.error().code());
         body.put("error_description", rejection.description());
         return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(body);
     }

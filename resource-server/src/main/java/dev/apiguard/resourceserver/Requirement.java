@@ -40,8 +40,10 @@ public final class Requirement {
     /** A token carrying every one of {@code scopes}. */
     public static Requirement scopes(String... scopes) {
         List<String> list = Arrays.asList(scopes);
-        if (list.isEmpty() || list.stream().anyMatch(s -> s == null || s.isBlank() || s.contains(" ") || s.contains("\""))) {
-            throw new IllegalArgumentException("scopes must be non-blank scope tokens without spaces or quotes, got " + list);
+        if (list.isEmpty()
+                || list.stream().anyMatch(s -> s == null || s.isBlank() || s.contains(" ") || s.contains("\""))) {
+            throw new IllegalArgumentException(
+                    "scopes must be non-blank scope tokens without spaces or quotes, got " + list);
         }
         return new Requirement(list, List.of(), null);
     }
@@ -52,8 +54,10 @@ public final class Requirement {
      */
     public Requirement withAcr(Duration maxAge, String... acrValues) {
         List<String> list = Arrays.asList(acrValues);
-        if (list.isEmpty() || list.stream().anyMatch(s -> s == null || s.isBlank() || s.contains(" ") || s.contains("\""))) {
-            throw new IllegalArgumentException("acrValues must be non-blank values without spaces or quotes, got " + list);
+        if (list.isEmpty()
+                || list.stream().anyMatch(s -> s == null || s.isBlank() || s.contains(" ") || s.contains("\""))) {
+            throw new IllegalArgumentException(
+                    "acrValues must be non-blank values without spaces or quotes, got " + list);
         }
         Objects.requireNonNull(maxAge, "maxAge");
         if (maxAge.isNegative() || maxAge.compareTo(Duration.ofDays(1)) > 0) {
@@ -83,8 +87,8 @@ public final class Requirement {
         if (!acrValues.isEmpty()) {
             String problem = stepUpProblem(token, clock.instant());
             if (problem != null) {
-                throw new TokenRejectedException(new Rejection(BearerError.INSUFFICIENT_USER_AUTHENTICATION, problem, scopes,
-                        acrValues, maxAge));
+                throw new TokenRejectedException(new Rejection(
+                        BearerError.INSUFFICIENT_USER_AUTHENTICATION, problem, scopes, acrValues, maxAge));
             }
         }
         List<String> missing = new ArrayList<>();
@@ -100,15 +104,19 @@ public final class Requirement {
 
     private String stepUpProblem(AccessToken token, Instant now) {
         if (token.acr() == null) {
-            return "the operation needs authentication level " + String.join(" or ", acrValues) + "; the token states none";
+            return "the operation needs authentication level " + String.join(" or ", acrValues)
+                    + "; the token states none";
         }
         if (!acrValues.contains(token.acr())) {
-            return "the operation needs authentication level " + String.join(" or ", acrValues) + "; the token has another";
+            return "the operation needs authentication level " + String.join(" or ", acrValues)
+                    + "; the token has another";
         }
         if (token.authTime() == null) {
-            return "the operation needs an authentication within " + maxAge.toSeconds() + " s; the token has no auth_time";
+            return "the operation needs an authentication within " + maxAge.toSeconds()
+                    + " s; the token has no auth_time";
         }
-        if (token.authTime().isAfter(now) || Duration.between(token.authTime(), now).compareTo(maxAge) > 0) {
+        if (token.authTime().isAfter(now)
+                || Duration.between(token.authTime(), now).compareTo(maxAge) > 0) {
             return "the operation needs an authentication within " + maxAge.toSeconds() + " s";
         }
         return null;

@@ -5,7 +5,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.apiguard.resourceserver.dpop.DpopProofVerifier;
 import dev.apiguard.resourceserver.dpop.DpopReplayStore;
 import dev.apiguard.resourceserver.dpop.InMemoryDpopReplayStore;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +39,7 @@ public final class ResourceServer {
 
     /** RFC 6750 §2.1 b64token / RFC 9110 token68. */
     private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
     private static final Pattern ACCESS_TOKEN_PARAM = Pattern.compile("(^|&)access_token(=|&|$)");
 
     private final AccessTokenValidator validator;
@@ -55,8 +55,12 @@ public final class ResourceServer {
         this.resource = b.resource;
         this.realm = b.realm;
         this.dpopRequired = b.dpopRequired;
-        this.dpop = new DpopProofVerifier(b.dpopAlgorithms, DpopProofVerifier.DEFAULT_MAX_AGE, validator.clockSkew(),
-                b.replayStore, validator.clock());
+        this.dpop = new DpopProofVerifier(
+                b.dpopAlgorithms,
+                DpopProofVerifier.DEFAULT_MAX_AGE,
+                validator.clockSkew(),
+                b.replayStore,
+                validator.clock());
         this.scopesSupported = List.copyOf(b.scopesSupported);
         this.metadataJson = metadata(b);
     }
@@ -74,7 +78,8 @@ public final class ResourceServer {
     public AccessToken authenticate(HttpRequestView request) throws TokenRejectedException {
         String query = request.uri().getRawQuery();
         if (query != null && ACCESS_TOKEN_PARAM.matcher(query).find()) {
-            throw new TokenRejectedException(Rejection.invalidRequest("access tokens are accepted in the Authorization header only"));
+            throw new TokenRejectedException(
+                    Rejection.invalidRequest("access tokens are accepted in the Authorization header only"));
         }
         List<String> authorization = request.headers("Authorization");
         if (authorization.size() > 1) {
@@ -91,12 +96,14 @@ public final class ResourceServer {
         }
         String token = space < 0 ? "" : value.substring(space + 1).trim();
         if (!TOKEN68.matcher(token).matches()) {
-            throw new TokenRejectedException(Rejection.invalidRequest("the Authorization header must carry one token after the scheme"));
+            throw new TokenRejectedException(
+                    Rejection.invalidRequest("the Authorization header must carry one token after the scheme"));
         }
         AccessToken accessToken = validator.validate(token);
         if (scheme.equals("bearer")) {
             if (accessToken.isDpopBound()) {
-                throw new TokenRejectedException(Rejection.invalidToken("a DPoP-bound token must be sent with the DPoP scheme"));
+                throw new TokenRejectedException(
+                        Rejection.invalidToken("a DPoP-bound token must be sent with the DPoP scheme"));
             }
             if (dpopRequired) {
                 throw new TokenRejectedException(Rejection.invalidToken("this API accepts DPoP-bound tokens only"));
@@ -108,7 +115,8 @@ public final class ResourceServer {
         }
         List<String> proofs = request.headers("DPoP");
         if (proofs.size() != 1) {
-            throw new TokenRejectedException(Rejection.invalidDpopProof("exactly one DPoP header is required, got " + proofs.size()));
+            throw new TokenRejectedException(
+                    Rejection.invalidDpopProof("exactly one DPoP header is required, got " + proofs.size()));
         }
         dpop.verify(proofs.get(0), request.method(), request.uri(), token, accessToken.jkt());
         return accessToken;
@@ -127,12 +135,14 @@ public final class ResourceServer {
     public List<String> challenges(Rejection rejection) {
         List<String> result = new ArrayList<>(2);
         boolean dpopError = rejection.error() == BearerError.INVALID_DPOP_PROOF;
-        StringBuilder bearer = new StringBuilder("Bearer realm=\"").append(quote(realm)).append('"');
+        StringBuilder bearer =
+                new StringBuilder("Bearer realm=\"").append(quote(realm)).append('"');
         if (!dpopError) {
             appendError(bearer, rejection);
         }
         bearer.append(", resource_metadata=\"").append(metadataUri()).append('"');
-        StringBuilder dpopChallenge = new StringBuilder("DPoP realm=\"").append(quote(realm)).append('"');
+        StringBuilder dpopChallenge =
+                new StringBuilder("DPoP realm=\"").append(quote(realm)).append('"');
         if (dpopError) {
             appendError(dpopChallenge, rejection);
         }
@@ -149,12 +159,18 @@ public final class ResourceServer {
             return;
         }
         header.append(", error=\"").append(rejection.error().code()).append('"');
-        header.append(", error_description=\"").append(quote(rejection.description())).append('"');
+        header.append(", error_description=\"")
+                .append(quote(rejection.description()))
+                .append('"');
         if (!rejection.scope().isEmpty()) {
-            header.append(", scope=\"").append(String.join(" ", rejection.scope())).append('"');
+            header.append(", scope=\"")
+                    .append(String.join(" ", rejection.scope()))
+                    .append('"');
         }
         if (!rejection.acrValues().isEmpty()) {
-            header.append(", acr_values=\"").append(String.join(" ", rejection.acrValues())).append('"');
+            header.append(", acr_values=\"")
+                    .append(String.join(" ", rejection.acrValues()))
+                    .append('"');
         }
         if (rejection.maxAge() != null) {
             header.append(", max_age=").append(rejection.maxAge().toSeconds());
@@ -183,7 +199,8 @@ public final class ResourceServer {
      */
     public URI metadataUri() {
         String path = resource.getRawPath() == null || resource.getRawPath().equals("/") ? "" : resource.getRawPath();
-        return URI.create(resource.getScheme() + "://" + resource.getRawAuthority() + "/.well-known/oauth-protected-resource" + path);
+        return URI.create(resource.getScheme() + "://" + resource.getRawAuthority()
+                + "/.well-known/oauth-protected-resource" + path);
     }
 
     /** The path part of {@link #metadataUri()}, for adapters that route on paths. */
@@ -227,8 +244,7 @@ public final class ResourceServer {
         private DpopReplayStore replayStore;
         private Set<String> scopesSupported = Set.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder validator(AccessTokenValidator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
@@ -238,9 +254,12 @@ public final class ResourceServer {
         /** The resource identifier (RFC 9728 §1.2): an https URL without query or fragment, e.g. the API's base URL. */
         public Builder resource(URI resource) {
             Objects.requireNonNull(resource, "resource");
-            if (!resource.isAbsolute() || !("https".equals(resource.getScheme()) || "http".equals(resource.getScheme()))
-                    || resource.getRawQuery() != null || resource.getRawFragment() != null) {
-                throw new IllegalArgumentException("resource must be an http(s) URL without query or fragment, got " + resource);
+            if (!resource.isAbsolute()
+                    || !("https".equals(resource.getScheme()) || "http".equals(resource.getScheme()))
+                    || resource.getRawQuery() != null
+                    || resource.getRawFragment() != null) {
+                throw new IllegalArgumentException(
+                        "resource must be an http(s) URL without query or fragment, got " + resource);
             }
             this.resource = resource;
             return this;
@@ -250,7 +269,8 @@ public final class ResourceServer {
         public Builder realm(String realm) {
             Objects.requireNonNull(realm, "realm");
             if (realm.isBlank() || !quote(realm).equals(realm)) {
-                throw new IllegalArgumentException("realm must be printable ASCII without quotes or backslashes, got '" + realm + "'");
+                throw new IllegalArgumentException(
+                        "realm must be printable ASCII without quotes or backslashes, got '" + realm + "'");
             }
             this.realm = realm;
             return this;
@@ -294,10 +314,12 @@ public final class ResourceServer {
                 throw new IllegalStateException("validator is required");
             }
             if (resource == null) {
-                throw new IllegalStateException("resource is required (the API's identifier, e.g. https://api.example.com)");
+                throw new IllegalStateException(
+                        "resource is required (the API's identifier, e.g. https://api.example.com)");
             }
             if (replayStore == null) {
-                replayStore = new InMemoryDpopReplayStore(InMemoryDpopReplayStore.DEFAULT_MAX_ENTRIES, validator.clock());
+                replayStore =
+                        new InMemoryDpopReplayStore(InMemoryDpopReplayStore.DEFAULT_MAX_ENTRIES, validator.clock());
             }
             return new ResourceServer(this);
         }

@@ -11,7 +11,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -32,17 +31,25 @@ final class SignatureChecks {
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
     /** Algorithms this class can verify. HMAC and {@code none} are deliberately absent. */
-    static final Set<JWSAlgorithm> SUPPORTED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+    static final Set<JWSAlgorithm> SUPPORTED = Set.of(
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.EdDSA,
+            JWSAlgorithm.Ed25519);
 
     /** Verifies {@code signature} over the JWS signing input. */
     interface Check {
         boolean verify(JWSAlgorithm alg, byte[] signingInput, Base64URL signature);
     }
 
-    private SignatureChecks() {
-    }
+    private SignatureChecks() {}
 
     /**
      * A check for {@code jwk}, which must be public and of the family of {@code alg}.
@@ -60,7 +67,8 @@ final class SignatureChecks {
             if (jwk instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
                 return nimbus(new RSASSAVerifier(rsa));
             }
-            if (jwk instanceof OctetKeyPair okp && (JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg))
+            if (jwk instanceof OctetKeyPair okp
+                    && (JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg))
                     && Curve.Ed25519.equals(okp.getCurve())) {
                 return ed25519(okp.getX().decode());
             }

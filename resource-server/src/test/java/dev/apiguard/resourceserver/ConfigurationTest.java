@@ -1,16 +1,15 @@
 package dev.apiguard.resourceserver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.apiguard.resourceserver.jwks.JwksSettings;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad configuration is refused when the object is built, with a message naming the value and its range. */
 class ConfigurationTest {
@@ -19,34 +18,49 @@ class ConfigurationTest {
 
     @Test
     void buildWhenNoAudienceThenRefused() {
-        assertThatThrownBy(() -> AccessTokenValidator.builder().issuer("https://idp.example.test/realms/a").staticKeys(KEYS).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("audience is required");
+        assertThatThrownBy(() -> AccessTokenValidator.builder()
+                        .issuer("https://idp.example.test/realms/a")
+                        .staticKeys(KEYS)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("audience is required");
     }
 
     @Test
     void buildWhenNoIssuerThenRefused() {
-        assertThatThrownBy(() -> AccessTokenValidator.builder().audience("orders-api").staticKeys(KEYS).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("issuer is required");
+        assertThatThrownBy(() -> AccessTokenValidator.builder()
+                        .audience("orders-api")
+                        .staticKeys(KEYS)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("issuer is required");
     }
 
     @ParameterizedTest
     @CsvSource({"HS256", "HS384", "HS512", "none"})
     void algorithmsWhenSymmetricOrNoneThenRefused(String alg) {
         assertThatThrownBy(() -> AccessTokenValidator.builder().algorithms(JWSAlgorithm.parse(alg)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(alg).hasMessageContaining("allowed");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(alg)
+                .hasMessageContaining("allowed");
     }
 
     @ParameterizedTest
     @CsvSource({"-1", "61", "3600"})
     void clockSkewWhenOutsideZeroToSixtySecondsThenRefused(long seconds) {
         assertThatThrownBy(() -> AccessTokenValidator.builder().clockSkew(Duration.ofSeconds(seconds)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 60 s");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("between 0 and 60 s");
     }
 
     @Test
     void clockSkewWhenSixtySecondsThenAcceptedAndAudienceStillChecked() {
-        AccessTokenValidator validator = AccessTokenValidator.builder().issuer("https://idp.example.test/realms/a")
-                .audience("orders-api").clockSkew(Duration.ofSeconds(60)).staticKeys(KEYS).build();
+        AccessTokenValidator validator = AccessTokenValidator.builder()
+                .issuer("https://idp.example.test/realms/a")
+                .audience("orders-api")
+                .clockSkew(Duration.ofSeconds(60))
+                .staticKeys(KEYS)
+                .build();
 
         assertThat(validator.clockSkew()).isEqualTo(Duration.ofSeconds(60));
         assertThat(validator.audiences()).containsExactly("orders-api");
@@ -54,30 +68,46 @@ class ConfigurationTest {
 
     @Test
     void defaultsWhenBuiltThenStrict() {
-        AccessTokenValidator validator = AccessTokenValidator.builder().issuer("https://idp.example.test/realms/a")
-                .audience("orders-api").staticKeys(KEYS).build();
+        AccessTokenValidator validator = AccessTokenValidator.builder()
+                .issuer("https://idp.example.test/realms/a")
+                .audience("orders-api")
+                .staticKeys(KEYS)
+                .build();
 
-        assertThat(validator.algorithms()).containsExactlyInAnyOrder(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA);
+        assertThat(validator.algorithms())
+                .containsExactlyInAnyOrder(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA);
         assertThat(validator.clockSkew()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void jwksSettingsWhenMinLifetimeNotAboveRateLimitThenRefused() {
-        assertThatThrownBy(() -> new JwksSettings(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofSeconds(2), 65536))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rateLimitInterval");
+        assertThatThrownBy(() -> new JwksSettings(
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(30),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2),
+                        65536))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rateLimitInterval");
     }
 
     @ParameterizedTest
     @CsvSource({
-            ",                       300",
-            "'max-age=600',          600",
-            "'public, max-age=10',   60",
-            "'max-age=999999',       3600",
-            "'no-cache',             300",
-            "'no-store, max-age=600', 300",
-            "'max-age=abc',          300"})
-    void timeToLiveWhenCacheControlGivenThenBoundedMaxAgeOrDefault(String header, long expectedSeconds) throws Exception {
+        ",                       300",
+        "'max-age=600',          600",
+        "'public, max-age=10',   60",
+        "'max-age=999999',       3600",
+        "'no-cache',             300",
+        "'no-store, max-age=600', 300",
+        "'max-age=abc',          300"
+    })
+    void timeToLiveWhenCacheControlGivenThenBoundedMaxAgeOrDefault(String header, long expectedSeconds)
+            throws Exception {
         java.lang.reflect.Method parse = Class.forName("dev.apiguard.resourceserver.jwks.CacheControl")
                 .getDeclaredMethod("maxAgeSeconds", String.class);
         parse.setAccessible(true);

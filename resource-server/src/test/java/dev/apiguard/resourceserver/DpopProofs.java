@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,8 +22,7 @@ final class DpopProofs {
 
     static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
 
-    private DpopProofs() {
-    }
+    private DpopProofs() {}
 
     static JWTClaimsSet.Builder claims(String htm, String htu, String accessToken) {
         return new JWTClaimsSet.Builder()
@@ -36,7 +34,13 @@ final class DpopProofs {
     }
 
     static String proof(ECKey key, JWTClaimsSet claims) {
-        return proof(new JWSHeader.Builder(JWSAlgorithm.ES256).type(DPOP_JWT).jwk(key.toPublicJWK()).build(), claims, key);
+        return proof(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(DPOP_JWT)
+                        .jwk(key.toPublicJWK())
+                        .build(),
+                claims,
+                key);
     }
 
     static String proof(JWSHeader header, JWTClaimsSet claims, ECKey signingKey) {
@@ -53,7 +57,8 @@ final class DpopProofs {
     static String rawProof(String headerJson, JWTClaimsSet claims, ECKey signingKey) {
         try {
             String input = Tokens.b64(headerJson) + "." + Tokens.b64(claims.toString());
-            Base64URL signature = new ECDSASigner(signingKey).sign(new JWSHeader(JWSAlgorithm.ES256), input.getBytes(StandardCharsets.US_ASCII));
+            Base64URL signature = new ECDSASigner(signingKey)
+                    .sign(new JWSHeader(JWSAlgorithm.ES256), input.getBytes(StandardCharsets.US_ASCII));
             return input + "." + signature;
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
@@ -62,7 +67,9 @@ final class DpopProofs {
 
     static String ath(String accessToken) {
         try {
-            return Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII))).toString();
+            return Base64URL.encode(MessageDigest.getInstance("SHA-256")
+                            .digest(accessToken.getBytes(StandardCharsets.US_ASCII)))
+                    .toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,9 +1,10 @@
 package dev.apiguard.resourceserver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.nimbusds.jose.jwk.ECKey;
 import dev.apiguard.resourceserver.jwks.JwksSettings;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Key rotation, JWKS outage and unknown-kid storms against a JWKS served on loopback. Tests that need the
@@ -23,25 +22,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JwksBehaviourTest {
 
     /** Cache lifetimes short enough for a test: 1.5 s default and minimum, refetch at most once a second. */
-    private static final JwksSettings SHORT = new JwksSettings(Duration.ofMillis(1500), Duration.ofMillis(1500), Duration.ofHours(1),
-            Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofHours(1),
-            Duration.ofSeconds(2), Duration.ofSeconds(2), 256 * 1024);
+    private static final JwksSettings SHORT = new JwksSettings(
+            Duration.ofMillis(1500),
+            Duration.ofMillis(1500),
+            Duration.ofHours(1),
+            Duration.ofMillis(200),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofHours(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            256 * 1024);
 
     private static AccessTokenValidator validator(TestIssuer issuer, JwksSettings settings) {
-        return AccessTokenValidator.builder().issuer(issuer.issuer()).audience(Tokens.AUDIENCE).jwks(settings).build();
+        return AccessTokenValidator.builder()
+                .issuer(issuer.issuer())
+                .audience(Tokens.AUDIENCE)
+                .jwks(settings)
+                .build();
     }
 
     @Test
     void rotationWhenNewKeyWasPrePublishedThenItsTokensValidateWithoutAFetch() throws Exception {
         ECKey active = Tokens.ec("k-1");
         ECKey next = Tokens.ec("k-2");
-        try (TestIssuer issuer = new TestIssuer(active, next); AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
+        try (TestIssuer issuer = new TestIssuer(active, next);
+                AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), active));
             int fetchesBefore = issuer.jwksRequests();
 
             // The issuer activates the pre-published key: every token from now on is signed by k-2.
             for (int i = 0; i < 100; i++) {
-                AccessToken token = validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), next));
+                AccessToken token = validator.validate(
+                        Tokens.sign(Tokens.claims(issuer.issuer()).build(), next));
                 assertThat(token.subject()).isEqualTo("user-1");
             }
 
@@ -53,7 +66,8 @@ class JwksBehaviourTest {
     void rotationWhenNewKeyWasNotPrePublishedThenOneRefetchFindsIt() throws Exception {
         ECKey active = Tokens.ec("k-1");
         ECKey surprise = Tokens.ec("k-3");
-        try (TestIssuer issuer = new TestIssuer(active); AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
+        try (TestIssuer issuer = new TestIssuer(active);
+                AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), active));
             issuer.publish(surprise);
 
@@ -67,32 +81,50 @@ class JwksBehaviourTest {
     @Test
     void outageWhenJwksEndpointFailsAfterCacheExpiryThenCachedKeysKeepValidating() throws Exception {
         ECKey key = Tokens.ec("k-1");
-        try (TestIssuer issuer = new TestIssuer(key); AccessTokenValidator validator = validator(issuer, SHORT)) {
+        try (TestIssuer issuer = new TestIssuer(key);
+                AccessTokenValidator validator = validator(issuer, SHORT)) {
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
             issuer.down(true);
 
             Thread.sleep(2000);
             for (int i = 0; i < 20; i++) {
-                assertThat(validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key)).subject()).isEqualTo("user-1");
+                assertThat(validator
+                                .validate(Tokens.sign(
+                                        Tokens.claims(issuer.issuer()).build(), key))
+                                .subject())
+                        .isEqualTo("user-1");
             }
 
-            assertThat(issuer.jwksRequests()).as("the expired cache was refreshed, and the refresh failed").isGreaterThan(1);
+            assertThat(issuer.jwksRequests())
+                    .as("the expired cache was refreshed, and the refresh failed")
+                    .isGreaterThan(1);
         }
     }
 
     @Test
     void outageWhenToleranceIsOffThenExpiredKeysAreNotUsed() throws Exception {
-        JwksSettings noTolerance = new JwksSettings(SHORT.defaultTimeToLive(), SHORT.minTimeToLive(), SHORT.maxTimeToLive(),
-                SHORT.refreshAhead(), SHORT.refreshTimeout(), SHORT.rateLimitInterval(), Duration.ZERO, SHORT.connectTimeout(),
-                SHORT.readTimeout(), SHORT.sizeLimitBytes());
+        JwksSettings noTolerance = new JwksSettings(
+                SHORT.defaultTimeToLive(),
+                SHORT.minTimeToLive(),
+                SHORT.maxTimeToLive(),
+                SHORT.refreshAhead(),
+                SHORT.refreshTimeout(),
+                SHORT.rateLimitInterval(),
+                Duration.ZERO,
+                SHORT.connectTimeout(),
+                SHORT.readTimeout(),
+                SHORT.sizeLimitBytes());
         ECKey key = Tokens.ec("k-1");
-        try (TestIssuer issuer = new TestIssuer(key); AccessTokenValidator validator = validator(issuer, noTolerance)) {
+        try (TestIssuer issuer = new TestIssuer(key);
+                AccessTokenValidator validator = validator(issuer, noTolerance)) {
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
             issuer.down(true);
             Thread.sleep(2000);
 
-            assertThatThrownBy(() -> validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key)))
-                    .isInstanceOfSatisfying(TokenRejectedException.class,
+            assertThatThrownBy(() -> validator.validate(
+                            Tokens.sign(Tokens.claims(issuer.issuer()).build(), key)))
+                    .isInstanceOfSatisfying(
+                            TokenRejectedException.class,
                             e -> assertThat(e.rejection().error()).isEqualTo(BearerError.INVALID_TOKEN));
         }
     }
@@ -100,14 +132,18 @@ class JwksBehaviourTest {
     @Test
     void stormWhenThousandConcurrentRequestsCarryUnknownKidsThenAtMostOneFetch() throws Exception {
         ECKey key = Tokens.ec("k-1");
-        try (TestIssuer issuer = new TestIssuer(key); AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
+        try (TestIssuer issuer = new TestIssuer(key);
+                AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
             int before = issuer.jwksRequests();
             List<String> tokens = new ArrayList<>();
             ECKey attacker = Tokens.ec("x");
             for (int i = 0; i < 1000; i++) {
-                tokens.add(Tokens.sign(Tokens.header(com.nimbusds.jose.JWSAlgorithm.ES256, "unknown-" + i).build(),
-                        Tokens.claims(issuer.issuer()).build(), attacker));
+                tokens.add(Tokens.sign(
+                        Tokens.header(com.nimbusds.jose.JWSAlgorithm.ES256, "unknown-" + i)
+                                .build(),
+                        Tokens.claims(issuer.issuer()).build(),
+                        attacker));
             }
 
             int refused = storm(validator, tokens);
@@ -116,10 +152,17 @@ class JwksBehaviourTest {
 
             assertThat(refused).isEqualTo(1000);
             assertThat(refusedAgain).isEqualTo(1000);
-            assertThat(afterFirstStorm - before).as("fetches caused by the first storm").isLessThanOrEqualTo(1);
-            assertThat(issuer.jwksRequests()).as("fetches caused by both storms, within 30 s").isEqualTo(afterFirstStorm);
+            assertThat(afterFirstStorm - before)
+                    .as("fetches caused by the first storm")
+                    .isLessThanOrEqualTo(1);
+            assertThat(issuer.jwksRequests())
+                    .as("fetches caused by both storms, within 30 s")
+                    .isEqualTo(afterFirstStorm);
             // Known keys keep working during and after the storm.
-            assertThat(validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key)).subject()).isEqualTo("user-1");
+            assertThat(validator
+                            .validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key))
+                            .subject())
+                    .isEqualTo("user-1");
         }
     }
 
@@ -155,7 +198,8 @@ class JwksBehaviourTest {
     @Test
     void cacheWhenJwksAnswersMaxAgeThenKeysAreRefetchedAfterIt() throws Exception {
         ECKey key = Tokens.ec("k-1");
-        try (TestIssuer issuer = new TestIssuer(key); AccessTokenValidator validator = validator(issuer, SHORT)) {
+        try (TestIssuer issuer = new TestIssuer(key);
+                AccessTokenValidator validator = validator(issuer, SHORT)) {
             issuer.cacheControl("public, max-age=2");
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
 
@@ -166,7 +210,9 @@ class JwksBehaviourTest {
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
             Thread.sleep(300); // a refresh may run in the background
 
-            assertThat(withinMaxAge).as("1.6 s: past the 1.5 s default, within max-age=2").isEqualTo(1);
+            assertThat(withinMaxAge)
+                    .as("1.6 s: past the 1.5 s default, within max-age=2")
+                    .isEqualTo(1);
             assertThat(issuer.jwksRequests()).as("2.6 s: past max-age").isEqualTo(2);
         }
     }
@@ -174,7 +220,8 @@ class JwksBehaviourTest {
     @Test
     void cacheWhenJwksAnswersNoCacheThenTheDefaultLifetimeApplies() throws Exception {
         ECKey key = Tokens.ec("k-1");
-        try (TestIssuer issuer = new TestIssuer(key); AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
+        try (TestIssuer issuer = new TestIssuer(key);
+                AccessTokenValidator validator = validator(issuer, JwksSettings.DEFAULTS)) {
             issuer.cacheControl("no-cache");
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
             validator.validate(Tokens.sign(Tokens.claims(issuer.issuer()).build(), key));
@@ -189,7 +236,8 @@ class JwksBehaviourTest {
             issuer.advertiseIssuer(issuer.issuer() + "/");
 
             assertThatThrownBy(() -> validator(issuer, JwksSettings.DEFAULTS))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("expected exactly");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("expected exactly");
         }
     }
 }

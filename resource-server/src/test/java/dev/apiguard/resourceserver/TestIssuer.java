@@ -4,7 +4,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -69,7 +68,8 @@ final class TestIssuer implements AutoCloseable {
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
-        String json = "{\"issuer\":\"" + advertisedIssuer + "\",\"jwks_uri\":\"" + issuer() + "/protocol/openid-connect/certs\"}";
+        String json = "{\"issuer\":\"" + advertisedIssuer + "\",\"jwks_uri\":\"" + issuer()
+                + "/protocol/openid-connect/certs\"}";
         send(exchange, 200, json, null);
     }
 

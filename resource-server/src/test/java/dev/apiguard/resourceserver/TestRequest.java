@@ -30,7 +30,8 @@ final class TestRequest implements HttpRequestView {
     }
 
     TestRequest header(String name, String value) {
-        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
+        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(value);
         return this;
     }
 

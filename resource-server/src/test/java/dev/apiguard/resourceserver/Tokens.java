@@ -19,7 +19,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -37,12 +36,15 @@ final class Tokens {
     static final String AUDIENCE = "orders-api";
     static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static ECKey ec(String kid) {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -50,7 +52,11 @@ final class Tokens {
 
     static RSAKey rsa(String kid, JWSAlgorithm alg) {
         try {
-            return new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+            return new RSAKeyGenerator(2048)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(alg)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -64,8 +70,12 @@ final class Tokens {
             byte[] pkcs8 = pair.getPrivate().getEncoded();
             byte[] x = Arrays.copyOfRange(x509, x509.length - 32, x509.length);
             byte[] d = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(d)).keyID(kid)
-                    .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.EdDSA).build();
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x))
+                    .d(Base64URL.encode(d))
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.EdDSA)
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -111,7 +121,8 @@ final class Tokens {
     static String hmac(JWSAlgorithm alg, String kid, JWTClaimsSet claims, byte[] secret) {
         try {
             byte[] padded = secret.length >= 64 ? secret : Arrays.copyOf(secret, 64);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(AT_JWT).keyID(kid).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(alg).type(AT_JWT).keyID(kid).build(), claims);
             jwt.sign(new MACSigner(padded));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -69,26 +69,52 @@ public class ScopeDecisionBenchmark {
 
     @Setup(Level.Trial)
     public void compile() throws PolicyDocumentException {
-        StringBuilder document = new StringBuilder("{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"orders:write\"], \"policies\": [");
+        StringBuilder document = new StringBuilder(
+                "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"orders:write\"], \"policies\": [");
         for (int i = 0; i < policies; i++) {
             boolean last = i == policies - 1;
             boolean deny = !last && i % 4 == 3;
-            String condition = last ? "user.attributes.department == ['sales'] && user.emailVerified && 'api-user' in user.realmRoles"
+            String condition = last
+                    ? "user.attributes.department == ['sales'] && user.emailVerified && 'api-user' in user.realmRoles"
                     : NOT_HOLDING.get(i % NOT_HOLDING.size()).formatted(i);
             String scopes = layout.equals("same") ? "\"orders:write\"" : last ? "\"orders:write\"" : "\"s" + i + "\"";
-            document.append(i == 0 ? "" : ",").append("{\"name\": \"p").append(i).append("\", \"scopes\": [")
-                    .append(scopes).append("], \"effect\": \"").append(deny ? "deny" : "permit").append("\", \"condition\": \"")
-                    .append(condition).append("\"}");
+            document.append(i == 0 ? "" : ",")
+                    .append("{\"name\": \"p")
+                    .append(i)
+                    .append("\", \"scopes\": [")
+                    .append(scopes)
+                    .append("], \"effect\": \"")
+                    .append(deny ? "deny" : "permit")
+                    .append("\", \"condition\": \"")
+                    .append(condition)
+                    .append("\"}");
         }
         document.append("]}");
         compiled = PolicyCompiler.compile(PolicyDocumentParser.parse(document.toString()));
-        attributes = Map.of("department", List.of("sales"), "cost-center", List.of("4711"), "country", List.of("DE"),
-                "employee-type", List.of("staff"), "manager", List.of("bob"), "locale", List.of("de"),
-                "clearance", List.of("internal"), "site", List.of("berlin"));
-        roles = List.of("api-user", "default-roles-apiguard-demo", "offline_access", "uma_authorization", "orders-reader");
+        attributes = Map.of(
+                "department",
+                List.of("sales"),
+                "cost-center",
+                List.of("4711"),
+                "country",
+                List.of("DE"),
+                "employee-type",
+                List.of("staff"),
+                "manager",
+                List.of("bob"),
+                "locale",
+                List.of("de"),
+                "clearance",
+                List.of("internal"),
+                "site",
+                List.of("berlin"));
+        roles = List.of(
+                "api-user", "default-roles-apiguard-demo", "offline_access", "uma_authorization", "orders-reader");
         groups = List.of("/sales", "/sales/emea", "/staff");
-        clientAttributes = Map.of("tier", "silver", "pkce.code.challenge.method", "S256", "access.token.header.type.rfc9068", "true");
-        requested = layout.equals("same") || policies < 3 ? List.of("orders:write")
+        clientAttributes = Map.of(
+                "tier", "silver", "pkce.code.challenge.method", "S256", "access.token.header.type.rfc9068", "true");
+        requested = layout.equals("same") || policies < 3
+                ? List.of("orders:write")
                 : List.of("s" + (policies / 3), "s" + (2 * policies / 3), "orders:write");
         Decision check = decide().get("orders:write");
         if (check.outcome() != Decision.Outcome.PERMIT || !check.policy().equals("p" + (policies - 1))) {

@@ -9,12 +9,12 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.apiguard.resourceserver.AccessToken;
 import dev.apiguard.resourceserver.AccessTokenValidator;
@@ -62,25 +62,47 @@ public class TokenValidationBenchmark {
 
     @Setup
     public void setUp() throws JOSEException {
-        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k-1").algorithm(JWSAlgorithm.ES256).generate();
+        ECKey key = new ECKeyGenerator(Curve.P_256)
+                .keyID("k-1")
+                .algorithm(JWSAlgorithm.ES256)
+                .generate();
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("orders-api").subject("alice")
-                .claim("client_id", "demo-spa").jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(3600))).claim("scope", "openid orders:read orders:write").build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("at+jwt")).keyID("k-1").build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience("orders-api")
+                .subject("alice")
+                .claim("client_id", "demo-spa")
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(3600)))
+                .claim("scope", "openid orders:read orders:write")
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID("k-1")
+                        .build(),
+                claims);
         jwt.sign(new ECDSASigner(key));
         token = jwt.serialize();
 
-        apiGuard = AccessTokenValidator.builder().issuer(ISSUER).audience("orders-api").staticKeys(new JWKSet(key.toPublicJWK())).build();
+        apiGuard = AccessTokenValidator.builder()
+                .issuer(ISSUER)
+                .audience("orders-api")
+                .staticKeys(new JWKSet(key.toPublicJWK()))
+                .build();
         // What NimbusJwtDecoder.withJwkSetUri(...) builds, with the key set held in memory instead of fetched
         // (withPublicKey takes RSA keys only); at+jwt accepted, claims left to Spring's validators as its builders do.
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                JWSAlgorithm.ES256, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
-        processor.setJWTClaimsSetVerifier((claimsSet, context) -> { });
+        processor.setJWTClaimsSetVerifier((claimsSet, context) -> {});
         spring = new NimbusJwtDecoder(processor);
-        spring.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(ISSUER),
-                new JwtClaimValidator<java.util.List<String>>("aud", aud -> aud != null && aud.contains("orders-api"))));
+        spring.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(ISSUER),
+                new JwtClaimValidator<java.util.List<String>>(
+                        "aud", aud -> aud != null && aud.contains("orders-api"))));
         try {
             apiGuard.validate(token);
         } catch (TokenRejectedException e) {

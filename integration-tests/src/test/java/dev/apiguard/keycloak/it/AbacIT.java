@@ -38,16 +38,26 @@ class AbacIT {
     @AfterEach
     void restoreTheShippedDocument() {
         if (oidc != null) {
-            oidc.asAdmin().contentType("application/json").body(SHIPPED).put(oidc.adminUrl(POLICIES)).then().statusCode(200);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(SHIPPED)
+                    .put(oidc.adminUrl(POLICIES))
+                    .then()
+                    .statusCode(200);
         }
     }
 
     @Test
-    void codeFlowWhenTheUserIsInSalesWithAVerifiedEmailThenOrdersWriteIsPermitted(ApiGuardServer server) throws Exception {
+    void codeFlowWhenTheUserIsInSalesWithAVerifiedEmailThenOrdersWriteIsPermitted(ApiGuardServer server)
+            throws Exception {
         oidc = new Oidc(server);
 
-        Response tokens = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read orders:write")
-                .then().statusCode(200).extract().response();
+        Response tokens = oidc.loginAndRedeem(
+                        "alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read orders:write")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         assertThat(scopes(tokens)).contains("orders:read", "orders:write");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).contains("orders:read", "orders:write");
@@ -61,14 +71,28 @@ class AbacIT {
         String password = oidc.createUser(user, "api-user");
         setAttribute(user, "department", "engineering");
 
-        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write").then().statusCode(200)
-                .extract().response();
+        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         assertThat(scopes(tokens)).contains("orders:read").doesNotContain("orders:write");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).doesNotContain("orders:write");
-        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:write",
-                "apiguard_policy", "orders-write-sales-verified", "apiguard_action", "drop",
-                "apiguard_condition", "user.attributes.department == ['sales'] && user.emailVerified"))).hasSize(1);
+        assertThat(matchingEvents(
+                        "LOGIN_ERROR",
+                        "demo-spa",
+                        userId(user),
+                        Map.of(
+                                "scope",
+                                "orders:write",
+                                "apiguard_policy",
+                                "orders-write-sales-verified",
+                                "apiguard_action",
+                                "drop",
+                                "apiguard_condition",
+                                "user.attributes.department == ['sales'] && user.emailVerified")))
+                .hasSize(1);
         assertThat(events("LOGIN_ERROR", "demo-spa")).doesNotContain(password);
     }
 
@@ -88,7 +112,9 @@ class AbacIT {
         String deniedPage = consentPage(server, client, denied, deniedPassword);
         String permittedPage = consentPage(server, client, permitted, permittedPassword);
 
-        assertThat(permittedPage).as("control: the same request by a sales user offers orders:write").contains(readText, writeText);
+        assertThat(permittedPage)
+                .as("control: the same request by a sales user offers orders:write")
+                .contains(readText, writeText);
         assertThat(deniedPage).contains(readText).doesNotContain(writeText);
     }
 
@@ -98,16 +124,25 @@ class AbacIT {
         request.put("client_id", client);
         Oidc.LoginPage login = oidc.openLoginPage(request, Pkce.create());
         Response consent = followInside(server, login, login.submit(user, password));
-        assertThat(consent.statusCode()).as("consent page, Location %s", consent.getHeader("Location")).isEqualTo(200);
+        assertThat(consent.statusCode())
+                .as("consent page, Location %s", consent.getHeader("Location"))
+                .isEqualTo(200);
         Document page = Jsoup.parse(consent.asString());
-        assertThat(page.select("[name=accept]")).as("the consent form's accept button: %s", page.text()).isNotEmpty();
+        assertThat(page.select("[name=accept]"))
+                .as("the consent form's accept button: %s", page.text())
+                .isNotEmpty();
         return page.text();
     }
 
     /** The consent-screen text of a demo-realm client scope, as the realm holds it. */
     private String consentText(String scope) {
-        return oidc.asAdmin().get(oidc.adminUrl("/client-scopes/" + oidc.clientScopeId(scope))).then().statusCode(200)
-                .extract().jsonPath().getString("attributes.'consent.screen.text'");
+        return oidc.asAdmin()
+                .get(oidc.adminUrl("/client-scopes/" + oidc.clientScopeId(scope)))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("attributes.'consent.screen.text'");
     }
 
     @Test
@@ -126,8 +161,18 @@ class AbacIT {
         Map<String, String> callback = Oidc.queryOf(answer.getHeader("Location"));
         assertThat(answer.getHeader("Location")).startsWith(Oidc.SPA_REDIRECT_URI);
         assertThat(callback).containsEntry("error", "access_denied").doesNotContainKey("code");
-        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:write",
-                "apiguard_policy", "it-refuse-write", "apiguard_action", "refuse"))).hasSize(1);
+        assertThat(matchingEvents(
+                        "LOGIN_ERROR",
+                        "demo-spa",
+                        userId(user),
+                        Map.of(
+                                "scope",
+                                "orders:write",
+                                "apiguard_policy",
+                                "it-refuse-write",
+                                "apiguard_action",
+                                "refuse")))
+                .hasSize(1);
     }
 
     @Test
@@ -135,7 +180,11 @@ class AbacIT {
         oidc = new Oidc(server);
         String user = user("refresh-refuse");
         String password = oidc.createUser(user, "api-user");
-        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read").then().statusCode(200).extract().response();
+        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         saveShippedPlus("""
                 {"name": "it-refuse-read", "scopes": ["orders:read"], "effect": "deny", "onDeny": "refuse",
                  "condition": "user.username.startsWith('it-abac-refresh-refuse-')"}""");
@@ -146,8 +195,18 @@ class AbacIT {
         assertThat(refreshed.jsonPath().getString("error")).isEqualTo("invalid_scope");
         assertThat(refreshed.jsonPath().getString("error_description")).isEqualTo("Scope orders:read is not permitted");
         assertThat(refreshed.jsonPath().getString("access_token")).isNull();
-        assertThat(matchingEvents("REFRESH_TOKEN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:read",
-                "apiguard_policy", "it-refuse-read", "apiguard_action", "refuse"))).hasSize(1);
+        assertThat(matchingEvents(
+                        "REFRESH_TOKEN_ERROR",
+                        "demo-spa",
+                        userId(user),
+                        Map.of(
+                                "scope",
+                                "orders:read",
+                                "apiguard_policy",
+                                "it-refuse-read",
+                                "apiguard_action",
+                                "refuse")))
+                .hasSize(1);
     }
 
     @Test
@@ -156,57 +215,114 @@ class AbacIT {
         String user = user("default");
         String password = oidc.createUser(user);
 
-        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read").then().statusCode(200).extract().response();
+        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         assertThat(scopes(tokens)).contains("openid").doesNotContain("orders:read");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).doesNotContain("orders:read");
         assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:read")))
-                .singleElement().satisfies(event -> assertThat(String.valueOf(event.get("details")))
-                        .contains("orders-read-api-users").contains("default deny"));
+                .singleElement()
+                .satisfies(event -> assertThat(String.valueOf(event.get("details")))
+                        .contains("orders-read-api-users")
+                        .contains("default deny"));
     }
 
     @Test
-    void refreshWhenTheDepartmentChangesThenOrdersWriteIsDroppedFromTheNewTokens(ApiGuardServer server) throws Exception {
+    void refreshWhenTheDepartmentChangesThenOrdersWriteIsDroppedFromTheNewTokens(ApiGuardServer server)
+            throws Exception {
         oidc = new Oidc(server);
         String user = user("refresh");
         String password = oidc.createUser(user, "api-user");
         setAttribute(user, "department", "sales");
-        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write").then().statusCode(200)
-                .extract().response();
+        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         assertThat(scopes(tokens)).contains("orders:write");
 
         setAttribute(user, "department", "engineering");
-        Response refreshed = refresh(tokens.jsonPath().getString("refresh_token")).then().statusCode(200).extract().response();
+        Response refreshed = refresh(tokens.jsonPath().getString("refresh_token"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         assertThat(scopes(refreshed)).contains("orders:read").doesNotContain("orders:write");
-        assertThat(refreshed.jsonPath().getString("scope").split(" ")).contains("orders:read").doesNotContain("orders:write");
-        assertThat(SignedJWT.parse(refreshed.jsonPath().getString("refresh_token")).getJWTClaimsSet().getStringClaim("scope"))
+        assertThat(refreshed.jsonPath().getString("scope").split(" "))
+                .contains("orders:read")
                 .doesNotContain("orders:write");
-        assertThat(matchingEvents("REFRESH_TOKEN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:write",
-                "apiguard_policy", "orders-write-sales-verified", "apiguard_action", "drop"))).isNotEmpty();
+        assertThat(SignedJWT.parse(refreshed.jsonPath().getString("refresh_token"))
+                        .getJWTClaimsSet()
+                        .getStringClaim("scope"))
+                .doesNotContain("orders:write");
+        assertThat(matchingEvents(
+                        "REFRESH_TOKEN_ERROR",
+                        "demo-spa",
+                        userId(user),
+                        Map.of(
+                                "scope",
+                                "orders:write",
+                                "apiguard_policy",
+                                "orders-write-sales-verified",
+                                "apiguard_action",
+                                "drop")))
+                .isNotEmpty();
     }
 
     @Test
-    void clientCredentialsWhenTheServiceAccountHasTheRoleThenPermittedAndWithoutItDenied(ApiGuardServer server) throws Exception {
+    void clientCredentialsWhenTheServiceAccountHasTheRoleThenPermittedAndWithoutItDenied(ApiGuardServer server)
+            throws Exception {
         oidc = new Oidc(server);
-        assertThat(scopes(oidc.demoServiceToken("orders:read").then().statusCode(200).extract().response())).contains("orders:read");
+        assertThat(scopes(oidc.demoServiceToken("orders:read")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .response()))
+                .contains("orders:read");
         String clientId = "it-abac-service";
         if (!oidc.clientExists(clientId)) {
-            oidc.asAdmin().contentType("application/json").body(Map.of(
-                            "clientId", clientId, "publicClient", false, "serviceAccountsEnabled", true,
-                            "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false))
-                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
-            oidc.asAdmin().put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:read"))
-                    .then().statusCode(204);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "clientId",
+                            clientId,
+                            "publicClient",
+                            false,
+                            "serviceAccountsEnabled",
+                            true,
+                            "standardFlowEnabled",
+                            false,
+                            "directAccessGrantsEnabled",
+                            false,
+                            "implicitFlowEnabled",
+                            false))
+                    .post(oidc.adminUrl("/clients"))
+                    .then()
+                    .statusCode(201);
+            oidc.asAdmin()
+                    .put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:read"))
+                    .then()
+                    .statusCode(204);
         }
-        String secret = oidc.asAdmin().get(oidc.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
+        String secret = oidc.asAdmin()
+                .get(oidc.clientUrl(clientId) + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
 
         Response response = oidc.clientCredentials(clientId, secret, "orders:read");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(scopes(response)).doesNotContain("orders:read");
         assertThat(response.jsonPath().getString("scope")).doesNotContain("orders:read");
-        assertThat(events("CLIENT_LOGIN_ERROR", clientId)).contains("scope_policy_denied").contains("orders-read-api-users");
+        assertThat(events("CLIENT_LOGIN_ERROR", clientId))
+                .contains("scope_policy_denied")
+                .contains("orders-read-api-users");
     }
 
     @Test
@@ -214,20 +330,38 @@ class AbacIT {
             throws Exception {
         oidc = new Oidc(server);
         String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
-        oidc.asAdmin().put(oidc.clientUrl(TokenProfileIT.TokenExchange.EXCHANGER) + "/optional-client-scopes/"
-                + oidc.clientScopeId("orders:write")).then().statusCode(204);
+        oidc.asAdmin()
+                .put(oidc.clientUrl(TokenProfileIT.TokenExchange.EXCHANGER) + "/optional-client-scopes/"
+                        + oidc.clientScopeId("orders:write"))
+                .then()
+                .statusCode(204);
         String user = user("exchange");
         String password = oidc.createUser(user, "api-user");
-        String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
-                .then().statusCode(200).extract().path("access_token");
+        String subjectToken = oidc.loginAndRedeem(
+                        user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         Response response = TokenProfileIT.TokenExchange.exchange(oidc, secret, subjectToken, "orders:write");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(scopes(response)).doesNotContain("orders:write");
-        assertThat(response.jsonPath().getString("scope").split(" ")).containsExactlyInAnyOrderElementsOf(scopes(response));
-        assertThat(matchingEvents("TOKEN_EXCHANGE_ERROR", TokenProfileIT.TokenExchange.EXCHANGER, userId(user),
-                Map.of("scope", "orders:write", "apiguard_policy", "orders-write-sales-verified", "apiguard_action", "drop"))).hasSize(1);
+        assertThat(response.jsonPath().getString("scope").split(" "))
+                .containsExactlyInAnyOrderElementsOf(scopes(response));
+        assertThat(matchingEvents(
+                        "TOKEN_EXCHANGE_ERROR",
+                        TokenProfileIT.TokenExchange.EXCHANGER,
+                        userId(user),
+                        Map.of(
+                                "scope",
+                                "orders:write",
+                                "apiguard_policy",
+                                "orders-write-sales-verified",
+                                "apiguard_action",
+                                "drop")))
+                .hasSize(1);
     }
 
     /**
@@ -236,13 +370,18 @@ class AbacIT {
      * the refusal wins, as it would if step-up ran first.
      */
     @Test
-    void tokenExchangeWhenAbacDropsAnAdministrativeScopeThatStepUpRefusesThenRefused(ApiGuardServer server) throws Exception {
+    void tokenExchangeWhenAbacDropsAnAdministrativeScopeThatStepUpRefusesThenRefused(ApiGuardServer server)
+            throws Exception {
         oidc = new Oidc(server);
         String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
         String user = user("exchange-admin");
         String password = oidc.createUser(user, "api-user");
-        String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
-                .then().statusCode(200).extract().path("access_token");
+        String subjectToken = oidc.loginAndRedeem(
+                        user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         Response response = TokenProfileIT.TokenExchange.exchange(oidc, secret, subjectToken, "orders:admin");
 
@@ -254,16 +393,25 @@ class AbacIT {
     void saveWhenAConditionReadsAUserEditableAttributeThenRefusedNamingIt(ApiGuardServer server) {
         oidc = new Oidc(server);
 
-        Response response = oidc.asAdmin().contentType("application/json").body(shippedPlus("""
+        Response response = oidc.asAdmin()
+                .contentType("application/json")
+                .body(shippedPlus("""
                 {"name": "it-trusts-first-name", "scopes": ["orders:write"], "effect": "permit",
-                 "condition": "user.attributes.firstName == ['Boss']"}""")).put(oidc.adminUrl(POLICIES));
+                 "condition": "user.attributes.firstName == ['Boss']"}"""))
+                .put(oidc.adminUrl(POLICIES));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_policy_document");
-        assertThat(response.jsonPath().getList("problems", String.class)).containsExactly("policy \"it-trusts-first-name\" reads "
-                + "user attribute 'firstName', which users can edit themselves (user profile: edit permission includes user): "
-                + "only attributes users cannot edit may decide access");
-        assertThat(oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().asString())
+        assertThat(response.jsonPath().getList("problems", String.class))
+                .containsExactly("policy \"it-trusts-first-name\" reads "
+                        + "user attribute 'firstName', which users can edit themselves (user profile: edit permission includes user): "
+                        + "only attributes users cannot edit may decide access");
+        assertThat(oidc.asAdmin()
+                        .get(oidc.adminUrl(POLICIES))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .doesNotContain("it-trusts-first-name");
     }
 
@@ -273,22 +421,39 @@ class AbacIT {
         oidc = new Oidc(server);
         saveShippedPlus("""
                 {"name": "it-marker", "scopes": ["it-unused"], "effect": "permit", "condition": "true"}""");
-        Response before = oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().response();
+        Response before = oidc.asAdmin()
+                .get(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
-        Response refused = oidc.asAdmin().contentType("application/json").body("""
+        Response refused =
+                oidc.asAdmin().contentType("application/json").body("""
                 {"apiVersion": "apiguard/v1", "protectedScopes": ["orders:read"], "policies": [
                   {"name": "broken", "scopes": ["orders:read"], "effect": "permit", "condition": "'api-user' in user.realmRoles &&"}]}
                 """).put(oidc.adminUrl(POLICIES));
 
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.jsonPath().getList("problems", String.class)).singleElement().asString()
+        assertThat(refused.jsonPath().getList("problems", String.class))
+                .singleElement()
+                .asString()
                 .startsWith("policies[0].condition: line 1, column 33: ");
-        Response after = oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().response();
+        Response after = oidc.asAdmin()
+                .get(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         assertThat(after.getHeader("ETag")).isEqualTo(before.getHeader("ETag"));
         assertThat(after.asString()).isEqualTo(before.asString()).contains("it-marker");
         // The previous document still decides: alice keeps orders:write.
-        Response tokens = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write")
-                .then().statusCode(200).extract().response();
+        Response tokens = oidc.loginAndRedeem(
+                        "alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         assertThat(scopes(tokens)).contains("orders:write");
     }
 
@@ -296,15 +461,32 @@ class AbacIT {
     void saveWhenTheDocumentIsValidThenAnAdminEventRecordsItsVersion(ApiGuardServer server) {
         oidc = new Oidc(server);
 
-        String version = oidc.asAdmin().contentType("application/json").body(SHIPPED).put(oidc.adminUrl(POLICIES))
-                .then().statusCode(200).extract().path("version");
+        String version = oidc.asAdmin()
+                .contentType("application/json")
+                .body(SHIPPED)
+                .put(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("version");
 
-        List<Map<String, Object>> events = oidc.asAdmin().queryParam("resourceTypes", "REALM").queryParam("operationTypes", "UPDATE")
-                .queryParam("max", 20).get(oidc.adminUrl("/admin-events")).then().statusCode(200).extract().jsonPath().getList("$");
+        List<Map<String, Object>> events = oidc.asAdmin()
+                .queryParam("resourceTypes", "REALM")
+                .queryParam("operationTypes", "UPDATE")
+                .queryParam("max", 20)
+                .get(oidc.adminUrl("/admin-events"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
         assertThat(events).anySatisfy(event -> {
             assertThat((String) event.get("resourcePath")).endsWith("apiguard/v1/policies");
-            assertThat(event.get("details")).isInstanceOfSatisfying(Map.class,
-                    details -> assertThat(details.get("scopePolicyVersion")).isEqualTo(version));
+            assertThat(event.get("details"))
+                    .isInstanceOfSatisfying(
+                            Map.class,
+                            details -> assertThat(details.get("scopePolicyVersion"))
+                                    .isEqualTo(version));
         });
     }
 
@@ -312,17 +494,26 @@ class AbacIT {
     void validateWhenAConditionHasASyntaxErrorThenLineAndColumnAndNothingIsStored(ApiGuardServer server) {
         oidc = new Oidc(server);
 
-        Response response = oidc.asAdmin().contentType("application/json").body("""
+        Response response =
+                oidc.asAdmin().contentType("application/json").body("""
                 {"apiVersion": "apiguard/v1", "policies": [
                   {"name": "p", "scopes": ["s"], "effect": "permit", "condition": "user.emailVerified ==\\n  "}]}
                 """).post(oidc.adminUrl(POLICIES + "/validate"));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_policy_document");
-        assertThat(response.jsonPath().getString("error_description")).isEqualTo("the scope-policy document has 1 problem");
-        assertThat(response.jsonPath().getList("problems", String.class)).singleElement().asString()
+        assertThat(response.jsonPath().getString("error_description"))
+                .isEqualTo("the scope-policy document has 1 problem");
+        assertThat(response.jsonPath().getList("problems", String.class))
+                .singleElement()
+                .asString()
                 .startsWith("policies[0].condition: line 2, column 3: ");
-        assertThat(oidc.asAdmin().get(oidc.adminUrl(POLICIES)).then().statusCode(200).extract().asString())
+        assertThat(oidc.asAdmin()
+                        .get(oidc.adminUrl(POLICIES))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .isEqualTo(SHIPPED);
     }
 
@@ -354,20 +545,42 @@ class AbacIT {
         String nobodyPassword = oidc.createUser(nobody);
 
         oidc.request().get(oidc.adminUrl(POLICIES)).then().statusCode(401);
-        oidc.request().contentType("application/json").body(SHIPPED).put(oidc.adminUrl(POLICIES)).then().statusCode(401);
+        oidc.request()
+                .contentType("application/json")
+                .body(SHIPPED)
+                .put(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(401);
         String nobodyToken = demoRealmAdminCliToken(nobody, nobodyPassword);
-        oidc.request().auth().oauth2(nobodyToken).get(oidc.adminUrl(POLICIES)).then().statusCode(403);
+        oidc.request()
+                .auth()
+                .oauth2(nobodyToken)
+                .get(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(403);
         String viewerToken = demoRealmAdminCliToken(viewer, viewerPassword);
-        oidc.request().auth().oauth2(viewerToken).get(oidc.adminUrl(POLICIES)).then().statusCode(200);
-        oidc.request().auth().oauth2(viewerToken).contentType("application/json").body(SHIPPED).put(oidc.adminUrl(POLICIES))
-                .then().statusCode(403);
+        oidc.request()
+                .auth()
+                .oauth2(viewerToken)
+                .get(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(200);
+        oidc.request()
+                .auth()
+                .oauth2(viewerToken)
+                .contentType("application/json")
+                .body(SHIPPED)
+                .put(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(403);
     }
 
     // ---- helpers ----------------------------------------------------------------------------
 
     private static String readShipped() {
         try {
-            return Files.readString(ApiGuardServer.repoRoot().resolve(Path.of("realm-config", "abac", "apiguard-demo-policies.json")));
+            return Files.readString(
+                    ApiGuardServer.repoRoot().resolve(Path.of("realm-config", "abac", "apiguard-demo-policies.json")));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -380,23 +593,40 @@ class AbacIT {
     }
 
     private void saveShippedPlus(String policy) {
-        oidc.asAdmin().contentType("application/json").body(shippedPlus(policy)).put(oidc.adminUrl(POLICIES)).then().statusCode(200);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(shippedPlus(policy))
+                .put(oidc.adminUrl(POLICIES))
+                .then()
+                .statusCode(200);
     }
 
     private Response explain(String user, String client, String scope) {
-        return oidc.asAdmin().contentType("application/json").body(Map.of("user", user, "client", client, "scope", scope))
-                .post(oidc.adminUrl(POLICIES + "/explain")).then().statusCode(200).extract().response();
+        return oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of("user", user, "client", client, "scope", scope))
+                .post(oidc.adminUrl(POLICIES + "/explain"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
     }
 
     private Response refresh(String refreshToken) {
-        return oidc.request().formParam("grant_type", "refresh_token").formParam("client_id", Oidc.SPA_CLIENT)
-                .formParam("refresh_token", refreshToken).post(oidc.tokenEndpoint(DEMO_REALM));
+        return oidc.request()
+                .formParam("grant_type", "refresh_token")
+                .formParam("client_id", Oidc.SPA_CLIENT)
+                .formParam("refresh_token", refreshToken)
+                .post(oidc.tokenEndpoint(DEMO_REALM));
     }
 
     /** Follows Keycloak's own redirects (login actions, required actions) as a browser would; stops at anything else. */
     private Response followInside(ApiGuardServer server, Oidc.LoginPage login, Response response) {
-        for (int step = 0; step < 5 && response.statusCode() == 302
-                && response.getHeader("Location").startsWith(server.baseUrl()); step++) {
+        for (int step = 0;
+                step < 5
+                        && response.statusCode() == 302
+                        && response.getHeader("Location").startsWith(server.baseUrl());
+                step++) {
             response = oidc.request().filter(Oidc.cookiesOf(login)).get(response.getHeader("Location"));
         }
         return response;
@@ -404,52 +634,105 @@ class AbacIT {
 
     private void setAttribute(String username, String name, String value) {
         String url = oidc.adminUrl("/users/" + userId(username));
-        Map<String, Object> representation = new HashMap<>(oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$"));
+        Map<String, Object> representation = new HashMap<>(oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$"));
         @SuppressWarnings("unchecked")
-        Map<String, Object> attributes = representation.get("attributes") == null ? new HashMap<>()
+        Map<String, Object> attributes = representation.get("attributes") == null
+                ? new HashMap<>()
                 : new HashMap<>((Map<String, Object>) representation.get("attributes"));
         attributes.put(name, List.of(value));
         representation.put("attributes", attributes);
-        oidc.asAdmin().contentType("application/json").body(representation).put(url).then().statusCode(204);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(representation)
+                .put(url)
+                .then()
+                .statusCode(204);
     }
 
     private void grantRealmManagementRole(String username, String role) {
         String realmManagement = oidc.clientUrl("realm-management");
-        Map<String, Object> representation = oidc.asAdmin().get(realmManagement + "/roles/" + role).then().statusCode(200)
-                .extract().jsonPath().getMap("$");
+        Map<String, Object> representation = oidc.asAdmin()
+                .get(realmManagement + "/roles/" + role)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
         String clientUuid = realmManagement.substring(realmManagement.lastIndexOf('/') + 1);
-        oidc.asAdmin().contentType("application/json").body(List.of(representation))
-                .post(oidc.adminUrl("/users/" + userId(username) + "/role-mappings/clients/" + clientUuid)).then().statusCode(204);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(List.of(representation))
+                .post(oidc.adminUrl("/users/" + userId(username) + "/role-mappings/clients/" + clientUuid))
+                .then()
+                .statusCode(204);
     }
 
     /** A demo-realm user's token from the realm's own admin-cli (an operator client, outside the baseline). */
     private String demoRealmAdminCliToken(String username, String password) {
-        return oidc.request().formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", username).formParam("password", password)
-                .post(oidc.tokenEndpoint(DEMO_REALM)).then().statusCode(200).extract().path("access_token");
+        return oidc.request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli")
+                .formParam("username", username)
+                .formParam("password", password)
+                .post(oidc.tokenEndpoint(DEMO_REALM))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
     }
 
     /** A public client like demo-spa that asks for consent, for the consent-screen test. */
     private String ensureConsentClient() {
         String clientId = "it-abac-consent";
         if (!oidc.clientExists(clientId)) {
-            oidc.asAdmin().contentType("application/json").body(Map.of(
-                            "clientId", clientId, "publicClient", true, "consentRequired", true, "standardFlowEnabled", true,
-                            "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
-                            "redirectUris", List.of("http://127.0.0.1/callback"),
-                            "attributes", Map.of("pkce.code.challenge.method", "S256")))
-                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "clientId",
+                            clientId,
+                            "publicClient",
+                            true,
+                            "consentRequired",
+                            true,
+                            "standardFlowEnabled",
+                            true,
+                            "directAccessGrantsEnabled",
+                            false,
+                            "implicitFlowEnabled",
+                            false,
+                            "redirectUris",
+                            List.of("http://127.0.0.1/callback"),
+                            "attributes",
+                            Map.of("pkce.code.challenge.method", "S256")))
+                    .post(oidc.adminUrl("/clients"))
+                    .then()
+                    .statusCode(201);
             for (String scope : List.of("orders:read", "orders:write")) {
-                oidc.asAdmin().put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId(scope))
-                        .then().statusCode(204);
+                oidc.asAdmin()
+                        .put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId(scope))
+                        .then()
+                        .statusCode(204);
             }
         }
         return clientId;
     }
 
     private String events(String type, String client) {
-        return oidc.asAdmin().queryParam("type", type).queryParam("client", client).queryParam("max", 200)
-                .get(oidc.adminUrl("/events")).then().statusCode(200).extract().asString();
+        return oidc.asAdmin()
+                .queryParam("type", type)
+                .queryParam("client", client)
+                .queryParam("max", 200)
+                .get(oidc.adminUrl("/events"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     /**
@@ -457,28 +740,47 @@ class AbacIT {
      * details hold every one of {@code details}: each event is matched as a whole, so different
      * events cannot satisfy different parts.
      */
-    private List<Map<String, Object>> matchingEvents(String type, String client, String userId, Map<String, String> details) {
-        List<Map<String, Object>> events = oidc.asAdmin().queryParam("type", type).queryParam("client", client)
-                .queryParam("user", userId).queryParam("max", 200).get(oidc.adminUrl("/events")).then().statusCode(200)
-                .extract().jsonPath().getList("$");
+    private List<Map<String, Object>> matchingEvents(
+            String type, String client, String userId, Map<String, String> details) {
+        List<Map<String, Object>> events = oidc.asAdmin()
+                .queryParam("type", type)
+                .queryParam("client", client)
+                .queryParam("user", userId)
+                .queryParam("max", 200)
+                .get(oidc.adminUrl("/events"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
         return events.stream()
                 .filter(event -> "scope_policy_denied".equals(event.get("error")) && userId.equals(event.get("userId")))
                 .filter(event -> event.get("details") instanceof Map<?, ?> held
-                        && details.entrySet().stream().allMatch(detail -> detail.getValue().equals(held.get(detail.getKey()))))
+                        && details.entrySet().stream()
+                                .allMatch(detail -> detail.getValue().equals(held.get(detail.getKey()))))
                 .toList();
     }
 
     private String userId(String username) {
-        return oidc.asAdmin().queryParam("username", username).queryParam("exact", true).get(oidc.adminUrl("/users"))
-                .then().statusCode(200).extract().jsonPath().getString("[0].id");
+        return oidc.asAdmin()
+                .queryParam("username", username)
+                .queryParam("exact", true)
+                .get(oidc.adminUrl("/users"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
     }
 
     private static String user(String purpose) {
-        return "it-abac-" + purpose + "-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        return "it-abac-" + purpose + "-"
+                + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
     }
 
     private static List<String> scopes(Response tokens) throws java.text.ParseException {
-        JWTClaimsSet claims = SignedJWT.parse(tokens.jsonPath().getString("access_token")).getJWTClaimsSet();
+        JWTClaimsSet claims =
+                SignedJWT.parse(tokens.jsonPath().getString("access_token")).getJWTClaimsSet();
         String scope = claims.getStringClaim("scope");
         return scope == null ? List.of() : List.of(scope.split(" "));
     }

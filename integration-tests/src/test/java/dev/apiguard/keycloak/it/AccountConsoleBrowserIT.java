@@ -31,14 +31,17 @@ class AccountConsoleBrowserIT {
             browser.find(By.id("kc-login")).click();
 
             // The personal-info page fills its form from GET /account/?userProfileMetadata=true.
-            new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(driver ->
-                    !driver.findElements(By.id("email")).isEmpty()
-                            && "alice@example.org".equals(driver.findElement(By.id("email")).getAttribute("value"))
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+                    .until(driver -> !driver.findElements(By.id("email")).isEmpty()
+                                    && "alice@example.org"
+                                            .equals(driver.findElement(By.id("email"))
+                                                    .getAttribute("value"))
                             || driver.getPageSource().contains("Something went wrong"));
             browser.screenshot("account-console-alice");
 
             assertThat(browser.driver().getPageSource().contains("Something went wrong"))
-                    .as("the account console shows its error dialog (screenshot account-console-alice.png)").isFalse();
+                    .as("the account console shows its error dialog (screenshot account-console-alice.png)")
+                    .isFalse();
             assertThat(browser.find(By.id("email")).getAttribute("value")).isEqualTo("alice@example.org");
             assertThat(browser.find(By.id("firstName")).getAttribute("value")).isEqualTo("Alice");
             assertThat(browser.find(By.id("lastName")).getAttribute("value")).isEqualTo("Sales");

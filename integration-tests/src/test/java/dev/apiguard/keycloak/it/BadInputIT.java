@@ -37,7 +37,8 @@ class BadInputIT {
         "http://127.0.0.1%40evil.example/callback",
         "http://127.0.0.1@evil.example:53682/callback",
     })
-    void authorizeWhenRedirectUriCarriesUserinfoThen400ErrorPageAndNoRedirect(String redirectUri, ApiGuardServer server) {
+    void authorizeWhenRedirectUriCarriesUserinfoThen400ErrorPageAndNoRedirect(
+            String redirectUri, ApiGuardServer server) {
         Map<String, String> request = codeRequest();
         request.put("redirect_uri", redirectUri);
 
@@ -45,7 +46,8 @@ class BadInputIT {
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.contentType()).startsWith("text/html");
-        assertThat(answer.body()).contains("Invalid parameter: redirect_uri (it must match a registered redirect URI exactly)");
+        assertThat(answer.body())
+                .contains("Invalid parameter: redirect_uri (it must match a registered redirect URI exactly)");
         assertNoInternals(answer);
     }
 
@@ -65,12 +67,18 @@ class BadInputIT {
     // ---- Oversized OAuth parameters -----------------------------------------------------------
 
     @Test
-    void authorizeWhenAPostedStateHas100000CharactersThen400InvalidRequestNamingItsLengthAndLimit(ApiGuardServer server) {
+    void authorizeWhenAPostedStateHas100000CharactersThen400InvalidRequestNamingItsLengthAndLimit(
+            ApiGuardServer server) {
         Map<String, String> request = codeRequest();
         request.put("state", "s".repeat(100_000));
 
-        Answer answer = new RawHttp(server).send("POST", authEndpoint(server), RawHttp.form(request),
-                "Content-Type", "application/x-www-form-urlencoded");
+        Answer answer = new RawHttp(server)
+                .send(
+                        "POST",
+                        authEndpoint(server),
+                        RawHttp.form(request),
+                        "Content-Type",
+                        "application/x-www-form-urlencoded");
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body()).contains("Invalid parameter: state (100000 characters, at most 4000 allowed)");
@@ -83,13 +91,19 @@ class BadInputIT {
         Map<String, String> request = codeRequest();
         request.put("state", "s".repeat(100_000));
 
-        Answer answer = new RawHttp(server).send("POST", server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/ext/par/request",
-                RawHttp.form(request), "Content-Type", "application/x-www-form-urlencoded");
+        Answer answer = new RawHttp(server)
+                .send(
+                        "POST",
+                        server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/ext/par/request",
+                        RawHttp.form(request),
+                        "Content-Type",
+                        "application/x-www-form-urlencoded");
 
         assertThat(answer.status()).isEqualTo(400);
         JsonPath error = JsonPath.from(answer.body());
         assertThat(error.getString("error")).isEqualTo("invalid_request");
-        assertThat(error.getString("error_description")).isEqualTo("Invalid parameter: state (100000 characters, at most 4000 allowed)");
+        assertThat(error.getString("error_description"))
+                .isEqualTo("Invalid parameter: state (100000 characters, at most 4000 allowed)");
     }
 
     // ---- Form-field limit ---------------------------------------------------------------------
@@ -103,8 +117,13 @@ class BadInputIT {
             form.put("f" + i, "x");
         }
 
-        Answer answer = new RawHttp(server).send("POST", new Oidc(server).tokenEndpoint(DEMO_REALM), RawHttp.form(form),
-                "Content-Type", "application/x-www-form-urlencoded");
+        Answer answer = new RawHttp(server)
+                .send(
+                        "POST",
+                        new Oidc(server).tokenEndpoint(DEMO_REALM),
+                        RawHttp.form(form),
+                        "Content-Type",
+                        "application/x-www-form-urlencoded");
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.contentType()).startsWith("application/json");
@@ -115,15 +134,22 @@ class BadInputIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "undecodable escape    | application/x-www-form-urlencoded | grant_type=client_credentials&token=%  | Undecodable percent-encoding in the request",
-        "truncated multipart   | multipart/form-data; boundary=xyz | grant_type=client_credentials          | Malformed multipart body",
-        "unparsable media type | garbage                           | grant_type=client_credentials          | Unparsable Content-Type header",
-    })
-    void tokenWhenTheRequestIsMalformedThen400InvalidRequestNotKeycloaks500(String label, String contentType, String body,
-            String description, ApiGuardServer server) {
-        Answer answer = new RawHttp(server).send("POST", new Oidc(server).tokenEndpoint(DEMO_REALM), RawHttp.utf8(body),
-                "Content-Type", contentType);
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "undecodable escape    | application/x-www-form-urlencoded | grant_type=client_credentials&token=%  | Undecodable percent-encoding in the request",
+                "truncated multipart   | multipart/form-data; boundary=xyz | grant_type=client_credentials          | Malformed multipart body",
+                "unparsable media type | garbage                           | grant_type=client_credentials          | Unparsable Content-Type header",
+            })
+    void tokenWhenTheRequestIsMalformedThen400InvalidRequestNotKeycloaks500(
+            String label, String contentType, String body, String description, ApiGuardServer server) {
+        Answer answer = new RawHttp(server)
+                .send(
+                        "POST",
+                        new Oidc(server).tokenEndpoint(DEMO_REALM),
+                        RawHttp.utf8(body),
+                        "Content-Type",
+                        contentType);
 
         assertThat(answer.status()).as(label).isEqualTo(400);
         JsonPath error = JsonPath.from(answer.body());
@@ -133,8 +159,13 @@ class BadInputIT {
 
     @Test
     void deviceAuthorizationWhenTheBodyIsJsonThen415InvalidRequestNotKeycloaks500(ApiGuardServer server) {
-        Answer answer = new RawHttp(server).send("POST", server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/auth/device",
-                RawHttp.utf8("{\"client_id\": \"demo-spa\"}"), "Content-Type", "application/json");
+        Answer answer = new RawHttp(server)
+                .send(
+                        "POST",
+                        server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/auth/device",
+                        RawHttp.utf8("{\"client_id\": \"demo-spa\"}"),
+                        "Content-Type",
+                        "application/json");
 
         assertThat(answer.status()).isEqualTo(415);
         assertThat(JsonPath.from(answer.body()).getString("error")).isEqualTo("invalid_request");
@@ -148,8 +179,13 @@ class BadInputIT {
             form.append("&f").append(i).append("=x");
         }
 
-        Answer answer = new RawHttp(server).send("POST", new Oidc(server).tokenEndpoint("master"), RawHttp.utf8(form.toString()),
-                "Content-Type", "application/x-www-form-urlencoded");
+        Answer answer = new RawHttp(server)
+                .send(
+                        "POST",
+                        new Oidc(server).tokenEndpoint("master"),
+                        RawHttp.utf8(form.toString()),
+                        "Content-Type",
+                        "application/x-www-form-urlencoded");
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(JsonPath.from(answer.body()).getString("error")).isEqualTo("invalid_request");
@@ -172,17 +208,29 @@ class BadInputIT {
         "POST, /apiguard/v1/policies/explain,  DEEP_OBJECTS, invalid_request",
         "POST, /apiguard/v1/policies/explain,  LONG_NUMBER,  invalid_request",
     })
-    void adminEndpointWhenTheJsonIsHostileThen400InTheDocumentedShapeNamingTheLimit(String method, String path, Hostile body,
-            String error, ApiGuardServer server) {
+    void adminEndpointWhenTheJsonIsHostileThen400InTheDocumentedShapeNamingTheLimit(
+            String method, String path, Hostile body, String error, ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
 
-        Answer answer = new RawHttp(server).send(method, oidc.adminUrl(path), RawHttp.utf8(body.json()),
-                "Content-Type", "application/json", "Authorization", "Bearer " + oidc.masterAdminToken());
+        Answer answer = new RawHttp(server)
+                .send(
+                        method,
+                        oidc.adminUrl(path),
+                        RawHttp.utf8(body.json()),
+                        "Content-Type",
+                        "application/json",
+                        "Authorization",
+                        "Bearer " + oidc.masterAdminToken());
 
         assertThat(answer.status()).isEqualTo(400);
         JsonPath json = assertApiError(answer, error);
-        assertThat(json.getList("problems", String.class)).singleElement().asString()
-                .containsAnyOf("nested deeper than 32 levels", "a number longer than 20 characters", "characters, at most 16384 allowed");
+        assertThat(json.getList("problems", String.class))
+                .singleElement()
+                .asString()
+                .containsAnyOf(
+                        "nested deeper than 32 levels",
+                        "a number longer than 20 characters",
+                        "characters, at most 16384 allowed");
         assertNoInternals(answer);
     }
 
@@ -206,38 +254,63 @@ class BadInputIT {
     void keysPutWhenThePolicyIsInvalidThen400WithErrorDescriptionAndEveryProblem(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
 
-        Answer answer = new RawHttp(server).send("PUT", oidc.adminUrl("/apiguard/v1/keys"),
-                RawHttp.utf8("{\"retirement\": -5, \"rotation\": 1}"),
-                "Content-Type", "application/json", "Authorization", "Bearer " + oidc.masterAdminToken());
+        Answer answer = new RawHttp(server)
+                .send(
+                        "PUT",
+                        oidc.adminUrl("/apiguard/v1/keys"),
+                        RawHttp.utf8("{\"retirement\": -5, \"rotation\": 1}"),
+                        "Content-Type",
+                        "application/json",
+                        "Authorization",
+                        "Bearer " + oidc.masterAdminToken());
 
         assertThat(answer.status()).isEqualTo(400);
         JsonPath json = assertApiError(answer, "invalid_policy");
         assertThat(json.getString("error_description")).isEqualTo("the key-rotation policy has 2 problems");
-        assertThat(json.getList("problems", String.class)).containsExactly(
-                "unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
-                "retirement '-5' is negative");
+        assertThat(json.getList("problems", String.class))
+                .containsExactly(
+                        "unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
+                        "retirement '-5' is negative");
     }
 
     @Test
     void policiesPutWhenTheBodyIsNotJsonThen415InTheDocumentedShape(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
 
-        Answer answer = new RawHttp(server).send("PUT", oidc.adminUrl("/apiguard/v1/policies"), RawHttp.utf8("apiVersion: apiguard/v1"),
-                "Content-Type", "text/plain", "Authorization", "Bearer " + oidc.masterAdminToken());
+        Answer answer = new RawHttp(server)
+                .send(
+                        "PUT",
+                        oidc.adminUrl("/apiguard/v1/policies"),
+                        RawHttp.utf8("apiVersion: apiguard/v1"),
+                        "Content-Type",
+                        "text/plain",
+                        "Authorization",
+                        "Bearer " + oidc.masterAdminToken());
 
         assertThat(answer.status()).isEqualTo(415);
         JsonPath json = assertApiError(answer, "unsupported_media_type");
-        assertThat(json.getList("problems", String.class)).containsExactly("Content-Type: 'text/plain', application/json expected");
+        assertThat(json.getList("problems", String.class))
+                .containsExactly("Content-Type: 'text/plain', application/json expected");
     }
 
     @Test
     void keysPutWhenTheCallerLacksManageRealmThen403InTheDocumentedShape(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
         String aliceToken = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
-        Answer answer = new RawHttp(server).send("PUT", oidc.adminUrl("/apiguard/v1/keys"), RawHttp.utf8("{}"),
-                "Content-Type", "application/json", "Authorization", "Bearer " + aliceToken);
+        Answer answer = new RawHttp(server)
+                .send(
+                        "PUT",
+                        oidc.adminUrl("/apiguard/v1/keys"),
+                        RawHttp.utf8("{}"),
+                        "Content-Type",
+                        "application/json",
+                        "Authorization",
+                        "Bearer " + aliceToken);
 
         assertThat(answer.status()).isEqualTo(403);
         JsonPath json = assertApiError(answer, "forbidden");
@@ -250,17 +323,26 @@ class BadInputIT {
     void discoveryWhenTheBaselineCoversEveryClientThenOnlyCodeAndNoPasswordOrImplicitGrant(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
 
-        JsonPath demo = oidc.request().get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
-                .then().statusCode(200).extract().jsonPath();
-        JsonPath master = oidc.request().get(server.realmUrl("master") + "/.well-known/openid-configuration")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath demo = oidc.request()
+                .get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        JsonPath master = oidc.request()
+                .get(server.realmUrl("master") + "/.well-known/openid-configuration")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(demo.getList("response_types_supported", String.class)).containsExactly("code");
         assertThat(demo.getList("grant_types_supported", String.class))
                 .contains("authorization_code", "client_credentials", "refresh_token")
                 .doesNotContain("password", "implicit");
         assertThat(master.getList("response_types_supported", String.class))
-                .as("a realm without the baseline keeps Keycloak's answer").contains("code", "token", "code id_token");
+                .as("a realm without the baseline keeps Keycloak's answer")
+                .contains("code", "token", "code id_token");
         assertThat(master.getList("grant_types_supported", String.class)).contains("password", "implicit");
     }
 

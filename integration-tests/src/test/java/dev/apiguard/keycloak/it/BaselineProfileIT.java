@@ -34,7 +34,8 @@ class BaselineProfileIT {
 
         Response response = new Oidc(server).authorize(request);
 
-        assertRedirectedError(response, request.get("state"), "invalid_request", "Missing parameter: code_challenge_method");
+        assertRedirectedError(
+                response, request.get("state"), "invalid_request", "Missing parameter: code_challenge_method");
     }
 
     @Test
@@ -55,12 +56,14 @@ class BaselineProfileIT {
 
         Response response = new Oidc(server).authorize(request);
 
-        assertRedirectedError(response, request.get("state"), "invalid_request", "Missing parameter: code_challenge_method");
+        assertRedirectedError(
+                response, request.get("state"), "invalid_request", "Missing parameter: code_challenge_method");
     }
 
     @Test
     void authorizeWhenS256ChallengeIsFreshThenLoginPage(ApiGuardServer server) {
-        Response response = new Oidc(server).authorize(Oidc.codeRequest("openid", Pkce.create().challenge()));
+        Response response = new Oidc(server)
+                .authorize(Oidc.codeRequest("openid", Pkce.create().challenge()));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.asString()).contains("kc-form-login");
@@ -96,28 +99,52 @@ class BaselineProfileIT {
         Oidc oidc = new Oidc(server);
         String secret = Oidc.randomSecret();
         String clientId = "it-confidential-web";
-        oidc.asAdmin().contentType("application/json").body(Map.of(
-                        "clientId", clientId, "publicClient", false, "secret", secret,
-                        "standardFlowEnabled", true, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
-                        "redirectUris", List.of("https://app.example.org/callback"),
-                        "attributes", Map.of("pkce.code.challenge.method", "S256")))
-                .post(oidc.adminUrl("/clients")).then().statusCode(201);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        false,
+                        "secret",
+                        secret,
+                        "standardFlowEnabled",
+                        true,
+                        "directAccessGrantsEnabled",
+                        false,
+                        "implicitFlowEnabled",
+                        false,
+                        "redirectUris",
+                        List.of("https://app.example.org/callback"),
+                        "attributes",
+                        Map.of("pkce.code.challenge.method", "S256")))
+                .post(oidc.adminUrl("/clients"))
+                .then()
+                .statusCode(201);
         Pkce pkce = Pkce.create();
         Map<String, String> request = Oidc.codeRequest("openid", pkce.challenge());
         request.put("client_id", clientId);
         request.put("redirect_uri", "https://app.example.org/callback");
         Oidc.LoginPage login = oidc.openLoginPage(request, pkce);
-        Map<String, String> callback = Oidc.queryOf(
-                login.submit("alice", server.credential("APIGUARD_DEMO_PASSWORD")).then().statusCode(302).extract().header("Location"));
+        Map<String, String> callback = Oidc.queryOf(login.submit("alice", server.credential("APIGUARD_DEMO_PASSWORD"))
+                .then()
+                .statusCode(302)
+                .extract()
+                .header("Location"));
 
         Response response = oidc.request()
-                .formParam("grant_type", "authorization_code").formParam("client_id", clientId).formParam("client_secret", secret)
-                .formParam("redirect_uri", "https://app.example.org/callback").formParam("code", callback.get("code"))
+                .formParam("grant_type", "authorization_code")
+                .formParam("client_id", clientId)
+                .formParam("client_secret", secret)
+                .formParam("redirect_uri", "https://app.example.org/callback")
+                .formParam("code", callback.get("code"))
                 .formParam("code_verifier", pkce.verifier())
                 .post(oidc.tokenEndpoint(DEMO_REALM));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(oidc.verify(DEMO_REALM, response.jsonPath().getString("access_token")).getClaim("azp")).isEqualTo(clientId);
+        assertThat(oidc.verify(DEMO_REALM, response.jsonPath().getString("access_token"))
+                        .getClaim("azp"))
+                .isEqualTo(clientId);
     }
 
     @Test
@@ -126,19 +153,45 @@ class BaselineProfileIT {
         // master realm, which has no baseline: Keycloak refuses the downgrade (RFC 9700 4.8.2) anywhere.
         Oidc oidc = new Oidc(server);
         String clientId = "it-no-pkce-" + Oidc.randomSecret().substring(0, 8);
-        oidc.asAdmin().contentType("application/json").body(Map.of(
-                        "clientId", clientId, "publicClient", true, "standardFlowEnabled", true,
-                        "redirectUris", List.of("http://127.0.0.1/cb")))
-                .post(server.baseUrl() + "/admin/realms/master/clients").then().statusCode(201);
-        Map<String, String> request = new LinkedHashMap<>(Map.of("client_id", clientId, "response_type", "code",
-                "redirect_uri", "http://127.0.0.1:1234/cb", "scope", "openid", "state", "s1"));
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        true,
+                        "standardFlowEnabled",
+                        true,
+                        "redirectUris",
+                        List.of("http://127.0.0.1/cb")))
+                .post(server.baseUrl() + "/admin/realms/master/clients")
+                .then()
+                .statusCode(201);
+        Map<String, String> request = new LinkedHashMap<>(Map.of(
+                "client_id",
+                clientId,
+                "response_type",
+                "code",
+                "redirect_uri",
+                "http://127.0.0.1:1234/cb",
+                "scope",
+                "openid",
+                "state",
+                "s1"));
         Oidc.LoginPage login = oidc.openLoginPageIn("master", request);
-        String location = login.submit(server.credential("KC_BOOTSTRAP_ADMIN_USERNAME"), server.credential("KC_BOOTSTRAP_ADMIN_PASSWORD"))
-                .then().statusCode(302).extract().header("Location");
+        String location = login.submit(
+                        server.credential("KC_BOOTSTRAP_ADMIN_USERNAME"),
+                        server.credential("KC_BOOTSTRAP_ADMIN_PASSWORD"))
+                .then()
+                .statusCode(302)
+                .extract()
+                .header("Location");
 
         Response response = oidc.request()
-                .formParam("grant_type", "authorization_code").formParam("client_id", clientId)
-                .formParam("redirect_uri", "http://127.0.0.1:1234/cb").formParam("code", Oidc.queryOf(location).get("code"))
+                .formParam("grant_type", "authorization_code")
+                .formParam("client_id", clientId)
+                .formParam("redirect_uri", "http://127.0.0.1:1234/cb")
+                .formParam("code", Oidc.queryOf(location).get("code"))
                 .formParam("code_verifier", Pkce.create().verifier())
                 .post(oidc.tokenEndpoint("master"));
 
@@ -151,13 +204,25 @@ class BaselineProfileIT {
     void discoveryWhenBaselineIsActiveThenAdvertisesS256Only(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
 
-        List<String> demo = oidc.request().get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
-                .then().statusCode(200).extract().jsonPath().getList("code_challenge_methods_supported");
-        List<String> master = oidc.request().get(server.realmUrl("master") + "/.well-known/openid-configuration")
-                .then().statusCode(200).extract().jsonPath().getList("code_challenge_methods_supported");
+        List<String> demo = oidc.request()
+                .get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("code_challenge_methods_supported");
+        List<String> master = oidc.request()
+                .get(server.realmUrl("master") + "/.well-known/openid-configuration")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("code_challenge_methods_supported");
 
         assertThat(demo).containsExactly("S256");
-        assertThat(master).as("a realm without the baseline keeps Keycloak's answer").contains("plain", "S256");
+        assertThat(master)
+                .as("a realm without the baseline keeps Keycloak's answer")
+                .contains("plain", "S256");
     }
 
     // ---- Static-verifier detection ---------------------------------------------------------
@@ -174,8 +239,12 @@ class BaselineProfileIT {
 
         assertRedirectedError(response, second.get("state"), "invalid_request", "code_challenge was already used");
         List<Map<String, Object>> events = Events.of(oidc, "LOGIN_ERROR", "demo-spa");
-        assertThat(Events.matching(events, Events.since(sent), Events.error("invalid_request"),
-                Events.detailContaining("client_policy_error_detail", "code_challenge was already used"))).isNotEmpty();
+        assertThat(Events.matching(
+                        events,
+                        Events.since(sent),
+                        Events.error("invalid_request"),
+                        Events.detailContaining("client_policy_error_detail", "code_challenge was already used")))
+                .isNotEmpty();
         assertThat(events.toString()).doesNotContain(challenge);
     }
 
@@ -186,12 +255,26 @@ class BaselineProfileIT {
         Oidc oidc = new Oidc(server);
         String secondClient = "it-second-spa";
         if (!oidc.clientExists(secondClient)) {
-            oidc.asAdmin().contentType("application/json").body(Map.of(
-                            "clientId", secondClient, "publicClient", true, "standardFlowEnabled", true,
-                            "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
-                            "redirectUris", List.of("http://127.0.0.1/callback"),
-                            "attributes", Map.of("pkce.code.challenge.method", "S256")))
-                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "clientId",
+                            secondClient,
+                            "publicClient",
+                            true,
+                            "standardFlowEnabled",
+                            true,
+                            "directAccessGrantsEnabled",
+                            false,
+                            "implicitFlowEnabled",
+                            false,
+                            "redirectUris",
+                            List.of("http://127.0.0.1/callback"),
+                            "attributes",
+                            Map.of("pkce.code.challenge.method", "S256")))
+                    .post(oidc.adminUrl("/clients"))
+                    .then()
+                    .statusCode(201);
         }
         String challenge = Pkce.create().challenge();
         oidc.authorize(Oidc.codeRequest("openid", challenge)).then().statusCode(200);
@@ -202,7 +285,8 @@ class BaselineProfileIT {
 
         assertThat(response.statusCode()).as("the memory is per client").isEqualTo(200);
         assertThat(oidc.authorize(Oidc.codeRequest("openid", challenge)).getHeader("Location"))
-                .as("the first client is still refused the same challenge").contains("error=invalid_request");
+                .as("the first client is still refused the same challenge")
+                .contains("error=invalid_request");
     }
 
     // ---- Codes ------------------------------------------------------------------------------
@@ -211,23 +295,34 @@ class BaselineProfileIT {
     void tokenWhenCodeIsRedeemedTwiceThenInvalidGrantAndTheFirstTokensAreRevoked(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
         Pkce pkce = Pkce.create();
-        String code = oidc.loginForCode("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read", pkce);
-        Response first = oidc.redeem(code, pkce.verifier()).then().statusCode(200).extract().response();
+        String code =
+                oidc.loginForCode("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read", pkce);
+        Response first = oidc.redeem(code, pkce.verifier())
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         String accessToken = first.jsonPath().getString("access_token");
-        assertThat(oidc.introspectAsOrdersApi(accessToken).jsonPath().getBoolean("active")).as("before the replay").isTrue();
+        assertThat(oidc.introspectAsOrdersApi(accessToken).jsonPath().getBoolean("active"))
+                .as("before the replay")
+                .isTrue();
 
         Response replay = oidc.redeem(code, pkce.verifier());
 
         assertThat(replay.statusCode()).isEqualTo(400);
         assertThat(replay.jsonPath().getString("error")).isEqualTo("invalid_grant");
-        Response refresh = oidc.request().formParam("grant_type", "refresh_token").formParam("client_id", "demo-spa")
+        Response refresh = oidc.request()
+                .formParam("grant_type", "refresh_token")
+                .formParam("client_id", "demo-spa")
                 .formParam("refresh_token", first.jsonPath().getString("refresh_token"))
                 .post(oidc.tokenEndpoint(DEMO_REALM));
         assertThat(refresh.statusCode()).isEqualTo(400);
         assertThat(refresh.jsonPath().getString("error")).isEqualTo("invalid_grant");
         Response introspection = oidc.introspectAsOrdersApi(accessToken);
         assertThat(introspection.statusCode()).isEqualTo(200);
-        assertThat(introspection.jsonPath().getBoolean("active")).as("after the replay").isFalse();
+        assertThat(introspection.jsonPath().getBoolean("active"))
+                .as("after the replay")
+                .isFalse();
     }
 
     // ---- Grants and flows -------------------------------------------------------------------
@@ -239,7 +334,8 @@ class BaselineProfileIT {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("access_token")).isNull();
         assertThat(response.jsonPath().getString("error")).isEqualTo("unauthorized_client");
-        assertThat(response.jsonPath().getString("error_description")).isEqualTo("Client not allowed for direct access grants");
+        assertThat(response.jsonPath().getString("error_description"))
+                .isEqualTo("Client not allowed for direct access grants");
     }
 
     @Test
@@ -250,7 +346,8 @@ class BaselineProfileIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_grant");
-        assertThat(response.jsonPath().getString("error_description")).isEqualTo("resource owner password credentials grant is prohibited.");
+        assertThat(response.jsonPath().getString("error_description"))
+                .isEqualTo("resource owner password credentials grant is prohibited.");
     }
 
     @Test
@@ -261,8 +358,10 @@ class BaselineProfileIT {
         Response response = new Oidc(server).authorize(request);
 
         assertThat(response.statusCode()).isEqualTo(302);
-        assertThat(response.getHeader("Location")).startsWith(LegacyClient.REDIRECT_URI)
-                .contains("error=invalid_request").contains("Implicit%2FHybrid+flow+is+prohibited");
+        assertThat(response.getHeader("Location"))
+                .startsWith(LegacyClient.REDIRECT_URI)
+                .contains("error=invalid_request")
+                .contains("Implicit%2FHybrid+flow+is+prohibited");
     }
 
     @Test
@@ -273,7 +372,9 @@ class BaselineProfileIT {
         Response response = new Oidc(server).authorize(request);
 
         assertThat(response.statusCode()).isEqualTo(302);
-        assertThat(response.getHeader("Location")).contains("error=invalid_request").contains("Implicit%2FHybrid+flow+is+prohibited");
+        assertThat(response.getHeader("Location"))
+                .contains("error=invalid_request")
+                .contains("Implicit%2FHybrid+flow+is+prohibited");
     }
 
     // ---- Redirect URIs ----------------------------------------------------------------------
@@ -309,7 +410,9 @@ class BaselineProfileIT {
 
         Response response = new Oidc(server).authorize(request);
 
-        assertThat(response.statusCode()).as("RFC 8252 7.3: any port on loopback").isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("RFC 8252 7.3: any port on loopback")
+                .isEqualTo(200);
     }
 
     // ---- Operators --------------------------------------------------------------------------
@@ -326,9 +429,12 @@ class BaselineProfileIT {
     // ---- helpers ----------------------------------------------------------------------------
 
     private static Response passwordGrant(ApiGuardServer server, String clientId, String secret) {
-        var request = new Oidc(server).request()
-                .formParam("grant_type", "password").formParam("client_id", clientId)
-                .formParam("username", "alice").formParam("password", server.credential("APIGUARD_DEMO_PASSWORD"));
+        var request = new Oidc(server)
+                .request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", clientId)
+                .formParam("username", "alice")
+                .formParam("password", server.credential("APIGUARD_DEMO_PASSWORD"));
         if (secret != null) {
             request.formParam("client_secret", secret);
         }
@@ -348,7 +454,10 @@ class BaselineProfileIT {
         String location = response.getHeader("Location");
         assertThat(location).startsWith(SPA_REDIRECT_URI);
         Map<String, String> callback = Oidc.queryOf(location);
-        assertThat(callback).containsEntry("error", error).containsEntry("state", state).doesNotContainKey("code");
+        assertThat(callback)
+                .containsEntry("error", error)
+                .containsEntry("state", state)
+                .doesNotContainKey("code");
         assertThat(callback.get("error_description")).contains(description);
     }
 
@@ -369,14 +478,30 @@ class BaselineProfileIT {
             }
             String newSecret = Oidc.randomSecret();
             Oidc oidc = new Oidc(server);
-            oidc.asAdmin().contentType("application/json").body(Map.of(
-                            "ifResourceExists", "OVERWRITE",
-                            "clients", List.of(Map.of(
-                                    "clientId", ID, "publicClient", false, "secret", newSecret,
-                                    "standardFlowEnabled", true, "implicitFlowEnabled", true, "directAccessGrantsEnabled", true,
-                                    "redirectUris", List.of(REDIRECT_URI, "https://legacy.example.org/*")))))
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "ifResourceExists",
+                            "OVERWRITE",
+                            "clients",
+                            List.of(Map.of(
+                                    "clientId",
+                                    ID,
+                                    "publicClient",
+                                    false,
+                                    "secret",
+                                    newSecret,
+                                    "standardFlowEnabled",
+                                    true,
+                                    "implicitFlowEnabled",
+                                    true,
+                                    "directAccessGrantsEnabled",
+                                    true,
+                                    "redirectUris",
+                                    List.of(REDIRECT_URI, "https://legacy.example.org/*")))))
                     .post(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/partialImport")
-                    .then().statusCode(200);
+                    .then()
+                    .statusCode(200);
             secret = newSecret;
             return secret;
         }

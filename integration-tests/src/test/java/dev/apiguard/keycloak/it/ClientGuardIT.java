@@ -68,25 +68,44 @@ class ClientGuardIT {
 
         assertThat(create(server, client).statusCode()).isEqualTo(201);
         Oidc oidc = new Oidc(server);
-        JsonPath created = oidc.asAdmin().get(oidc.clientUrl("it-guard-ok")).then().statusCode(200).extract().jsonPath();
+        JsonPath created = oidc.asAdmin()
+                .get(oidc.clientUrl("it-guard-ok"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(created.getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
-        assertThat(created.getString("attributes.'access.token.header.type.rfc9068'")).isEqualTo("true");
+        assertThat(created.getString("attributes.'access.token.header.type.rfc9068'"))
+                .isEqualTo("true");
     }
 
     @Test
     void updateWhenDemoSpaPkceIsSetToPlainThenRefusedAndTheClientReadsBackUnchanged(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
         String url = oidc.clientUrl("demo-spa");
-        Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> before = oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
         Map<String, Object> change = new HashMap<>(before);
         Map<String, Object> attributes = new HashMap<>(castMap(before.get("attributes")));
         attributes.put("pkce.code.challenge.method", "plain");
         change.put("attributes", attributes);
 
-        Response response = oidc.asAdmin().contentType("application/json").body(change).put(url);
+        Response response =
+                oidc.asAdmin().contentType("application/json").body(change).put(url);
 
         assertRefused(response, "pkce.code.challenge.method: must be S256");
-        Map<String, Object> after = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> after = oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
         assertThat(after).isEqualTo(before);
     }
 
@@ -94,14 +113,28 @@ class ClientGuardIT {
     void updateWhenDemoSpaGetsAWildcardRedirectUriThenRefusedAndTheClientReadsBackUnchanged(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
         String url = oidc.clientUrl("demo-spa");
-        Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> before = oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
 
-        Response response = oidc.asAdmin().contentType("application/json")
+        Response response = oidc.asAdmin()
+                .contentType("application/json")
                 .body(Map.of("redirectUris", List.of("http://127.0.0.1/callback", "https://*.example.org/*")))
                 .put(url);
 
         assertRefused(response, "redirectUris: 'https://*.example.org/*' contains a wildcard");
-        assertThat(oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$")).isEqualTo(before);
+        assertThat(oidc.asAdmin()
+                        .get(url)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("$"))
+                .isEqualTo(before);
     }
 
     @Test
@@ -110,10 +143,17 @@ class ClientGuardIT {
         // saving it as it is must keep working, or administrators would be locked out.
         Oidc oidc = new Oidc(server);
         String url = oidc.clientUrl("security-admin-console");
-        Map<String, Object> console = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> console = oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
         assertThat(console.get("redirectUris").toString()).contains("*");
 
-        Response response = oidc.asAdmin().contentType("application/json").body(console).put(url);
+        Response response =
+                oidc.asAdmin().contentType("application/json").body(console).put(url);
 
         assertThat(response.statusCode()).isEqualTo(204);
     }
@@ -122,10 +162,19 @@ class ClientGuardIT {
 
     @Test
     void dynamicRegistrationWhenARedirectUriUsesHttpThenRefusedNamingTheField(ApiGuardServer server) {
-        Response response = register(server, Map.of("client_name", "it-dcr-http",
-                "redirect_uris", List.of("http://app.example.org/callback"),
-                "grant_types", List.of("authorization_code"), "response_types", List.of("code"),
-                "token_endpoint_auth_method", "none"));
+        Response response = register(
+                server,
+                Map.of(
+                        "client_name",
+                        "it-dcr-http",
+                        "redirect_uris",
+                        List.of("http://app.example.org/callback"),
+                        "grant_types",
+                        List.of("authorization_code"),
+                        "response_types",
+                        List.of("code"),
+                        "token_endpoint_auth_method",
+                        "none"));
 
         // Keycloak's registration endpoint answers every client-policy refusal with 403 insufficient_scope
         // and the refusal's message as description; API Guard's message names the field.
@@ -134,23 +183,44 @@ class ClientGuardIT {
         assertThat(response.jsonPath().getString("error_description"))
                 .contains("redirectUris: 'http://app.example.org/callback' uses http");
         Oidc oidc = new Oidc(server);
-        assertThat(oidc.asAdmin().get(oidc.adminUrl("/clients")).then().statusCode(200).extract().jsonPath().getList("name"))
-                .as("names of the realm's clients").doesNotContain("it-dcr-http");
+        assertThat(oidc.asAdmin()
+                        .get(oidc.adminUrl("/clients"))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("name"))
+                .as("names of the realm's clients")
+                .doesNotContain("it-dcr-http");
     }
 
     @Test
     void dynamicRegistrationWhenCompliantThenRegisteredWithPkceS256AndTheRfc9068Header(ApiGuardServer server) {
-        Response response = register(server, Map.of("client_name", "it-dcr-ok",
-                "redirect_uris", List.of("https://app.example.org/callback"),
-                "grant_types", List.of("authorization_code"), "response_types", List.of("code"),
-                "token_endpoint_auth_method", "none"));
+        Response response = register(
+                server,
+                Map.of(
+                        "client_name",
+                        "it-dcr-ok",
+                        "redirect_uris",
+                        List.of("https://app.example.org/callback"),
+                        "grant_types",
+                        List.of("authorization_code"),
+                        "response_types",
+                        List.of("code"),
+                        "token_endpoint_auth_method",
+                        "none"));
 
         assertThat(response.statusCode()).isEqualTo(201);
         Oidc oidc = new Oidc(server);
-        JsonPath created = oidc.asAdmin().get(oidc.clientUrl(response.jsonPath().getString("client_id")))
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath created = oidc.asAdmin()
+                .get(oidc.clientUrl(response.jsonPath().getString("client_id")))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(created.getString("attributes.'pkce.code.challenge.method'")).isEqualTo("S256");
-        assertThat(created.getString("attributes.'access.token.header.type.rfc9068'")).isEqualTo("true");
+        assertThat(created.getString("attributes.'access.token.header.type.rfc9068'"))
+                .isEqualTo("true");
         assertThat(created.getBoolean("implicitFlowEnabled")).isFalse();
         assertThat(created.getBoolean("directAccessGrantsEnabled")).isFalse();
     }
@@ -160,12 +230,21 @@ class ClientGuardIT {
     /** Registers a client through OIDC dynamic client registration with a fresh initial access token. */
     private static Response register(ApiGuardServer server, Map<String, Object> metadata) {
         Oidc oidc = new Oidc(server);
-        String initialAccessToken = oidc.asAdmin().contentType("application/json").body(Map.of("count", 1, "expiration", 300))
-                .post(oidc.adminUrl("/clients-initial-access")).then().statusCode(201).extract().path("token");
-        return oidc.request().auth().oauth2(initialAccessToken).contentType("application/json").body(metadata)
+        String initialAccessToken = oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of("count", 1, "expiration", 300))
+                .post(oidc.adminUrl("/clients-initial-access"))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
+        return oidc.request()
+                .auth()
+                .oauth2(initialAccessToken)
+                .contentType("application/json")
+                .body(metadata)
                 .post(server.realmUrl(Oidc.DEMO_REALM) + "/clients-registrations/openid-connect");
     }
-
 
     private static Map<String, Object> compliantClient(String clientId) {
         Map<String, Object> client = new HashMap<>();
@@ -193,5 +272,4 @@ class ClientGuardIT {
     private static Map<String, Object> castMap(Object value) {
         return value == null ? Map.of() : (Map<String, Object>) value;
     }
-
 }

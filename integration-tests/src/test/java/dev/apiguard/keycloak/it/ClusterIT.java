@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterIT {
 
-
     @RegisterExtension
     static final KeycloakClusterExtension CLUSTER = KeycloakClusterExtension.shared();
 
@@ -32,7 +31,9 @@ class ClusterIT {
     void clusterWhenStartedThenBothNodesAreReadyAndMembersOfOneView(KeycloakCluster cluster) {
         for (KeycloakCluster.Node node : cluster.nodes()) {
             Response health = node.oidc().request().get(node.managementUrl() + "/health/ready");
-            assertThat(health.statusCode()).as("readiness of node %d", node.number()).isEqualTo(200);
+            assertThat(health.statusCode())
+                    .as("readiness of node %d", node.number())
+                    .isEqualTo(200);
             assertThat(health.jsonPath().getString("status")).isEqualTo("UP");
         }
 
@@ -49,11 +50,15 @@ class ClusterIT {
         String expectedIssuer = cluster.hostname() + "/realms/" + DEMO_REALM;
 
         for (KeycloakCluster.Node node : cluster.nodes()) {
-            Response discovery = node.oidc().request().get(node.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration");
-            assertThat(discovery.statusCode()).as("discovery on node %d", node.number()).isEqualTo(200);
+            Response discovery =
+                    node.oidc().request().get(node.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration");
+            assertThat(discovery.statusCode())
+                    .as("discovery on node %d", node.number())
+                    .isEqualTo(200);
             assertThat(discovery.jsonPath().getString("issuer")).isEqualTo(expectedIssuer);
             // Back-channel URLs follow the request, so a client of this node stays on it.
-            assertThat(discovery.jsonPath().getString("token_endpoint")).startsWith(node.baseUrl() + "/realms/" + DEMO_REALM);
+            assertThat(discovery.jsonPath().getString("token_endpoint"))
+                    .startsWith(node.baseUrl() + "/realms/" + DEMO_REALM);
             Response realm = node.oidc().asAdmin().get(node.oidc().adminUrl(""));
             assertThat(realm.statusCode()).isEqualTo(200);
             assertThat(realm.jsonPath().getString("realm")).isEqualTo(DEMO_REALM);
@@ -73,7 +78,11 @@ class ClusterIT {
     void tokenWhenIssuedByNodeOneThenNodeTwoAcceptsIt(KeycloakCluster cluster) throws Exception {
         Oidc one = cluster.node(1).oidc();
         Oidc two = cluster.node(2).oidc();
-        String token = one.demoServiceToken("orders:read").then().statusCode(200).extract().path("access_token");
+        String token = one.demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         Response introspection = introspect(cluster.node(2), token);
         JWTClaimsSet verified = two.verify(DEMO_REALM, token);
@@ -83,10 +92,17 @@ class ClusterIT {
         assertThat(introspection.jsonPath().getString("client_id")).isEqualTo(Oidc.SERVICE_CLIENT);
         assertThat(introspection.jsonPath().getString("iss")).isEqualTo(cluster.hostname() + "/realms/" + DEMO_REALM);
         assertThat(verified.getIssuer()).isEqualTo(cluster.hostname() + "/realms/" + DEMO_REALM);
-        String tokenOfTwo = two.demoServiceToken("orders:read").then().statusCode(200).extract().path("access_token");
+        String tokenOfTwo = two.demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
         assertThat(SignedJWT.parse(tokenOfTwo).getJWTClaimsSet().getIssuer()).isEqualTo(verified.getIssuer());
-        assertThat(introspect(cluster.node(2), token.substring(0, token.length() - 4) + "AAAA").jsonPath().getBoolean("active"))
-                .as("a token with a broken signature, the control").isFalse();
+        assertThat(introspect(cluster.node(2), token.substring(0, token.length() - 4) + "AAAA")
+                        .jsonPath()
+                        .getBoolean("active"))
+                .as("a token with a broken signature, the control")
+                .isFalse();
     }
 
     @Test
@@ -96,15 +112,38 @@ class ClusterIT {
         String clientId = "it-cluster-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
         assertThat(two.clientExists(clientId)).as("node 2 before the change").isFalse();
 
-        one.asAdmin().contentType("application/json").body(Map.of(
-                        "clientId", clientId, "publicClient", false, "serviceAccountsEnabled", true,
-                        "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false))
-                .post(one.adminUrl("/clients")).then().statusCode(201);
+        one.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        false,
+                        "serviceAccountsEnabled",
+                        true,
+                        "standardFlowEnabled",
+                        false,
+                        "directAccessGrantsEnabled",
+                        false,
+                        "implicitFlowEnabled",
+                        false))
+                .post(one.adminUrl("/clients"))
+                .then()
+                .statusCode(201);
 
-        assertThat(two.clientExists(clientId)).as("node 2 right after the change on node 1").isTrue();
-        String secret = one.asAdmin().get(one.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
+        assertThat(two.clientExists(clientId))
+                .as("node 2 right after the change on node 1")
+                .isTrue();
+        String secret = one.asAdmin()
+                .get(one.clientUrl(clientId) + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
         Response token = two.clientCredentials(clientId, secret, null);
-        assertThat(token.statusCode()).as("client credentials of the new client at node 2").isEqualTo(200);
+        assertThat(token.statusCode())
+                .as("client credentials of the new client at node 2")
+                .isEqualTo(200);
         assertThat(token.jsonPath().getString("access_token")).isNotBlank();
     }
 
@@ -115,20 +154,52 @@ class ClusterIT {
         Oidc one = cluster.node(1).oidc();
         Oidc two = cluster.node(2).oidc();
         String clientId = "it-cluster-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
-        one.asAdmin().contentType("application/json").body(Map.of(
-                        "clientId", clientId, "publicClient", false, "serviceAccountsEnabled", true,
-                        "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false))
-                .post(one.adminUrl("/clients")).then().statusCode(201);
+        one.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        false,
+                        "serviceAccountsEnabled",
+                        true,
+                        "standardFlowEnabled",
+                        false,
+                        "directAccessGrantsEnabled",
+                        false,
+                        "implicitFlowEnabled",
+                        false))
+                .post(one.adminUrl("/clients"))
+                .then()
+                .statusCode(201);
         String clientUrl = one.clientUrl(clientId);
-        String secret = one.asAdmin().get(clientUrl + "/client-secret").then().statusCode(200).extract().path("value");
+        String secret = one.asAdmin()
+                .get(clientUrl + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
         two.clientCredentials(clientId, secret, null).then().statusCode(200);
-        Map<String, Object> representation = one.asAdmin().get(clientUrl).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> representation = one.asAdmin()
+                .get(clientUrl)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
         representation.put("enabled", false);
 
-        one.asAdmin().contentType("application/json").body(representation).put(clientUrl).then().statusCode(204);
+        one.asAdmin()
+                .contentType("application/json")
+                .body(representation)
+                .put(clientUrl)
+                .then()
+                .statusCode(204);
 
         Response refused = two.clientCredentials(clientId, secret, null);
-        assertThat(refused.statusCode()).as("grant at node 2 for the client disabled through node 1").isEqualTo(401);
+        assertThat(refused.statusCode())
+                .as("grant at node 2 for the client disabled through node 1")
+                .isEqualTo(401);
         assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_client");
     }
 
@@ -145,13 +216,24 @@ class ClusterIT {
         assertThat(response.statusCode()).isEqualTo(302);
         assertThat(response.getHeader("Location")).startsWith(SPA_REDIRECT_URI);
         Map<String, String> callback = Oidc.queryOf(response.getHeader("Location"));
-        assertThat(callback).containsEntry("error", "invalid_request").containsEntry("state", second.get("state"))
+        assertThat(callback)
+                .containsEntry("error", "invalid_request")
+                .containsEntry("state", second.get("state"))
                 .doesNotContainKey("code");
         assertThat(callback.get("error_description")).contains("code_challenge was already used");
-        assertThat(two.authorize(Oidc.codeRequest("openid", Pkce.create().challenge())).statusCode())
-                .as("a new challenge at node 2, the control").isEqualTo(200);
-        String events = two.asAdmin().queryParam("type", "LOGIN_ERROR").queryParam("client", Oidc.SPA_CLIENT).queryParam("max", 50)
-                .get(two.adminUrl("/events")).then().statusCode(200).extract().asString();
+        assertThat(two.authorize(Oidc.codeRequest("openid", Pkce.create().challenge()))
+                        .statusCode())
+                .as("a new challenge at node 2, the control")
+                .isEqualTo(200);
+        String events = two.asAdmin()
+                .queryParam("type", "LOGIN_ERROR")
+                .queryParam("client", Oidc.SPA_CLIENT)
+                .queryParam("max", 50)
+                .get(two.adminUrl("/events"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(events).contains("code_challenge was already used").doesNotContain(challenge);
     }
 
@@ -160,7 +242,13 @@ class ClusterIT {
         cluster.stopNode(2);
         assertThat(cluster.node(2).anyProcessLeft()).isFalse();
         assertThat(cluster.clusterView(1)).hasSize(1);
-        String token = cluster.node(1).oidc().demoServiceToken("orders:read").then().statusCode(200).extract().path("access_token");
+        String token = cluster.node(1)
+                .oidc()
+                .demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         cluster.startNode(2);
 
@@ -172,8 +260,13 @@ class ClusterIT {
     }
 
     private static JWKSet jwks(KeycloakCluster.Node node) throws Exception {
-        String body = node.oidc().request().get(node.realmUrl(DEMO_REALM) + "/protocol/openid-connect/certs")
-                .then().statusCode(200).extract().asString();
+        String body = node.oidc()
+                .request()
+                .get(node.realmUrl(DEMO_REALM) + "/protocol/openid-connect/certs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return JWKSet.parse(body);
     }
 
@@ -185,11 +278,14 @@ class ClusterIT {
      * {@code x5c} and {@code x5t} for the same key pair.
      */
     private static List<Map<String, Object>> withoutCertificates(JWKSet set) {
-        return set.getKeys().stream().map(key -> {
-            Map<String, Object> members = new java.util.TreeMap<>(key.toJSONObject());
-            members.keySet().removeAll(List.of("x5c", "x5t", "x5t#S256", "x5u"));
-            return (Map<String, Object>) members;
-        }).sorted(java.util.Comparator.comparing(members -> (String) members.get("kid"))).toList();
+        return set.getKeys().stream()
+                .map(key -> {
+                    Map<String, Object> members = new java.util.TreeMap<>(key.toJSONObject());
+                    members.keySet().removeAll(List.of("x5c", "x5t", "x5t#S256", "x5u"));
+                    return (Map<String, Object>) members;
+                })
+                .sorted(java.util.Comparator.comparing(members -> (String) members.get("kid")))
+                .toList();
     }
 
     /**

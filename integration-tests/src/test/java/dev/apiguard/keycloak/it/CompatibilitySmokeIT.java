@@ -40,16 +40,25 @@ class CompatibilitySmokeIT {
             return List.of();
         }
         String versions = System.getProperty("apiguard.it.smoke.versions", "");
-        return Arrays.stream(versions.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        return Arrays.stream(versions.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     @BeforeParameterizedClassInvocation
     static void deployIntoThisVersion(String version) {
-        Path home = Path.of(System.getProperty("apiguard.it.keycloak.smoke.dir")).resolve("keycloak-" + version);
-        assertThat(home.resolve("bin/kc.sh")).as("Keycloak %s unpacked by the build", version).satisfies(Files::isExecutable);
+        Path home =
+                Path.of(System.getProperty("apiguard.it.keycloak.smoke.dir")).resolve("keycloak-" + version);
+        assertThat(home.resolve("bin/kc.sh"))
+                .as("Keycloak %s unpacked by the build", version)
+                .satisfies(Files::isExecutable);
         // Key rotation passes every second, as on the suite's server: the report test reads adopted keys.
-        server = ApiGuardServer.settings("smoke-" + version).freshData().keycloakHome(home)
-                .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1").start();
+        server = ApiGuardServer.settings("smoke-" + version)
+                .freshData()
+                .keycloakHome(home)
+                .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1")
+                .start();
     }
 
     @AfterParameterizedClassInvocation
@@ -63,8 +72,13 @@ class CompatibilitySmokeIT {
     @Test
     @Order(1)
     void deployWhenTheJarIsInstalledThenKeycloakRunsItAndNamesItsOwnVersion() {
-        JsonPath info = new dev.apiguard.keycloak.it.support.Oidc(server).asAdmin().get(server.baseUrl() + "/admin/serverinfo")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath info = new dev.apiguard.keycloak.it.support.Oidc(server)
+                .asAdmin()
+                .get(server.baseUrl() + "/admin/serverinfo")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(info.getString("systemInfo.version")).isEqualTo(version);
         new ProviderDeploymentIT().serverInfoWhenJarIsDeployedThenListsTheApiGuardProviderWithItsVersion(server);
     }

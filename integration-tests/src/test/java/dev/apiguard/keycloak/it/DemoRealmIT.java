@@ -31,8 +31,10 @@ class DemoRealmIT {
         assertThat(realm.getBoolean("adminEventsEnabled")).isTrue();
         assertThat(realm.getBoolean("adminEventsDetailsEnabled")).isTrue();
         assertThat(realm.getString("loginTheme")).isEqualTo("apiguard");
-        assertThat(realm.getString("browserSecurityHeaders.strictTransportSecurity")).startsWith("max-age=31536000");
-        assertThat(realm.getString("browserSecurityHeaders.contentSecurityPolicy")).contains("frame-ancestors 'self'");
+        assertThat(realm.getString("browserSecurityHeaders.strictTransportSecurity"))
+                .startsWith("max-age=31536000");
+        assertThat(realm.getString("browserSecurityHeaders.contentSecurityPolicy"))
+                .contains("frame-ancestors 'self'");
     }
 
     @Test
@@ -43,13 +45,18 @@ class DemoRealmIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"account", "account-console", "admin-cli", "security-admin-console", "broker", "realm-management"})
+    @ValueSource(
+            strings = {"account", "account-console", "admin-cli", "security-admin-console", "broker", "realm-management"
+            })
     void builtInClientWhenImportedThenKeepsKeycloaksDefaultScopes(String clientId, ApiGuardServer server) {
         String id = admin(server, "/clients?clientId=" + clientId).jsonPath().getString("[0].id");
 
-        List<String> scopes = admin(server, "/clients/" + id + "/default-client-scopes").jsonPath().getList("name");
+        List<String> scopes = admin(server, "/clients/" + id + "/default-client-scopes")
+                .jsonPath()
+                .getList("name");
 
-        assertThat(scopes).as("default client scopes of %s", clientId)
+        assertThat(scopes)
+                .as("default client scopes of %s", clientId)
                 .containsExactlyInAnyOrder("basic", "profile", "email", "roles", "web-origins", "acr");
     }
 
@@ -58,9 +65,12 @@ class DemoRealmIT {
         JsonPath scopes = admin(server, "/client-scopes").jsonPath();
 
         for (String name : List.of("orders:read", "orders:write", "orders:admin")) {
-            assertThat(scopes.getList("findAll { it.name == '" + name + "' }.protocolMappers.flatten()"
-                    + ".findAll { it.protocolMapper == 'oidc-audience-mapper' }.config.'included.client.audience'"))
-                    .as("audience of %s", name).containsExactly("orders-api");
+            assertThat(
+                            scopes.getList(
+                                    "findAll { it.name == '" + name + "' }.protocolMappers.flatten()"
+                                            + ".findAll { it.protocolMapper == 'oidc-audience-mapper' }.config.'included.client.audience'"))
+                    .as("audience of %s", name)
+                    .containsExactly("orders-api");
         }
     }
 
@@ -119,32 +129,56 @@ class DemoRealmIT {
 
         Map<String, Object> department = profile.getMap("attributes.find { it.name == 'department' }");
         assertThat(department).as("department in the user profile").isNotNull();
-        assertThat(profile.getList("attributes.find { it.name == 'department' }.permissions.edit")).containsExactly("admin");
-        assertThat(profile.getList("attributes.find { it.name == 'department' }.permissions.view")).contains("admin", "user");
+        assertThat(profile.getList("attributes.find { it.name == 'department' }.permissions.edit"))
+                .containsExactly("admin");
+        assertThat(profile.getList("attributes.find { it.name == 'department' }.permissions.view"))
+                .contains("admin", "user");
     }
 
     private static io.restassured.response.Response admin(ApiGuardServer server, String path) {
-        return new Oidc(server).asAdmin().get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + path)
-                .then().statusCode(200).extract().response();
+        return new Oidc(server)
+                .asAdmin()
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
     }
 
     private static JsonPath client(ApiGuardServer server, String clientId) {
         Oidc oidc = new Oidc(server);
-        return oidc.asAdmin().get(oidc.clientUrl(clientId)).then().statusCode(200).extract().jsonPath();
+        return oidc.asAdmin()
+                .get(oidc.clientUrl(clientId))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static JsonPath user(ApiGuardServer server, String username) {
-        List<String> ids = new Oidc(server).asAdmin()
-                .queryParam("username", username).queryParam("exact", true)
+        List<String> ids = new Oidc(server)
+                .asAdmin()
+                .queryParam("username", username)
+                .queryParam("exact", true)
                 .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/users")
-                .then().statusCode(200).extract().jsonPath().getList("id");
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("id");
         assertThat(ids).as("user %s", username).hasSize(1);
         return admin(server, "/users/" + ids.get(0)).jsonPath();
     }
 
     private static List<String> realmRolesOf(ApiGuardServer server, JsonPath user) {
-        return new Oidc(server).asAdmin()
-                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/users/" + user.getString("id") + "/role-mappings/realm")
-                .then().statusCode(200).extract().jsonPath().getList("name");
+        return new Oidc(server)
+                .asAdmin()
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/users/" + user.getString("id")
+                        + "/role-mappings/realm")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("name");
     }
 }

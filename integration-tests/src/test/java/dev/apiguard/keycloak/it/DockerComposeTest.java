@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 class DockerComposeTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("apiguard.repo.root")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("apiguard.repo.root")).toAbsolutePath().normalize();
     private static final String KEYCLOAK_VERSION = System.getProperty("apiguard.keycloak.version");
     private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET).*");
     private static final Pattern REQUIRED_VARIABLE = Pattern.compile("^\\$\\{[A-Z_][A-Z0-9_]*:\\?[^}]+}$");
@@ -49,7 +50,9 @@ class DockerComposeTest {
         });
 
         assertThat(KEYCLOAK_VERSION).isNotBlank();
-        assertThat(images).isNotEmpty().allSatisfy(image -> assertThat(image).isEqualTo("quay.io/keycloak/keycloak:" + KEYCLOAK_VERSION));
+        assertThat(images)
+                .isNotEmpty()
+                .allSatisfy(image -> assertThat(image).isEqualTo("quay.io/keycloak/keycloak:" + KEYCLOAK_VERSION));
     }
 
     @Test
@@ -61,7 +64,8 @@ class DockerComposeTest {
         assertThat(list(keycloak.get("command"))).contains("--import-realm").doesNotContain("start-dev");
         assertThat(env).containsEntry("KC_DB", "postgres").containsEntry("KC_HTTP_ENABLED", "false");
         assertThat((String) env.get("KC_HTTPS_KEY_STORE_FILE")).startsWith("/opt/keycloak/conf/tls/");
-        assertThat(list(keycloak.get("volumes"))).anySatisfy(volume -> assertThat(volume.toString()).startsWith("tls:/opt/keycloak/conf/tls"));
+        assertThat(list(keycloak.get("volumes")))
+                .anySatisfy(volume -> assertThat(volume.toString()).startsWith("tls:/opt/keycloak/conf/tls"));
         assertThat(map(keycloak.get("depends_on"))).containsKeys("postgres", "certificate");
     }
 
@@ -78,34 +82,49 @@ class DockerComposeTest {
         });
 
         assertThat(hostPaths).contains("./providers/target/apiguard-keycloak.jar", "./realm-config");
-        assertThat(hostPaths).allSatisfy(path -> assertThat(ROOT.resolve(path).normalize())
-                .as("mounted host path %s (build the JAR first: mvn package)", path).exists());
+        assertThat(hostPaths)
+                .allSatisfy(path -> assertThat(ROOT.resolve(path).normalize())
+                        .as("mounted host path %s (build the JAR first: mvn package)", path)
+                        .exists());
     }
 
     @Test
     void everySecretWhenSetThenComesFromARequiredEnvironmentVariable() {
         List<String> checked = new ArrayList<>();
-        services().forEach((name, service) -> map(map(service).getOrDefault("environment", Map.of())).forEach((key, value) -> {
-            if (SECRET_NAME.matcher(key).matches()) {
-                assertThat(String.valueOf(value)).as("%s of service %s", key, name).matches(REQUIRED_VARIABLE);
-                checked.add(key);
-            }
-        }));
+        services()
+                .forEach((name, service) -> map(map(service).getOrDefault("environment", Map.of()))
+                        .forEach((key, value) -> {
+                            if (SECRET_NAME.matcher(key).matches()) {
+                                assertThat(String.valueOf(value))
+                                        .as("%s of service %s", key, name)
+                                        .matches(REQUIRED_VARIABLE);
+                                checked.add(key);
+                            }
+                        }));
 
-        assertThat(checked).contains("POSTGRES_PASSWORD", "KC_DB_PASSWORD", "KC_BOOTSTRAP_ADMIN_PASSWORD",
-                "KC_HTTPS_KEY_STORE_PASSWORD", "APIGUARD_DEMO_PASSWORD", "APIGUARD_DEMO_SERVICE_SECRET");
+        assertThat(checked)
+                .contains(
+                        "POSTGRES_PASSWORD",
+                        "KC_DB_PASSWORD",
+                        "KC_BOOTSTRAP_ADMIN_PASSWORD",
+                        "KC_HTTPS_KEY_STORE_PASSWORD",
+                        "APIGUARD_DEMO_PASSWORD",
+                        "APIGUARD_DEMO_SERVICE_SECRET");
     }
 
     @Test
     void envFileWhenExampleIsReadThenHoldsNoValueForASecretAndTheRealOneIsIgnoredByGit() throws IOException {
         List<String> lines = Files.readAllLines(ROOT.resolve(".env.example"), StandardCharsets.UTF_8);
         for (String line : lines) {
-            if (!line.startsWith("#") && line.contains("=") && SECRET_NAME.matcher(line.substring(0, line.indexOf('='))).matches()) {
+            if (!line.startsWith("#")
+                    && line.contains("=")
+                    && SECRET_NAME.matcher(line.substring(0, line.indexOf('='))).matches()) {
                 assertThat(line).as(".env.example line").endsWith("=");
             }
         }
 
-        assertThat(Files.readAllLines(ROOT.resolve(".gitignore"), StandardCharsets.UTF_8)).contains(".env");
+        assertThat(Files.readAllLines(ROOT.resolve(".gitignore"), StandardCharsets.UTF_8))
+                .contains(".env");
     }
 
     @Test

@@ -43,7 +43,9 @@ class KeyRotationClusterIT {
     private String newRealm(KeysApi api) {
         String realm = "cluster-rotation-" + UUID.randomUUID().toString().substring(0, 8);
         api.createShortLivedRealm(realm, secret);
-        await("the keys of " + realm + " are adopted", Duration.ofSeconds(20),
+        await(
+                "the keys of " + realm + " are adopted",
+                Duration.ofSeconds(20),
                 () -> api.keys(realm).getBoolean("families.find { it.algorithm == 'ES256' }.keys[0].recorded"));
         return realm;
     }
@@ -56,7 +58,9 @@ class KeyRotationClusterIT {
         two.putPolicy(realm, SHORT_POLICY).then().statusCode(200);
         String early = one.serviceToken(realm, secret);
         String firstKid = kidOf(early);
-        assertThat(two.introspectsActive(realm, secret, early)).as("node 2 accepts node 1's token").isTrue();
+        assertThat(two.introspectsActive(realm, secret, early))
+                .as("node 2 accepts node 1's token")
+                .isTrue();
         // One JWKS, certificates included: API Guard stores the certificate Keycloak would make per node.
         assertThat(two.jwks(realm).toString()).isEqualTo(one.jwks(realm).toString());
 
@@ -73,19 +77,27 @@ class KeyRotationClusterIT {
             if (!kidsOne.equals(kidsTwo)) {
                 disagreeingSince = disagreeingSince == null ? Instant.now() : disagreeingSince;
                 disagreements.add(kidsOne + " / " + kidsTwo);
-                assertThat(Duration.between(disagreeingSince, Instant.now())).as("nodes disagree: %s", disagreements)
+                assertThat(Duration.between(disagreeingSince, Instant.now()))
+                        .as("nodes disagree: %s", disagreements)
                         .isLessThan(Duration.ofSeconds(3));
             } else {
                 disagreeingSince = null;
             }
             if (nextKid == null && kidsTwo.size() == 2) {
-                nextKid = kidsTwo.stream().filter(kid -> !kid.equals(firstKid)).findFirst().orElseThrow();
+                nextKid = kidsTwo.stream()
+                        .filter(kid -> !kid.equals(firstKid))
+                        .findFirst()
+                        .orElseThrow();
             }
-            if (nextKid != null && !verifiedOnTwoWhileRetired && kidOf(two.serviceToken(realm, secret)).equals(nextKid)) {
+            if (nextKid != null
+                    && !verifiedOnTwoWhileRetired
+                    && kidOf(two.serviceToken(realm, secret)).equals(nextKid)) {
                 // Node 2 signs with the next key now; node 1 follows within the cache invalidation's lag (the
                 // same 3 s bound as for the JWKS), and node 1's early token still verifies against node 2's JWKS.
                 String switched = nextKid;
-                await("node 1 signs with the next key too", Duration.ofSeconds(3),
+                await(
+                        "node 1 signs with the next key too",
+                        Duration.ofSeconds(3),
                         () -> kidOf(one.serviceToken(realm, secret)).equals(switched));
                 assertThat(signatureVerifies(early, two.jwks(realm))).isTrue();
                 verifiedOnTwoWhileRetired = true;
@@ -96,7 +108,9 @@ class KeyRotationClusterIT {
             assertThat(Instant.now()).as("the cycle ends within a minute").isBefore(deadline);
             sleep(Duration.ofMillis(250));
         }
-        assertThat(signatureVerifies(early, two.jwks(realm))).as("node 1's early token after deletion, on node 2").isFalse();
+        assertThat(signatureVerifies(early, two.jwks(realm)))
+                .as("node 1's early token after deletion, on node 2")
+                .isFalse();
         assertThat(two.jwks(realm).toString()).isEqualTo(one.jwks(realm).toString());
 
         // Exactly once: one admin event per key and state, whichever node made it.
@@ -106,12 +120,17 @@ class KeyRotationClusterIT {
                 counts.merge(details.get("kid") + ":" + details.get("state"), 1, Integer::sum);
             }
         }
-        assertThat(counts).as("transitions counted from the admin events").allSatisfy((transition, count) ->
-                assertThat(count).as(transition).isEqualTo(1));
-        assertThat(counts).containsKeys(nextKid + ":next", nextKid + ":active", firstKid + ":retired", firstKid + ":deleted");
+        assertThat(counts)
+                .as("transitions counted from the admin events")
+                .allSatisfy(
+                        (transition, count) -> assertThat(count).as(transition).isEqualTo(1));
+        assertThat(counts)
+                .containsKeys(nextKid + ":next", nextKid + ":active", firstKid + ":retired", firstKid + ":deleted");
         JsonPath report = two.keys(realm);
-        assertThat(report.getList("families.find { it.algorithm == 'ES256' }.keys")).hasSizeLessThanOrEqualTo(2);
-        assertThat(report.getString("history.find { it.kid == '" + firstKid + "' }.state")).isEqualTo("deleted");
+        assertThat(report.getList("families.find { it.algorithm == 'ES256' }.keys"))
+                .hasSizeLessThanOrEqualTo(2);
+        assertThat(report.getString("history.find { it.kid == '" + firstKid + "' }.state"))
+                .isEqualTo("deleted");
     }
 
     @Test
@@ -120,16 +139,17 @@ class KeyRotationClusterIT {
         String realm = newRealm(one);
         // Long enough that nothing falls due during the restart.
         one.putPolicy(realm, """
-                {"rotationPeriod": 900, "prePublication": 60, "retirement": 600, "secretKeyRetirement": 600, "jwksMaxAge": 5, "clockSkew": 2}""")
-                .then().statusCode(200);
+                {"rotationPeriod": 900, "prePublication": 60, "retirement": 600, "secretKeyRetirement": 600, "jwksMaxAge": 5, "clockSkew": 2}""").then().statusCode(200);
         String early = one.serviceToken(realm, secret);
-        String previousKid = one.rotate(realm, "ES256").then().statusCode(200).extract().path("rotated[0].previousKid");
+        String previousKid =
+                one.rotate(realm, "ES256").then().statusCode(200).extract().path("rotated[0].previousKid");
         assertThat(previousKid).isEqualTo(kidOf(early));
         String family = "families.find { it.algorithm == 'ES256' }";
         JsonPath before = one.keys(realm);
         List<Map<String, Object>> keysBefore = before.getList(family + ".keys");
         String nextBefore = before.getString(family + ".next.at") + " " + before.getString(family + ".next.action");
-        assertThat(before.getString(family + ".keys.find { it.kid == '" + previousKid + "' }.state")).isEqualTo("retired");
+        assertThat(before.getString(family + ".keys.find { it.kid == '" + previousKid + "' }.state"))
+                .isEqualTo("retired");
 
         cluster.stopNode(2);
         cluster.stopNode(1);
@@ -138,14 +158,19 @@ class KeyRotationClusterIT {
 
         KeysApi two = api(cluster.node(2));
         JsonPath after = two.keys(realm);
-        assertThat(after.getList(family + ".keys")).as("keys, states and times after the restart").isEqualTo(keysBefore);
+        assertThat(after.getList(family + ".keys"))
+                .as("keys, states and times after the restart")
+                .isEqualTo(keysBefore);
         assertThat(after.getString(family + ".next.at") + " " + after.getString(family + ".next.action"))
-                .as("the next transition").isEqualTo(nextBefore);
+                .as("the next transition")
+                .isEqualTo(nextBefore);
         String activeKid = after.getString(family + ".keys.find { it.state == 'active' }.kid");
         assertThat(activeKid).isNotEqualTo(previousKid);
         assertThat(kidOf(one.serviceToken(realm, secret))).isEqualTo(activeKid);
         assertThat(kidOf(two.serviceToken(realm, secret))).isEqualTo(activeKid);
-        assertThat(signatureVerifies(early, two.jwks(realm))).as("a token of the retired key, after the restart").isTrue();
+        assertThat(signatureVerifies(early, two.jwks(realm)))
+                .as("a token of the retired key, after the restart")
+                .isTrue();
         assertThat(two.jwks(realm).toString()).isEqualTo(one.jwks(realm).toString());
     }
 

@@ -46,7 +46,9 @@ class KeyRotationIT {
         String realm = newRealmWithoutPolicy(api);
         api.putPolicy(realm, "{}").then().statusCode(200);
         // The schedule adopts the realm's keys at its first pass: the active one is recorded as active.
-        await("the schedule adopts the keys of " + realm, Duration.ofSeconds(15),
+        await(
+                "the schedule adopts the keys of " + realm,
+                Duration.ofSeconds(15),
                 () -> api.keys(realm).getBoolean("families.find { it.algorithm == 'ES256' }.keys[0].recorded"));
         return realm;
     }
@@ -59,7 +61,8 @@ class KeyRotationIT {
     }
 
     @Test
-    void scheduleWhenPeriodsAreSecondsThenNextKeyIsPublishedBeforeItSignsAndRetiredKeyVerifiesUntilDeleted(ApiGuardServer server) {
+    void scheduleWhenPeriodsAreSecondsThenNextKeyIsPublishedBeforeItSignsAndRetiredKeyVerifiesUntilDeleted(
+            ApiGuardServer server) {
         KeysApi api = api(server);
         String realm = newRealm(api);
         api.putPolicy(realm, SHORT_POLICY).then().statusCode(200);
@@ -68,30 +71,51 @@ class KeyRotationIT {
         assertThat(api.activeEs256Kid(realm)).isEqualTo(firstKid);
 
         // Publication: a second ES256 key appears in the JWKS, recorded as next, and does not sign yet.
-        Instant published = await("a next key in the JWKS", Duration.ofSeconds(30), () -> api.jwksKids(realm).size() == 2);
-        String nextKid = api.jwksKids(realm).stream().filter(kid -> !kid.equals(firstKid)).findFirst().orElseThrow();
+        Instant published = await(
+                "a next key in the JWKS",
+                Duration.ofSeconds(30),
+                () -> api.jwksKids(realm).size() == 2);
+        String nextKid = api.jwksKids(realm).stream()
+                .filter(kid -> !kid.equals(firstKid))
+                .findFirst()
+                .orElseThrow();
         assertThat(api.stateOf(realm, nextKid)).isEqualTo("next");
-        assertThat(kidOf(api.serviceToken(realm, secret))).as("kid of a token while the next key is only published").isEqualTo(firstKid);
+        assertThat(kidOf(api.serviceToken(realm, secret)))
+                .as("kid of a token while the next key is only published")
+                .isEqualTo(firstKid);
 
         // Activation: new tokens carry the next key's kid, not before it was published for the pre-publication period.
-        Instant signing = await("tokens signed by the next key", Duration.ofSeconds(30),
+        Instant signing = await(
+                "tokens signed by the next key",
+                Duration.ofSeconds(30),
                 () -> kidOf(api.serviceToken(realm, secret)).equals(nextKid));
-        assertThat(Duration.between(published, signing)).as("time in the JWKS before signing").isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(Duration.between(published, signing))
+                .as("time in the JWKS before signing")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(5));
         assertThat(api.stateOf(realm, nextKid)).isEqualTo("active");
         assertThat(api.stateOf(realm, firstKid)).isEqualTo("retired");
-        assertThat(signatureVerifies(before, api.jwks(realm))).as("a token of the retired key verifies during retirement").isTrue();
+        assertThat(signatureVerifies(before, api.jwks(realm)))
+                .as("a token of the retired key verifies during retirement")
+                .isTrue();
 
         // Deletion: after the retirement the old key leaves the JWKS and its tokens no longer verify.
-        Instant deleted = await("the retired key leaves the JWKS", Duration.ofSeconds(30), () -> !api.jwksKids(realm).contains(firstKid));
+        Instant deleted = await(
+                "the retired key leaves the JWKS",
+                Duration.ofSeconds(30),
+                () -> !api.jwksKids(realm).contains(firstKid));
         assertThat(Duration.between(signing, deleted)).as("retirement").isGreaterThanOrEqualTo(Duration.ofSeconds(11));
-        assertThat(signatureVerifies(before, api.jwks(realm))).as("a token of the deleted key").isFalse();
+        assertThat(signatureVerifies(before, api.jwks(realm)))
+                .as("a token of the deleted key")
+                .isFalse();
         JsonPath report = api.keys(realm);
-        assertThat(report.getString("history.find { it.kid == '" + firstKid + "' }.state")).isEqualTo("deleted");
+        assertThat(report.getString("history.find { it.kid == '" + firstKid + "' }.state"))
+                .isEqualTo("deleted");
         KeysApi.assertNoKeyMaterial(report.prettify());
 
         // Every transition of the ES256 keys is one admin event, in order, with no key material.
         List<Map<String, Object>> events = api.componentEvents(realm).stream()
-                .filter(event -> event.get("details") instanceof Map<?, ?> details && "ES256".equals(details.get("algorithm")))
+                .filter(event ->
+                        event.get("details") instanceof Map<?, ?> details && "ES256".equals(details.get("algorithm")))
                 .toList();
         List<String> transitions = events.stream()
                 .map(event -> ((Map<?, ?>) event.get("details")))
@@ -100,8 +124,9 @@ class KeyRotationIT {
                 .toList();
         // Activation and retirement happen in one transaction (same millisecond): their order is not fixed.
         assertThat(transitions).hasSizeGreaterThanOrEqualTo(4);
-        assertThat(transitions.subList(0, 4)).containsExactlyInAnyOrder(
-                nextKid + ":next", nextKid + ":active", firstKid + ":retired", firstKid + ":deleted");
+        assertThat(transitions.subList(0, 4))
+                .containsExactlyInAnyOrder(
+                        nextKid + ":next", nextKid + ":active", firstKid + ":retired", firstKid + ":deleted");
         assertThat(transitions.get(0)).isEqualTo(nextKid + ":next");
         assertThat(transitions.get(3)).isEqualTo(firstKid + ":deleted");
         assertThat(events).allSatisfy(event -> {
@@ -117,7 +142,8 @@ class KeyRotationIT {
         String realm = newRealm(api);
         String before = api.serviceToken(realm, secret);
 
-        JsonPath rotated = api.rotate(realm, "ES256").then().statusCode(200).extract().jsonPath();
+        JsonPath rotated =
+                api.rotate(realm, "ES256").then().statusCode(200).extract().jsonPath();
 
         assertThat(rotated.getList("rotated")).hasSize(1);
         assertThat(rotated.getString("rotated[0].family")).isEqualTo("ecdsa-generated/ES256");
@@ -126,11 +152,14 @@ class KeyRotationIT {
         assertThat(newKid).isNotEqualTo(kidOf(before));
         assertThat(kidOf(api.serviceToken(realm, secret))).isEqualTo(newKid);
         assertThat(signatureVerifies(before, api.jwks(realm))).isTrue();
-        assertThat(api.introspectsActive(realm, secret, before)).as("Keycloak still verifies the earlier token").isTrue();
+        assertThat(api.introspectsActive(realm, secret, before))
+                .as("Keycloak still verifies the earlier token")
+                .isTrue();
         assertThat(api.stateOf(realm, kidOf(before))).isEqualTo("retired");
         assertThat(api.stateOf(realm, newKid)).isEqualTo("active");
         // The HMAC family was not asked for: unchanged.
-        assertThat(api.keys(realm).getList("families.find { it.algorithm == 'HS512' }.keys")).hasSize(1);
+        assertThat(api.keys(realm).getList("families.find { it.algorithm == 'HS512' }.keys"))
+                .hasSize(1);
         api.deleteRealm(realm);
     }
 
@@ -141,7 +170,8 @@ class KeyRotationIT {
         String compromised = api.serviceToken(realm, secret);
         String kid = kidOf(compromised);
 
-        JsonPath revoked = api.revoke(realm, kid).then().statusCode(200).extract().jsonPath();
+        JsonPath revoked =
+                api.revoke(realm, kid).then().statusCode(200).extract().jsonPath();
 
         assertThat(revoked.getString("revokedKid")).isEqualTo(kid);
         assertThat(revoked.getString("previousState")).isEqualTo("active");
@@ -150,17 +180,24 @@ class KeyRotationIT {
         assertThat(newKid).isNotBlank().isNotEqualTo(kid);
         assertThat(api.jwksKids(realm)).doesNotContain(kid).contains(newKid);
         assertThat(signatureVerifies(compromised, api.jwks(realm))).isFalse();
-        assertThat(api.introspectsActive(realm, secret, compromised)).as("Keycloak's introspection of the revoked key's token").isFalse();
+        assertThat(api.introspectsActive(realm, secret, compromised))
+                .as("Keycloak's introspection of the revoked key's token")
+                .isFalse();
         String after = api.serviceToken(realm, secret);
         assertThat(kidOf(after)).isEqualTo(newKid);
         assertThat(api.introspectsActive(realm, secret, after)).isTrue();
-        assertThat(api.keys(realm).getString("history.find { it.kid == '" + kid + "' }.state")).isEqualTo("revoked");
+        assertThat(api.keys(realm).getString("history.find { it.kid == '" + kid + "' }.state"))
+                .isEqualTo("revoked");
         assertThat(api.componentEvents(realm)).anySatisfy(event -> {
             assertThat(event.get("operationType")).isEqualTo("DELETE");
             assertThat(((Map<?, ?>) event.get("details")).get("state")).isEqualTo("revoked");
             assertThat(((Map<?, ?>) event.get("details")).get("kid")).isEqualTo(kid);
-            assertThat(event.get("authDetails")).isInstanceOfSatisfying(Map.class,
-                    auth -> assertThat(auth.get("userId")).as("the administrator who revoked").isNotNull());
+            assertThat(event.get("authDetails"))
+                    .isInstanceOfSatisfying(
+                            Map.class,
+                            auth -> assertThat(auth.get("userId"))
+                                    .as("the administrator who revoked")
+                                    .isNotNull());
         });
         api.deleteRealm(realm);
     }
@@ -180,7 +217,8 @@ class KeyRotationIT {
     }
 
     @Test
-    void putWhenRetirementIsShorterThanTheTokensThenRefusedNamingBothValuesAndPreviousPolicyStays(ApiGuardServer server) {
+    void putWhenRetirementIsShorterThanTheTokensThenRefusedNamingBothValuesAndPreviousPolicyStays(
+            ApiGuardServer server) {
         KeysApi api = api(server);
         String realm = newRealm(api);
         api.putPolicy(realm, SHORT_POLICY).then().statusCode(200);
@@ -190,22 +228,26 @@ class KeyRotationIT {
 
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_policy");
-        assertThat(refused.jsonPath().getList("problems", String.class)).containsExactly(
-                "retirement PT5S is shorter than the longest lifetime it must outlive: realm accessTokenLifespan PT10S plus clockSkew PT2S = PT12S");
+        assertThat(refused.jsonPath().getList("problems", String.class))
+                .containsExactly(
+                        "retirement PT5S is shorter than the longest lifetime it must outlive: realm accessTokenLifespan PT10S plus clockSkew PT2S = PT12S");
         assertThat(api.keys(realm).getString("policy.retirement")).isEqualTo("PT12S");
         assertThat(api.keys(realm).getString("policySource")).isEqualTo("realm");
         api.deleteRealm(realm);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"rotationPeriod\": | the policy: not valid JSON at line 1, column 19: Unexpected end-of-input within/between Object entries",
-        "{\"rotation\": \"P90D\"} | unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
-        "{\"retirement\": \"two weeks\"} | retirement 'two weeks' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds",
-        "{\"prePublication\": \"PT10M\"} | prePublication PT10M is shorter than jwksMaxAge PT1H: a client that cached the JWKS would not know the next key when it starts signing",
-        "{\"secretKeyRetirement\": 3} | secretKeyRetirement PT3S is shorter than the longest lifetime it must outlive: realm ssoSessionMaxLifespan PT15S plus clockSkew PT1M = PT1M15S",
-    })
-    void putWhenPolicyIsInvalidThen400NamingTheProblemAndNothingIsStored(String body, String problem, ApiGuardServer server) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"rotationPeriod\": | the policy: not valid JSON at line 1, column 19: Unexpected end-of-input within/between Object entries",
+                "{\"rotation\": \"P90D\"} | unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
+                "{\"retirement\": \"two weeks\"} | retirement 'two weeks' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds",
+                "{\"prePublication\": \"PT10M\"} | prePublication PT10M is shorter than jwksMaxAge PT1H: a client that cached the JWKS would not know the next key when it starts signing",
+                "{\"secretKeyRetirement\": 3} | secretKeyRetirement PT3S is shorter than the longest lifetime it must outlive: realm ssoSessionMaxLifespan PT15S plus clockSkew PT1M = PT1M15S",
+            })
+    void putWhenPolicyIsInvalidThen400NamingTheProblemAndNothingIsStored(
+            String body, String problem, ApiGuardServer server) {
         KeysApi api = api(server);
         String realm = newRealmWithoutPolicy(api);
 
@@ -228,7 +270,9 @@ class KeyRotationIT {
         assertThat(api.jwksResponse(realm).header("Cache-Control")).isEqualTo("max-age=5");
 
         api.putPolicy(realm, "{\"enabled\": false}").then().statusCode(200);
-        assertThat(api.jwksResponse(realm).header("Cache-Control")).as("Keycloak's own header (no-cache in 26.7)").isEqualTo("no-cache");
+        assertThat(api.jwksResponse(realm).header("Cache-Control"))
+                .as("Keycloak's own header (no-cache in 26.7)")
+                .isEqualTo("no-cache");
         api.deleteRealm(realm);
     }
 
@@ -240,10 +284,12 @@ class KeyRotationIT {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonPath report = response.jsonPath();
         assertThat(report.getString("policySource")).isEqualTo("realm");
-        assertThat(report.getList("families.family")).contains(
-                "ecdsa-generated/ES256", "rsa-generated/RS256", "hmac-generated/HS512", "aes-generated/AES");
+        assertThat(report.getList("families.family"))
+                .contains("ecdsa-generated/ES256", "rsa-generated/RS256", "hmac-generated/HS512", "aes-generated/AES");
         assertThat(report.getList("families.collect { it.keys.count { k -> k.inUse } }", Integer.class))
-                .as("keys in use per family").hasSize(4).containsOnly(1);
+                .as("keys in use per family")
+                .hasSize(4)
+                .containsOnly(1);
         assertThat(report.getString("nextTransition.action")).isEqualTo("publish-next");
         assertThat(report.getList("findings")).isEmpty();
         KeysApi.assertNoKeyMaterial(response.asString());
@@ -253,8 +299,12 @@ class KeyRotationIT {
     void endpointWhenNoTokenThen401(ApiGuardServer server) {
         KeysApi api = api(server);
 
-        assertThat(api.anonymous().get(api.keysUrl(Oidc.DEMO_REALM)).statusCode()).isEqualTo(401);
-        assertThat(api.anonymous().post(api.keysUrl(Oidc.DEMO_REALM) + "/rotate").statusCode()).isEqualTo(401);
+        assertThat(api.anonymous().get(api.keysUrl(Oidc.DEMO_REALM)).statusCode())
+                .isEqualTo(401);
+        assertThat(api.anonymous()
+                        .post(api.keysUrl(Oidc.DEMO_REALM) + "/rotate")
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -262,10 +312,23 @@ class KeyRotationIT {
         Oidc oidc = new Oidc(server);
         KeysApi api = api(server);
         String aliceToken = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
-        assertThat(api.anonymous().auth().oauth2(aliceToken).get(api.keysUrl(Oidc.DEMO_REALM)).statusCode()).isEqualTo(403);
-        assertThat(api.anonymous().auth().oauth2(aliceToken).post(api.keysUrl(Oidc.DEMO_REALM) + "/rotate").statusCode()).isEqualTo(403);
+        assertThat(api.anonymous()
+                        .auth()
+                        .oauth2(aliceToken)
+                        .get(api.keysUrl(Oidc.DEMO_REALM))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(api.anonymous()
+                        .auth()
+                        .oauth2(aliceToken)
+                        .post(api.keysUrl(Oidc.DEMO_REALM) + "/rotate")
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -273,34 +336,99 @@ class KeyRotationIT {
         KeysApi api = api(server);
         String realm = newRealm(api);
         String password = Oidc.randomSecret();
-        api.asAdmin().contentType("application/json").body(Map.of(
-                        "username", "viewer", "enabled", true, "email", "viewer@example.org", "emailVerified", true,
-                        "firstName", "View", "lastName", "Only",
-                        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))))
-                .post(server.baseUrl() + "/admin/realms/" + realm + "/users").then().statusCode(201);
+        api.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "username",
+                        "viewer",
+                        "enabled",
+                        true,
+                        "email",
+                        "viewer@example.org",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "View",
+                        "lastName",
+                        "Only",
+                        "credentials",
+                        List.of(Map.of("type", "password", "value", password, "temporary", false))))
+                .post(server.baseUrl() + "/admin/realms/" + realm + "/users")
+                .then()
+                .statusCode(201);
         String adminBase = server.baseUrl() + "/admin/realms/" + realm;
-        String userId = api.asAdmin().queryParam("username", "viewer").queryParam("exact", true).get(adminBase + "/users")
-                .then().statusCode(200).extract().jsonPath().getString("[0].id");
-        String realmManagement = api.asAdmin().queryParam("clientId", "realm-management").get(adminBase + "/clients")
-                .then().statusCode(200).extract().jsonPath().getString("[0].id");
-        Map<String, Object> viewRealm = api.asAdmin().get(adminBase + "/clients/" + realmManagement + "/roles/view-realm")
-                .then().statusCode(200).extract().jsonPath().getMap("$");
-        api.asAdmin().contentType("application/json").body(List.of(viewRealm))
-                .post(adminBase + "/users/" + userId + "/role-mappings/clients/" + realmManagement).then().statusCode(204);
+        String userId = api.asAdmin()
+                .queryParam("username", "viewer")
+                .queryParam("exact", true)
+                .get(adminBase + "/users")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+        String realmManagement = api.asAdmin()
+                .queryParam("clientId", "realm-management")
+                .get(adminBase + "/clients")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+        Map<String, Object> viewRealm = api.asAdmin()
+                .get(adminBase + "/clients/" + realmManagement + "/roles/view-realm")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
+        api.asAdmin()
+                .contentType("application/json")
+                .body(List.of(viewRealm))
+                .post(adminBase + "/users/" + userId + "/role-mappings/clients/" + realmManagement)
+                .then()
+                .statusCode(204);
         String viewerToken = api.anonymous()
-                .formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", "viewer").formParam("password", password)
+                .formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli")
+                .formParam("username", "viewer")
+                .formParam("password", password)
                 .post(server.realmUrl(realm) + "/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
         String kid = api.activeEs256Kid(realm);
 
-        assertThat(api.anonymous().auth().oauth2(viewerToken).get(api.keysUrl(realm)).statusCode()).isEqualTo(200);
-        assertThat(api.anonymous().auth().oauth2(viewerToken).contentType("application/json").body(SHORT_POLICY)
-                .put(api.keysUrl(realm)).statusCode()).isEqualTo(403);
-        assertThat(api.anonymous().auth().oauth2(viewerToken).post(api.keysUrl(realm) + "/rotate").statusCode()).isEqualTo(403);
-        assertThat(api.anonymous().auth().oauth2(viewerToken).post(api.keysUrl(realm) + "/" + kid + "/revoke").statusCode()).isEqualTo(403);
+        assertThat(api.anonymous()
+                        .auth()
+                        .oauth2(viewerToken)
+                        .get(api.keysUrl(realm))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(api.anonymous()
+                        .auth()
+                        .oauth2(viewerToken)
+                        .contentType("application/json")
+                        .body(SHORT_POLICY)
+                        .put(api.keysUrl(realm))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(api.anonymous()
+                        .auth()
+                        .oauth2(viewerToken)
+                        .post(api.keysUrl(realm) + "/rotate")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(api.anonymous()
+                        .auth()
+                        .oauth2(viewerToken)
+                        .post(api.keysUrl(realm) + "/" + kid + "/revoke")
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(api.activeEs256Kid(realm)).isEqualTo(kid);
-        assertThat(api.keys(realm).getString("policy.rotationPeriod")).as("the adopted policy, not the viewer's").isEqualTo("P90D");
+        assertThat(api.keys(realm).getString("policy.rotationPeriod"))
+                .as("the adopted policy, not the viewer's")
+                .isEqualTo("P90D");
         api.deleteRealm(realm);
     }
 }

@@ -88,8 +88,12 @@ class OptInIT {
     @Test
     void discoveryWhenTheRealmHasNotAdoptedApiGuardThenDocumentAndHeadersAreStockKeycloaks(ApiGuardServer server) {
         observeWithTheJar(server);
-        assertThat(differences(stock.discovery(), withJar.discovery())).as("discovery members: stock vs with the JAR").isEmpty();
-        assertThat(differences(stock.discoveryHeaders(), withJar.discoveryHeaders())).as("headers: stock vs with the JAR").isEmpty();
+        assertThat(differences(stock.discovery(), withJar.discovery()))
+                .as("discovery members: stock vs with the JAR")
+                .isEmpty();
+        assertThat(differences(stock.discoveryHeaders(), withJar.discoveryHeaders()))
+                .as("headers: stock vs with the JAR")
+                .isEmpty();
         assertThat(withJar.discovery()).containsKeys("issuer", "jwks_uri", "code_challenge_methods_supported");
     }
 
@@ -97,12 +101,17 @@ class OptInIT {
     void jwksWhenTheRealmHasNotAdoptedApiGuardThenBodyAndHeadersAreStockKeycloaks(ApiGuardServer server) {
         observeWithTheJar(server);
         assertThat(withJar.jwksKeys()).isEqualTo(stock.jwksKeys());
-        assertThat(differences(stock.jwksHeaders(), withJar.jwksHeaders())).as("headers: stock vs with the JAR").isEmpty();
-        assertThat(withJar.jwksHeaders().get("cache-control")).as("Keycloak's own header").isNotNull();
+        assertThat(differences(stock.jwksHeaders(), withJar.jwksHeaders()))
+                .as("headers: stock vs with the JAR")
+                .isEmpty();
+        assertThat(withJar.jwksHeaders().get("cache-control"))
+                .as("Keycloak's own header")
+                .isNotNull();
     }
 
     @Test
-    void clientCredentialsTokenWhenTheRealmHasNotAdoptedApiGuardThenHeaderAndClaimNamesAreStockKeycloaks(ApiGuardServer server) {
+    void clientCredentialsTokenWhenTheRealmHasNotAdoptedApiGuardThenHeaderAndClaimNamesAreStockKeycloaks(
+            ApiGuardServer server) {
         observeWithTheJar(server);
         assertThat(withJar.tokenResponseFields()).isEqualTo(stock.tokenResponseFields());
         assertThat(withJar.tokenHeader()).isEqualTo(stock.tokenHeader());
@@ -110,27 +119,37 @@ class OptInIT {
     }
 
     @Test
-    void keysWhenTheRealmHasNotAdoptedRotationThenNothingIsRotatedOrRecordedAfterManySchedulePasses(ApiGuardServer server) {
+    void keysWhenTheRealmHasNotAdoptedRotationThenNothingIsRotatedOrRecordedAfterManySchedulePasses(
+            ApiGuardServer server) {
         observeWithTheJar(server);
         assertThat(withJar.keys()).isEqualTo(stock.keys());
         assertThat(withJar.keyComponents()).isEqualTo(stock.keyComponents());
-        assertThat(withJarLater.keys()).as("keys after %s of schedule passes", PASSES).isEqualTo(withJar.keys());
+        assertThat(withJarLater.keys())
+                .as("keys after %s of schedule passes", PASSES)
+                .isEqualTo(withJar.keys());
         assertThat(withJarLater.kids()).as("the same key ids").isEqualTo(withJar.kids());
-        assertThat(withJarLater.keyComponents()).as("no lifecycle written into the key components").isEqualTo(stock.keyComponents());
+        assertThat(withJarLater.keyComponents())
+                .as("no lifecycle written into the key components")
+                .isEqualTo(stock.keyComponents());
         assertThat(keysApi.keys(REALM).getString("policySource")).isEqualTo("none");
-        assertThat(keysApi.keys(REALM).getList("families.keys.flatten().recorded", Boolean.class)).isNotEmpty().containsOnly(false);
+        assertThat(keysApi.keys(REALM).getList("families.keys.flatten().recorded", Boolean.class))
+                .isNotEmpty()
+                .containsOnly(false);
     }
 
     @Test
     void masterRealmWhenTheJarIsInstalledThenItsKeysAreNotRotated(ApiGuardServer server) {
         observeWithTheJar(server);
         assertThat(keysApi.keys("master").getString("policySource")).isEqualTo("none");
-        assertThat(keysApi.keys("master").getList("families.keys.flatten().recorded", Boolean.class)).isNotEmpty().containsOnly(false);
+        assertThat(keysApi.keys("master").getList("families.keys.flatten().recorded", Boolean.class))
+                .isNotEmpty()
+                .containsOnly(false);
         assertThat(keysApi.keys("master").getString("nextTransition")).isNull();
     }
 
     @Test
-    void realmSettingsWhenTheRealmHasNotAdoptedApiGuardThenRequiredActionsEventsAndClientPoliciesAreStockKeycloaks(ApiGuardServer server) {
+    void realmSettingsWhenTheRealmHasNotAdoptedApiGuardThenRequiredActionsEventsAndClientPoliciesAreStockKeycloaks(
+            ApiGuardServer server) {
         observeWithTheJar(server);
         assertThat(withJar.requiredActions()).isEqualTo(stock.requiredActions());
         assertThat(withJar.requiredActions()).noneMatch(action -> action.startsWith("apiguard-"));
@@ -156,32 +175,66 @@ class OptInIT {
     // ---- observations --------------------------------------------------------------------
 
     /** What the test compares, with run-to-run values replaced. */
-    record Observed(Map<String, Object> discovery, Map<String, String> discoveryHeaders,
-            List<Map<String, Object>> jwksKeys, Map<String, String> jwksHeaders,
-            Set<String> tokenResponseFields, Map<String, Object> tokenHeader, Set<String> tokenClaimNames,
-            List<String> keys, Set<String> kids, List<String> keyComponents,
-            List<String> requiredActions, Map<String, Object> eventsConfig, List<Object> clientPolicies) {
-    }
+    record Observed(
+            Map<String, Object> discovery,
+            Map<String, String> discoveryHeaders,
+            List<Map<String, Object>> jwksKeys,
+            Map<String, String> jwksHeaders,
+            Set<String> tokenResponseFields,
+            Map<String, Object> tokenHeader,
+            Set<String> tokenClaimNames,
+            List<String> keys,
+            Set<String> kids,
+            List<String> keyComponents,
+            List<String> requiredActions,
+            Map<String, Object> eventsConfig,
+            List<Object> clientPolicies) {}
 
     private static Observed observe(ServerEndpoint server) {
         Oidc oidc = new Oidc(server);
         String admin = oidc.masterAdminToken();
         String secret = Oidc.randomSecret();
-        oidc.request().auth().oauth2(admin).contentType("application/json").body(Map.of(
-                        "realm", REALM,
-                        "enabled", true,
-                        "clients", List.of(Map.of(
-                                "clientId", CLIENT, "enabled", true, "publicClient", false, "secret", secret,
-                                "serviceAccountsEnabled", true, "standardFlowEnabled", false, "directAccessGrantsEnabled", false))))
-                .post(server.baseUrl() + "/admin/realms").then().statusCode(201);
+        oidc.request()
+                .auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of(
+                        "realm",
+                        REALM,
+                        "enabled",
+                        true,
+                        "clients",
+                        List.of(Map.of(
+                                "clientId",
+                                CLIENT,
+                                "enabled",
+                                true,
+                                "publicClient",
+                                false,
+                                "secret",
+                                secret,
+                                "serviceAccountsEnabled",
+                                true,
+                                "standardFlowEnabled",
+                                false,
+                                "directAccessGrantsEnabled",
+                                false))))
+                .post(server.baseUrl() + "/admin/realms")
+                .then()
+                .statusCode(201);
 
         Response discovery = oidc.request().get(server.realmUrl(REALM) + "/.well-known/openid-configuration");
         assertThat(discovery.statusCode()).isEqualTo(200);
         Response jwks = oidc.request().get(server.realmUrl(REALM) + "/protocol/openid-connect/certs");
         assertThat(jwks.statusCode()).isEqualTo(200);
-        Response token = oidc.request().formParam("grant_type", "client_credentials").formParam("client_id", CLIENT)
-                .formParam("client_secret", secret).post(oidc.tokenEndpoint(REALM));
-        assertThat(token.statusCode()).as("client-credentials token: %s", token.asString()).isEqualTo(200);
+        Response token = oidc.request()
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", CLIENT)
+                .formParam("client_secret", secret)
+                .post(oidc.tokenEndpoint(REALM));
+        assertThat(token.statusCode())
+                .as("client-credentials token: %s", token.asString())
+                .isEqualTo(200);
         String[] parts = token.jsonPath().getString("access_token").split("\\.");
 
         Map<String, Object> header = new TreeMap<>(json(parts[0]));
@@ -197,17 +250,49 @@ class OptInIT {
                 new TreeSet<>(token.jsonPath().<String, Object>getMap("$").keySet()),
                 header,
                 new TreeSet<>(json(parts[1]).keySet()),
-                keys.keys(), keys.kids(), keys.keyComponents(),
-                asAdmin.get(adminRealm + "/authentication/required-actions").then().statusCode(200).extract().jsonPath()
-                        .getList("$", Map.class).stream()
-                        .map(action -> action.get("alias") + " enabled=" + action.get("enabled") + " default=" + action.get("defaultAction"))
-                        .sorted().toList(),
-                new TreeMap<>(oidc.request().auth().oauth2(admin).get(adminRealm + "/events/config")
-                        .then().statusCode(200).extract().jsonPath().getMap("$")),
-                List.of(oidc.request().auth().oauth2(admin).get(adminRealm + "/client-policies/policies")
-                                .then().statusCode(200).extract().jsonPath().get("$"),
-                        oidc.request().auth().oauth2(admin).get(adminRealm + "/client-policies/profiles")
-                                .then().statusCode(200).extract().jsonPath().get("$")));
+                keys.keys(),
+                keys.kids(),
+                keys.keyComponents(),
+                asAdmin
+                        .get(adminRealm + "/authentication/required-actions")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$", Map.class)
+                        .stream()
+                        .map(action -> action.get("alias") + " enabled=" + action.get("enabled") + " default="
+                                + action.get("defaultAction"))
+                        .sorted()
+                        .toList(),
+                new TreeMap<>(oidc.request()
+                        .auth()
+                        .oauth2(admin)
+                        .get(adminRealm + "/events/config")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("$")),
+                List.of(
+                        oidc.request()
+                                .auth()
+                                .oauth2(admin)
+                                .get(adminRealm + "/client-policies/policies")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .get("$"),
+                        oidc.request()
+                                .auth()
+                                .oauth2(admin)
+                                .get(adminRealm + "/client-policies/profiles")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .get("$")));
     }
 
     /** The realm's keys (admin API) and key components, with key material left out. */
@@ -215,26 +300,56 @@ class OptInIT {
         Oidc oidc = new Oidc(server);
         String admin = oidc.masterAdminToken();
         String adminRealm = server.baseUrl() + "/admin/realms/" + REALM;
-        List<Map<String, Object>> keys = oidc.request().auth().oauth2(admin).get(adminRealm + "/keys")
-                .then().statusCode(200).extract().jsonPath().getList("keys");
+        List<Map<String, Object>> keys = oidc.request()
+                .auth()
+                .oauth2(admin)
+                .get(adminRealm + "/keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("keys");
         List<String> keyLines = keys.stream()
-                .map(key -> key.get("algorithm") + " " + key.get("type") + " " + key.get("use") + " " + key.get("status")
-                        + " priority=" + key.get("providerPriority"))
-                .sorted().toList();
-        Set<String> kids = keys.stream().map(key -> (String) key.get("kid")).collect(Collectors.toCollection(TreeSet::new));
-        List<Map<String, Object>> components = oidc.request().auth().oauth2(admin)
-                .queryParam("type", "org.keycloak.keys.KeyProvider").get(adminRealm + "/components")
-                .then().statusCode(200).extract().jsonPath().getList("$");
+                .map(key -> key.get("algorithm") + " " + key.get("type") + " " + key.get("use") + " "
+                        + key.get("status") + " priority=" + key.get("providerPriority"))
+                .sorted()
+                .toList();
+        Set<String> kids =
+                keys.stream().map(key -> (String) key.get("kid")).collect(Collectors.toCollection(TreeSet::new));
+        List<Map<String, Object>> components = oidc.request()
+                .auth()
+                .oauth2(admin)
+                .queryParam("type", "org.keycloak.keys.KeyProvider")
+                .get(adminRealm + "/components")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
         List<String> componentLines = components.stream()
                 .map(component -> component.get("providerId") + " " + component.get("name") + " config="
-                        + new TreeSet<>(((Map<?, ?>) component.get("config")).keySet().stream().map(String::valueOf).toList()))
-                .sorted().toList();
+                        + new TreeSet<>(((Map<?, ?>) component.get("config"))
+                                .keySet().stream().map(String::valueOf).toList()))
+                .sorted()
+                .toList();
         if (rest == null) {
-            return new Observed(null, null, null, null, null, null, null, keyLines, kids, componentLines, null, null, null);
+            return new Observed(
+                    null, null, null, null, null, null, null, keyLines, kids, componentLines, null, null, null);
         }
-        return new Observed(rest.discovery(), rest.discoveryHeaders(), rest.jwksKeys(), rest.jwksHeaders(),
-                rest.tokenResponseFields(), rest.tokenHeader(), rest.tokenClaimNames(), keyLines, kids, componentLines,
-                rest.requiredActions(), rest.eventsConfig(), rest.clientPolicies());
+        return new Observed(
+                rest.discovery(),
+                rest.discoveryHeaders(),
+                rest.jwksKeys(),
+                rest.jwksHeaders(),
+                rest.tokenResponseFields(),
+                rest.tokenHeader(),
+                rest.tokenClaimNames(),
+                keyLines,
+                kids,
+                componentLines,
+                rest.requiredActions(),
+                rest.eventsConfig(),
+                rest.clientPolicies());
     }
 
     private static Map<String, String> headers(Response response) {
@@ -266,8 +381,10 @@ class OptInIT {
     private static Map<String, Object> normalise(Map<String, Object> document, ServerEndpoint server) {
         Map<String, Object> result = new LinkedHashMap<>();
         document.forEach((name, value) -> result.put(name, normaliseValue(value, server)));
-        result.computeIfPresent("scopes_supported", (name, scopes) -> ((List<Object>) scopes).stream()
-                .map(String::valueOf).sorted().toList());
+        result.computeIfPresent(
+                "scopes_supported",
+                (name, scopes) -> ((List<Object>) scopes)
+                        .stream().map(String::valueOf).sorted().toList());
         return new TreeMap<>(result);
     }
 

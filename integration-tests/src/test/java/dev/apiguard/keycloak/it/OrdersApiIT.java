@@ -1,5 +1,7 @@
 package dev.apiguard.keycloak.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.apiguard.demo.OrdersApi;
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
 import dev.apiguard.keycloak.it.support.Oidc;
@@ -11,17 +13,14 @@ import io.restassured.config.RedirectConfig;
 import io.restassured.config.SSLConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The demo orders API, protected by apiguard-resource-server, against the real server and the shipped demo
@@ -42,8 +41,14 @@ class OrdersApiIT {
             port = socket.getLocalPort();
         }
         apiBase = "https://localhost:" + port;
-        api = OrdersApi.start(new OrdersApi.Settings("127.0.0.1", port, URI.create(apiBase), server.realmUrl(Oidc.DEMO_REALM),
-                OrdersApi.serverTls(server.dataDir().resolve("tls/server.p12"), server.credential("APIGUARD_TLS_KEYSTORE_PASSWORD").toCharArray()),
+        api = OrdersApi.start(new OrdersApi.Settings(
+                "127.0.0.1",
+                port,
+                URI.create(apiBase),
+                server.realmUrl(Oidc.DEMO_REALM),
+                OrdersApi.serverTls(
+                        server.dataDir().resolve("tls/server.p12"),
+                        server.credential("APIGUARD_TLS_KEYSTORE_PASSWORD").toCharArray()),
                 OrdersApi.trusting(server.dataDir().resolve("tls/server.crt"))));
     }
 
@@ -53,30 +58,40 @@ class OrdersApiIT {
     }
 
     private RequestSpecification call(String accessToken) {
-        RequestSpecification request = RestAssured.given().config(RestAssured.config()
-                .sslConfig(SSLConfig.sslConfig().trustStore(server.trustStore()))
-                .redirect(RedirectConfig.redirectConfig().followRedirects(false)));
+        RequestSpecification request = RestAssured.given()
+                .config(RestAssured.config()
+                        .sslConfig(SSLConfig.sslConfig().trustStore(server.trustStore()))
+                        .redirect(RedirectConfig.redirectConfig().followRedirects(false)));
         return accessToken == null ? request : request.header("Authorization", "Bearer " + accessToken);
     }
 
     /** The Bearer challenge among the WWW-Authenticate values (the DPoP challenge follows it). */
     private static String bearerChallenge(Response response) {
-        return response.getHeaders().getValues("WWW-Authenticate").stream().filter(c -> c.startsWith("Bearer ")).findFirst().orElse("");
+        return response.getHeaders().getValues("WWW-Authenticate").stream()
+                .filter(c -> c.startsWith("Bearer "))
+                .findFirst()
+                .orElse("");
     }
 
     private static String accessToken(Response tokens) {
-        assertThat(tokens.statusCode()).as("token response: %s", tokens.asString()).isEqualTo(200);
+        assertThat(tokens.statusCode())
+                .as("token response: %s", tokens.asString())
+                .isEqualTo(200);
         return tokens.jsonPath().getString("access_token");
     }
 
     private Response create(String accessToken, String item) {
-        return call(accessToken).contentType("application/json").body(Map.of("item", item, "quantity", 3)).post(apiBase + "/api/orders");
+        return call(accessToken)
+                .contentType("application/json")
+                .body(Map.of("item", item, "quantity", 3))
+                .post(apiBase + "/api/orders");
     }
 
     @Test
     void aliceWhenSalesWithVerifiedEmailThenReadsAndCreatesOrders() {
         Oidc oidc = new Oidc(server);
-        String token = accessToken(oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read orders:write"));
+        String token = accessToken(oidc.loginAndRedeem(
+                "alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read orders:write"));
 
         Response created = create(token, "Docking station");
         Response listed = call(token).get(apiBase + "/api/orders");
@@ -92,14 +107,16 @@ class OrdersApiIT {
     @Test
     void annWhenAbacDeniesOrdersWriteThenCreationIs403InsufficientScope() {
         Oidc oidc = new Oidc(server);
-        String token = accessToken(oidc.loginAndRedeem("ann", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read orders:write"));
+        String token = accessToken(oidc.loginAndRedeem(
+                "ann", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read orders:write"));
 
         Response refused = create(token, "Should not exist");
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(bearerChallenge(refused)).contains("error=\"insufficient_scope\"", "scope=\"orders:write\"");
         assertThat(refused.jsonPath().getString("error")).isEqualTo("insufficient_scope");
-        assertThat(call(token).get(apiBase + "/api/orders").jsonPath().getList("orders.item")).doesNotContain("Should not exist");
+        assertThat(call(token).get(apiBase + "/api/orders").jsonPath().getList("orders.item"))
+                .doesNotContain("Should not exist");
     }
 
     @Test
@@ -110,17 +127,27 @@ class OrdersApiIT {
         SecondFactor otp = new SecondFactor();
         // Enrol the second factor once (as the user would have done before); that login is not used further.
         Pkce enrolment = Pkce.create();
-        oidc.loginWithSecondFactor(oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), enrolment), user, password, otp);
+        oidc.loginWithSecondFactor(
+                oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), enrolment), user, password, otp);
         // Signed in with the password only, for reading (asking for orders:admin would prompt for the second factor).
         String passwordOnly = accessToken(oidc.loginAndRedeem(user, password, "openid orders:read"));
-        String writer = accessToken(oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write"));
-        long id = create(writer, "To be deleted").then().statusCode(201).extract().jsonPath().getLong("id");
+        String writer = accessToken(
+                oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write"));
+        long id = create(writer, "To be deleted")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
 
         Response challenge = call(passwordOnly).delete(apiBase + "/api/orders/" + id);
 
         assertThat(challenge.statusCode()).isEqualTo(401);
         assertThat(bearerChallenge(challenge))
-                .contains("error=\"insufficient_user_authentication\"", "acr_values=\"mfa\"", "max_age=300",
+                .contains(
+                        "error=\"insufficient_user_authentication\"",
+                        "acr_values=\"mfa\"",
+                        "max_age=300",
                         "resource_metadata=\"" + apiBase + "/.well-known/oauth-protected-resource\"");
 
         // The client follows the challenge: a new authorization request with its acr_values and max_age.
@@ -136,7 +163,8 @@ class OrdersApiIT {
         Response deleted = call(stepped).delete(apiBase + "/api/orders/" + id);
 
         assertThat(deleted.statusCode()).isEqualTo(204);
-        assertThat(call(stepped).get(apiBase + "/api/orders").jsonPath().getList("orders.id", Long.class)).doesNotContain(id);
+        assertThat(call(stepped).get(apiBase + "/api/orders").jsonPath().getList("orders.id", Long.class))
+                .doesNotContain(id);
     }
 
     @Test
@@ -145,16 +173,20 @@ class OrdersApiIT {
         Response metadata = call(null).get(apiBase + "/.well-known/oauth-protected-resource");
 
         assertThat(anonymous.statusCode()).isEqualTo(401);
-        assertThat(bearerChallenge(anonymous)).startsWith("Bearer realm=\"orders\"").doesNotContain("error=");
+        assertThat(bearerChallenge(anonymous))
+                .startsWith("Bearer realm=\"orders\"")
+                .doesNotContain("error=");
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.jsonPath().getString("resource")).isEqualTo(apiBase);
-        assertThat(metadata.jsonPath().getList("authorization_servers")).containsExactly(server.realmUrl(Oidc.DEMO_REALM));
+        assertThat(metadata.jsonPath().getList("authorization_servers"))
+                .containsExactly(server.realmUrl(Oidc.DEMO_REALM));
     }
 
     @Test
     void devCommandWhenReadyThenServesTheOrdersApiOnItsPort() {
         String served = "https://localhost:" + server.apiPort();
-        String token = accessToken(new Oidc(server).loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read"));
+        String token = accessToken(new Oidc(server)
+                .loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read"));
 
         Response metadata = call(null).get(served + "/.well-known/oauth-protected-resource");
         Response orders = call(token).get(served + "/api/orders");
@@ -169,10 +201,15 @@ class OrdersApiIT {
     @Test
     void createWhenBodyIsNotAnOrderThen400NotA5xx() {
         Oidc oidc = new Oidc(server);
-        String token = accessToken(oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write"));
+        String token = accessToken(
+                oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:write"));
 
-        Response notJson = call(token).contentType("application/json").body("{not json").post(apiBase + "/api/orders");
-        Response badQuantity = call(token).contentType("application/json").body(Map.of("item", "x", "quantity", -1)).post(apiBase + "/api/orders");
+        Response notJson =
+                call(token).contentType("application/json").body("{not json").post(apiBase + "/api/orders");
+        Response badQuantity = call(token)
+                .contentType("application/json")
+                .body(Map.of("item", "x", "quantity", -1))
+                .post(apiBase + "/api/orders");
 
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.jsonPath().getString("error")).isEqualTo("invalid_request");

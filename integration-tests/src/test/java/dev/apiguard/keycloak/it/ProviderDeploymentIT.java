@@ -19,8 +19,13 @@ class ProviderDeploymentIT {
 
     @Test
     void serverInfoWhenJarIsDeployedThenListsTheApiGuardProviderWithItsVersion(ApiGuardServer server) {
-        JsonPath info = new Oidc(server).asAdmin().get(server.baseUrl() + "/admin/serverinfo")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath info = new Oidc(server)
+                .asAdmin()
+                .get(server.baseUrl() + "/admin/serverinfo")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         String provider = "providers.'admin-realm-restapi-extension'.providers.apiguard";
         assertThat(info.getString(provider + ".operationalInfo.version")).isEqualTo(EXPECTED_VERSION);
@@ -31,8 +36,13 @@ class ProviderDeploymentIT {
 
     @Test
     void infoEndpointWhenCallerHasViewRealmThenReturnsVersionAndRealm(ApiGuardServer server) {
-        JsonPath info = new Oidc(server).asAdmin().get(infoUrl(server))
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath info = new Oidc(server)
+                .asAdmin()
+                .get(infoUrl(server))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(info.getString("realm")).isEqualTo(DEMO_REALM);
         assertThat(info.getString("version")).isEqualTo(EXPECTED_VERSION);
@@ -50,7 +60,10 @@ class ProviderDeploymentIT {
     void infoEndpointWhenUserHasNoAdminRoleThen403(ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
         String aliceToken = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         Response response = oidc.request().auth().oauth2(aliceToken).get(infoUrl(server));
 
@@ -59,7 +72,8 @@ class ProviderDeploymentIT {
 
     @Test
     void infoEndpointWhenTokenIsForgedThen401(ApiGuardServer server) {
-        String forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiIsImlzcyI6Imh0dHBzOi8vbG9jYWxob3N0L3JlYWxtcy9tYXN0ZXIifQ.";
+        String forged =
+                "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiIsImlzcyI6Imh0dHBzOi8vbG9jYWxob3N0L3JlYWxtcy9tYXN0ZXIifQ.";
 
         Response response = new Oidc(server).request().auth().oauth2(forged).get(infoUrl(server));
 

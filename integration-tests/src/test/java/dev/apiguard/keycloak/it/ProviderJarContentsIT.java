@@ -25,12 +25,15 @@ class ProviderJarContentsIT {
         try (JarFile file = new JarFile(jar.toFile())) {
             List<String> names = file.stream().map(JarEntry::getName).toList();
 
-            assertThat(names).filteredOn(name -> name.endsWith(".class"))
+            assertThat(names)
+                    .filteredOn(name -> name.endsWith(".class"))
                     .allMatch(name -> name.startsWith("dev/apiguard/keycloak/"), "class under dev/apiguard/keycloak/");
-            assertThat(names).anyMatch(name -> name.startsWith("dev/apiguard/keycloak/shaded/dev/cel/"))
+            assertThat(names)
+                    .anyMatch(name -> name.startsWith("dev/apiguard/keycloak/shaded/dev/cel/"))
                     .anyMatch(name -> name.startsWith("dev/apiguard/keycloak/shaded/com/google/protobuf/"))
                     .anyMatch(name -> name.startsWith("dev/apiguard/keycloak/shaded/org/antlr/"));
-            assertThat(names).noneMatch(name -> name.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"))
+            assertThat(names)
+                    .noneMatch(name -> name.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"))
                     .noneMatch(name -> name.endsWith("module-info.class"))
                     .noneMatch(name -> name.startsWith("META-INF/services/java."));
         }
@@ -41,7 +44,8 @@ class ProviderJarContentsIT {
         Path jar = Path.of(System.getProperty("apiguard.it.provider.jar"));
         Path root = Path.of(System.getProperty("apiguard.repo.root"));
         try (JarFile file = new JarFile(jar.toFile())) {
-            assertThat(text(file, "META-INF/LICENSE")).as("the project's own licence, not a bundled library's")
+            assertThat(text(file, "META-INF/LICENSE"))
+                    .as("the project's own licence, not a bundled library's")
                     .isEqualTo(Files.readString(root.resolve("LICENSE"), StandardCharsets.UTF_8))
                     .contains("Apache License", "Version 2.0, January 2004");
             String notice = text(file, "META-INF/NOTICE");
@@ -56,9 +60,12 @@ class ProviderJarContentsIT {
                 {"threeten-extra 1.10.0", "threeten-extra-BSD-3-Clause.txt", "Stephen Colebourne"},
             }) {
                 assertThat(notice).contains(library[0]).contains("META-INF/licenses/" + library[1]);
-                assertThat(text(file, "META-INF/licenses/" + library[1])).as(library[1]).contains(library[2]);
+                assertThat(text(file, "META-INF/licenses/" + library[1]))
+                        .as(library[1])
+                        .contains(library[2]);
             }
-            assertThat(file.stream().map(JarEntry::getName)).as("licence files of bundled libraries, outside META-INF/licenses/")
+            assertThat(file.stream().map(JarEntry::getName))
+                    .as("licence files of bundled libraries, outside META-INF/licenses/")
                     .noneMatch(name -> name.matches("META-INF/(LICENSE|NOTICE)\\.txt"));
         }
     }
@@ -67,13 +74,19 @@ class ProviderJarContentsIT {
     void sbomWhenBuiltThenListsEveryBundledLibraryWithItsVersionAndLicence() throws IOException {
         Path sbom = Path.of(System.getProperty("apiguard.it.provider.sbom"));
         assertThat(sbom).as("CycloneDX SBOM written by mvn verify").exists();
-        io.restassured.path.json.JsonPath bom = io.restassured.path.json.JsonPath.from(Files.readString(sbom, StandardCharsets.UTF_8));
+        io.restassured.path.json.JsonPath bom =
+                io.restassured.path.json.JsonPath.from(Files.readString(sbom, StandardCharsets.UTF_8));
 
         assertThat(bom.getString("bomFormat")).isEqualTo("CycloneDX");
         assertThat(bom.getString("metadata.component.name")).isEqualTo("apiguard-keycloak");
-        assertThat(bom.getList("components.collect { it.group + ':' + it.name + ':' + it.version + ' ' + it.licenses[0].license.id }", String.class))
-                .contains("dev.cel:runtime:0.14.0 Apache-2.0", "com.google.guava:guava:33.6.0-jre Apache-2.0",
-                        "com.google.protobuf:protobuf-java:4.35.1 BSD-3-Clause", "org.antlr:antlr4-runtime:4.13.2 BSD-3-Clause",
+        assertThat(bom.getList(
+                        "components.collect { it.group + ':' + it.name + ':' + it.version + ' ' + it.licenses[0].license.id }",
+                        String.class))
+                .contains(
+                        "dev.cel:runtime:0.14.0 Apache-2.0",
+                        "com.google.guava:guava:33.6.0-jre Apache-2.0",
+                        "com.google.protobuf:protobuf-java:4.35.1 BSD-3-Clause",
+                        "org.antlr:antlr4-runtime:4.13.2 BSD-3-Clause",
                         "org.threeten:threeten-extra:1.10.0 BSD-3-Clause")
                 .anyMatch(component -> component.startsWith("com.google.re2j:re2j:1.8 "))
                 .noneMatch(component -> component.startsWith("org.keycloak:"));

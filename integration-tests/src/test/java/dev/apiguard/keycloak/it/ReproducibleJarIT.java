@@ -35,16 +35,31 @@ class ReproducibleJarIT {
         copyTree(root.resolve("themes"), copy.resolve("themes"));
         Path log = copy.resolve("build.log");
 
-        Process build = new ProcessBuilder("mvn", "-o", "-B", "-q", "-Dstyle.color=never", "-Dmaven.test.skip=true",
-                "-f", copy.resolve("providers/pom.xml").toString(), "package")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(build.waitFor(10, TimeUnit.MINUTES)).as("second build finished within 10 minutes").isTrue();
-        assertThat(build.exitValue()).as("second build's exit status; its output:%n%s",
-                Files.readString(log, StandardCharsets.UTF_8)).isZero();
+        Process build = new ProcessBuilder(
+                        "mvn",
+                        "-o",
+                        "-B",
+                        "-q",
+                        "-Dstyle.color=never",
+                        "-Dmaven.test.skip=true",
+                        "-f",
+                        copy.resolve("providers/pom.xml").toString(),
+                        "package")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertThat(build.waitFor(10, TimeUnit.MINUTES))
+                .as("second build finished within 10 minutes")
+                .isTrue();
+        assertThat(build.exitValue())
+                .as("second build's exit status; its output:%n%s", Files.readString(log, StandardCharsets.UTF_8))
+                .isZero();
 
         Path first = Path.of(System.getProperty("apiguard.it.provider.jar"));
         Path second = copy.resolve("providers/target/apiguard-keycloak.jar");
-        assertThat(sha256(second)).as("SHA-256 of the JAR built again in %s", copy).isEqualTo(sha256(first));
+        assertThat(sha256(second))
+                .as("SHA-256 of the JAR built again in %s", copy)
+                .isEqualTo(sha256(first));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

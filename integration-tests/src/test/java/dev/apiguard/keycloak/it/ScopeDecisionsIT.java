@@ -64,20 +64,25 @@ class ScopeDecisionsIT {
         }
         Oidc oidc = new Oidc(lastServer);
         for (String realm : CREATED) {
-            oidc.asAdmin().delete(lastServer.baseUrl() + "/admin/realms/" + realm).then().statusCode(204);
+            oidc.asAdmin()
+                    .delete(lastServer.baseUrl() + "/admin/realms/" + realm)
+                    .then()
+                    .statusCode(204);
         }
     }
 
     @ParameterizedTest(name = "{0}: scope = {2}")
-    @CsvSource(delimiter = '|', value = {
-            "neither           | ''             | openid orders:read orders:write orders:admin",
-            "abac-alone        | abac           | openid orders:read orders:admin",
-            "step-up-alone     | step-up        | openid orders:read orders:write",
-            "abac-then-step-up | abac,step-up   | openid orders:read",
-            "step-up-then-abac | step-up,abac   | openid orders:read",
-    })
-    void clientCredentialsWhenARealmEnablesTheseDecidersThenTheResponseScopeEqualsTheTokenScope(String name, String executors,
-            String expected, ApiGuardServer server) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "neither           | ''             | openid orders:read orders:write orders:admin",
+                "abac-alone        | abac           | openid orders:read orders:admin",
+                "step-up-alone     | step-up        | openid orders:read orders:write",
+                "abac-then-step-up | abac,step-up   | openid orders:read",
+                "step-up-then-abac | step-up,abac   | openid orders:read",
+            })
+    void clientCredentialsWhenARealmEnablesTheseDecidersThenTheResponseScopeEqualsTheTokenScope(
+            String name, String executors, String expected, ApiGuardServer server) throws Exception {
         lastServer = server;
         Oidc oidc = new Oidc(server);
         String realm = "apiguard-decisions-" + name;
@@ -89,19 +94,26 @@ class ScopeDecisionsIT {
                 .formParam("client_secret", SECRET)
                 .formParam("scope", REQUESTED)
                 .post(oidc.tokenEndpoint(realm))
-                .then().statusCode(200).extract().response();
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         String accessToken = response.path("access_token");
         JWTClaimsSet access = oidc.verify(realm, accessToken);
         JWTClaimsSet id = oidc.verify(realm, response.path("id_token"));
-        assertThat(set(response.path("scope"))).as("response scope").isEqualTo(set(access.getStringClaim("scope")))
+        assertThat(set(response.path("scope")))
+                .as("response scope")
+                .isEqualTo(set(access.getStringClaim("scope")))
                 .isEqualTo(set(expected));
-        assertThat(id.getStringClaim("at_hash")).as("ID token's at_hash of the access token as sent")
+        assertThat(id.getStringClaim("at_hash"))
+                .as("ID token's at_hash of the access token as sent")
                 .isEqualTo(atHash(accessToken));
     }
 
     private static void createRealm(Oidc oidc, ApiGuardServer server, String realm, List<String> executors) {
-        String profile = executors.stream().map(e -> e.equals("abac") ? ABAC : STEP_UP).collect(Collectors.joining(", "));
+        String profile =
+                executors.stream().map(e -> e.equals("abac") ? ABAC : STEP_UP).collect(Collectors.joining(", "));
         String policies = executors.isEmpty() ? "" : """
                   "clientProfiles": { "profiles": [ { "name": "decisions", "executors": [ %s ] } ] },
                   "clientPolicies": { "policies": [ { "name": "decisions", "enabled": true,
@@ -126,12 +138,20 @@ class ScopeDecisionsIT {
                 }
                 """.formatted(realm, policies, SECRET);
         oidc.asAdmin().delete(server.baseUrl() + "/admin/realms/" + realm);
-        oidc.asAdmin().contentType("application/json").body(representation).post(server.baseUrl() + "/admin/realms")
-                .then().statusCode(201);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(representation)
+                .post(server.baseUrl() + "/admin/realms")
+                .then()
+                .statusCode(201);
         CREATED.add(realm);
         if (executors.contains("abac")) {
-            oidc.asAdmin().contentType("application/json").body(DOCUMENT)
-                    .put(server.baseUrl() + "/admin/realms/" + realm + "/apiguard/v1/policies").then().statusCode(200);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(DOCUMENT)
+                    .put(server.baseUrl() + "/admin/realms/" + realm + "/apiguard/v1/policies")
+                    .then()
+                    .statusCode(200);
         }
     }
 
@@ -141,7 +161,8 @@ class ScopeDecisionsIT {
 
     /** OIDC Core 3.1.3.6 with SHA-256 (RS256, PS256 and ES256 all hash with SHA-256). */
     private static String atHash(String accessToken) throws Exception {
-        String algorithm = SignedJWT.parse(accessToken).getHeader().getAlgorithm().getName();
+        String algorithm =
+                SignedJWT.parse(accessToken).getHeader().getAlgorithm().getName();
         assertThat(algorithm).as("signature algorithm of a new realm").isIn("RS256", "PS256", "ES256");
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
         return Base64URL.encode(Arrays.copyOf(digest, digest.length / 2)).toString();

@@ -29,7 +29,8 @@ class StepUpBrowserIT {
     void browserWhenAUserStepsUpForOrdersAdminThenEnrolsThenIsPromptedOnSsoAndAWrongCodeIsRefused(ApiGuardServer server)
             throws Exception {
         Oidc oidc = new Oidc(server);
-        String user = "it-browser-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        String user = "it-browser-"
+                + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
         String password = oidc.createUser(user, "api-user", "api-admin");
 
         try (Browser browser = Browser.start()) {
@@ -53,14 +54,18 @@ class StepUpBrowserIT {
             browser.open(authorizationUrl(oidc, "openid orders:read", readPkce));
             signIn(browser, user, password);
             JWTClaimsSet read = redeem(oidc, browser.awaitRedirectTo(Oidc.SPA_REDIRECT_URI), readPkce);
-            assertThat(read.getStringClaim("scope").split(" ")).contains("orders:read").doesNotContain("orders:admin");
+            assertThat(read.getStringClaim("scope").split(" "))
+                    .contains("orders:read")
+                    .doesNotContain("orders:admin");
             assertThat(read.getStringClaim("acr")).isEqualTo("password");
 
             // 3. orders:admin on that SSO session: the OTP prompt, saying why; a wrong code is refused.
             Pkce adminPkce = Pkce.create();
             browser.open(authorizationUrl(oidc, "openid orders:admin", adminPkce));
             browser.find(By.id("kc-otp-login-form"));
-            assertThat(browser.isPresent(By.id("password"))).as("no password prompt on the SSO session").isFalse();
+            assertThat(browser.isPresent(By.id("password")))
+                    .as("no password prompt on the SSO session")
+                    .isFalse();
             assertThat(browser.find(By.id("apiguard-step-up-reason")).getText()).contains("administrative access");
             browser.screenshot("step-up-otp");
             browser.find(By.id("otp")).sendKeys(wrongCode(secret));
@@ -86,7 +91,8 @@ class StepUpBrowserIT {
     private static String authorizationUrl(Oidc oidc, String scope, Pkce pkce) {
         Map<String, String> parameters = Oidc.codeRequest(scope, pkce.challenge());
         String query = parameters.entrySet().stream()
-                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                .map(e -> e.getKey() + "="
+                        + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return oidc.authorizationEndpoint() + "?" + query;
     }
@@ -94,17 +100,22 @@ class StepUpBrowserIT {
     private static JWTClaimsSet redeem(Oidc oidc, String callback, Pkce pkce) throws Exception {
         String code = Oidc.queryOf(URI.create(callback).toString()).get("code");
         assertThat(code).as("code in %s", callback).isNotBlank();
-        String token = oidc.redeem(code, pkce.verifier()).then().statusCode(200).extract().path("access_token");
+        String token = oidc.redeem(code, pkce.verifier())
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
         return SignedJWT.parse(token).getJWTClaimsSet();
     }
 
     private static String wrongCode(String secret) {
         for (int candidate = 0; ; candidate++) {
             String code = String.format("%06d", candidate);
-            if (!code.equals(Totp.code(secret, -1)) && !code.equals(Totp.code(secret, 0)) && !code.equals(Totp.code(secret, 1))) {
+            if (!code.equals(Totp.code(secret, -1))
+                    && !code.equals(Totp.code(secret, 0))
+                    && !code.equals(Totp.code(secret, 1))) {
                 return code;
             }
         }
     }
-
 }

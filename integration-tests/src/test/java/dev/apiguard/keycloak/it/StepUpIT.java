@@ -34,10 +34,16 @@ class StepUpIT {
         String user = user("plain");
         String password = oidc.createUser(user, "api-user");
 
-        Response response = oidc.loginAndRedeem(user, password, "openid orders:read").then().statusCode(200).extract().response();
+        Response response = oidc.loginAndRedeem(user, password, "openid orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         JWTClaimsSet access = claims(response);
-        assertThat(access.getStringClaim("scope").split(" ")).contains("orders:read").doesNotContain("orders:admin");
+        assertThat(access.getStringClaim("scope").split(" "))
+                .contains("orders:read")
+                .doesNotContain("orders:admin");
         assertThat(access.getStringClaim("acr")).isEqualTo("password");
     }
 
@@ -50,10 +56,12 @@ class StepUpIT {
         SecondFactor otp = new SecondFactor();
         Pkce pkce = Pkce.create();
 
-        Response afterLogin = oidc.loginWithSecondFactor(oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), pkce),
-                user, password, otp);
+        Response afterLogin = oidc.loginWithSecondFactor(
+                oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), pkce), user, password, otp);
 
-        assertThat(otp.isEnrolled()).as("the user was led through OTP enrolment").isTrue();
+        assertThat(otp.isEnrolled())
+                .as("the user was led through OTP enrolment")
+                .isTrue();
         Response tokens = redeem(oidc, afterLogin, pkce);
         JWTClaimsSet access = claims(tokens);
         assertThat(access.getStringClaim("scope").split(" ")).contains("orders:admin");
@@ -78,7 +86,9 @@ class StepUpIT {
 
         assertThat(stepUp.response().statusCode()).isEqualTo(200);
         Document page = stepUp.html();
-        assertThat(page.selectFirst("form#kc-otp-login-form")).as("OTP prompt, not the password form").isNotNull();
+        assertThat(page.selectFirst("form#kc-otp-login-form"))
+                .as("OTP prompt, not the password form")
+                .isNotNull();
         assertThat(page.selectFirst("form#kc-form-login")).isNull();
         assertThat(page.select("#apiguard-step-up-reason").text()).contains("administrative access");
         Response tokens = redeem(oidc, oidc.loginWithSecondFactor(stepUp, user, password, otp), pkce);
@@ -94,21 +104,29 @@ class StepUpIT {
         SecondFactor otp = enrolled(oidc, user, password);
         Oidc.LoginPage login = oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), Pkce.create());
         Response prompt = login.submit(user, password);
-        assertThat(Jsoup.parse(prompt.asString()).selectFirst("form#kc-otp-login-form")).isNotNull();
+        assertThat(Jsoup.parse(prompt.asString()).selectFirst("form#kc-otp-login-form"))
+                .isNotNull();
 
-        Response wrong = oidc.request().filter(Oidc.cookiesOf(login)).formParam("otp", otp.wrongCode())
-                .post(Jsoup.parse(prompt.asString(), server.baseUrl()).selectFirst("form#kc-otp-login-form").absUrl("action"));
+        Response wrong = oidc.request()
+                .filter(Oidc.cookiesOf(login))
+                .formParam("otp", otp.wrongCode())
+                .post(Jsoup.parse(prompt.asString(), server.baseUrl())
+                        .selectFirst("form#kc-otp-login-form")
+                        .absUrl("action"));
 
         assertThat(wrong.statusCode()).isEqualTo(200);
         assertThat(wrong.getHeader("Location")).isNull();
-        assertThat(Jsoup.parse(wrong.asString()).select("#input-error-otp").text()).isEqualTo("Invalid authenticator code.");
+        assertThat(Jsoup.parse(wrong.asString()).select("#input-error-otp").text())
+                .isEqualTo("Invalid authenticator code.");
         List<Map<String, Object>> events = Events.of(oidc, "LOGIN_ERROR", "demo-spa");
-        assertThat(Events.matching(events, Events.error("invalid_user_credentials"), Events.user(userId(oidc, user)))).isNotEmpty();
+        assertThat(Events.matching(events, Events.error("invalid_user_credentials"), Events.user(userId(oidc, user))))
+                .isNotEmpty();
         assertThat(events.toString()).doesNotContain(otp.wrongCode());
     }
 
     @Test
-    void adminScopeWhenTheRequestNamesALowerAcrThenTheTokenEndpointWithholdsTheScope(ApiGuardServer server) throws Exception {
+    void adminScopeWhenTheRequestNamesALowerAcrThenTheTokenEndpointWithholdsTheScope(ApiGuardServer server)
+            throws Exception {
         Oidc oidc = new Oidc(server);
         String user = user("low-acr");
         String password = oidc.createUser(user, "api-user", "api-admin");
@@ -121,35 +139,52 @@ class StepUpIT {
 
         JWTClaimsSet access = claims(tokens);
         assertThat(access.getStringClaim("acr")).isEqualTo("password");
-        assertThat(access.getStringClaim("scope").split(" ")).contains("orders:read").doesNotContain("orders:admin");
+        assertThat(access.getStringClaim("scope").split(" "))
+                .contains("orders:read")
+                .doesNotContain("orders:admin");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).doesNotContain("orders:admin");
     }
 
     @Test
-    void refreshWhenTheSecondFactorIsOlderThanTheMaxAgeThenTheAdminScopeIsDropped(ApiGuardServer server) throws Exception {
+    void refreshWhenTheSecondFactorIsOlderThanTheMaxAgeThenTheAdminScopeIsDropped(ApiGuardServer server)
+            throws Exception {
         Oidc oidc = new Oidc(server);
         String user = user("refresh");
         String password = oidc.createUser(user, "api-user", "api-admin");
         Pkce pkce = Pkce.create();
-        Response tokens = redeem(oidc, oidc.loginWithSecondFactor(
-                oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), pkce), user, password, new SecondFactor()), pkce);
+        Response tokens = redeem(
+                oidc,
+                oidc.loginWithSecondFactor(
+                        oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), pkce),
+                        user,
+                        password,
+                        new SecondFactor()),
+                pkce);
         assertThat(claims(tokens).getStringClaim("scope").split(" ")).contains("orders:admin");
 
         // A max age below zero: the second factor is already too old, as it is after any wait longer than the max age.
         try (AdminMaxAge expired = AdminMaxAge.set(oidc, -1)) {
-            Response refreshed = oidc.request().formParam("grant_type", "refresh_token").formParam("client_id", "demo-spa")
-                    .formParam("refresh_token", tokens.jsonPath().getString("refresh_token")).post(oidc.tokenEndpoint(DEMO_REALM));
+            Response refreshed = oidc.request()
+                    .formParam("grant_type", "refresh_token")
+                    .formParam("client_id", "demo-spa")
+                    .formParam("refresh_token", tokens.jsonPath().getString("refresh_token"))
+                    .post(oidc.tokenEndpoint(DEMO_REALM));
 
             assertThat(refreshed.statusCode()).isEqualTo(200);
             assertThat(claims(refreshed).getStringClaim("scope").split(" ")).doesNotContain("orders:admin");
             assertThat(refreshed.jsonPath().getString("scope").split(" ")).doesNotContain("orders:admin");
-            assertThat(Events.matching(Events.of(oidc, "REFRESH_TOKEN_ERROR", "demo-spa"), Events.error("step_up_required"),
-                    Events.user(userId(oidc, user)), Events.detail("scope", "orders:admin"))).hasSize(1);
+            assertThat(Events.matching(
+                            Events.of(oidc, "REFRESH_TOKEN_ERROR", "demo-spa"),
+                            Events.error("step_up_required"),
+                            Events.user(userId(oidc, user)),
+                            Events.detail("scope", "orders:admin")))
+                    .hasSize(1);
         }
     }
 
     @Test
-    void adminScopeWhenTheSessionsSecondFactorIsOlderThanTheMaxAgeThenItIsAskedAgain(ApiGuardServer server) throws Exception {
+    void adminScopeWhenTheSessionsSecondFactorIsOlderThanTheMaxAgeThenItIsAskedAgain(ApiGuardServer server)
+            throws Exception {
         Oidc oidc = new Oidc(server);
         String user = user("again");
         String password = oidc.createUser(user, "api-user", "api-admin");
@@ -157,44 +192,87 @@ class StepUpIT {
         Oidc.LoginPage first = oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), Pkce.create());
         oidc.loginWithSecondFactor(first, user, password, otp).then().statusCode(302);
 
-        // Max age 0 (Keycloak: this level must be reached in this very login): the SSO session's second factor no longer counts.
+        // Max age 0 (Keycloak: this level must be reached in this very login): the SSO session's second factor no
+        // longer counts.
         try (AdminMaxAge expired = AdminMaxAge.set(oidc, 0)) {
-            Oidc.LoginPage again = oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), Pkce.create(),
-                    Oidc.cookiesOf(first));
+            Oidc.LoginPage again = oidc.openLoginPage(
+                    Oidc.codeRequest("openid orders:admin", null), Pkce.create(), Oidc.cookiesOf(first));
 
             assertThat(again.response().statusCode()).isEqualTo(200);
-            assertThat(again.html().selectFirst("form#kc-otp-login-form")).as("OTP asked again").isNotNull();
+            assertThat(again.html().selectFirst("form#kc-otp-login-form"))
+                    .as("OTP asked again")
+                    .isNotNull();
         }
     }
 
     @Test
-    void clientCredentialsWhenAServiceAccountAsksForTheAdminScopeThenTheTokenHasNone(ApiGuardServer server) throws Exception {
+    void clientCredentialsWhenAServiceAccountAsksForTheAdminScopeThenTheTokenHasNone(ApiGuardServer server)
+            throws Exception {
         Oidc oidc = new Oidc(server);
         String clientId = "it-admin-service";
         if (!oidc.clientExists(clientId)) {
-            oidc.asAdmin().contentType("application/json").body(Map.of(
-                            "clientId", clientId, "publicClient", false, "serviceAccountsEnabled", true,
-                            "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false))
-                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
-            oidc.asAdmin().put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
-                    .then().statusCode(204);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "clientId",
+                            clientId,
+                            "publicClient",
+                            false,
+                            "serviceAccountsEnabled",
+                            true,
+                            "standardFlowEnabled",
+                            false,
+                            "directAccessGrantsEnabled",
+                            false,
+                            "implicitFlowEnabled",
+                            false))
+                    .post(oidc.adminUrl("/clients"))
+                    .then()
+                    .statusCode(201);
+            oidc.asAdmin()
+                    .put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
+                    .then()
+                    .statusCode(204);
         }
-        // The service account holds api-admin, so the ABAC demo policy permits orders:admin: what withholds it is step-up.
-        String serviceAccount = oidc.asAdmin().get(oidc.clientUrl(clientId) + "/service-account-user").then().statusCode(200)
-                .extract().path("id");
-        Map<String, Object> apiAdmin = oidc.asAdmin().get(oidc.adminUrl("/roles/api-admin")).then().statusCode(200)
-                .extract().jsonPath().getMap("$");
-        oidc.asAdmin().contentType("application/json").body(List.of(apiAdmin))
-                .post(oidc.adminUrl("/users/" + serviceAccount + "/role-mappings/realm")).then().statusCode(204);
-        String secret = oidc.asAdmin().get(oidc.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
+        // The service account holds api-admin, so the ABAC demo policy permits orders:admin: what withholds it is
+        // step-up.
+        String serviceAccount = oidc.asAdmin()
+                .get(oidc.clientUrl(clientId) + "/service-account-user")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        Map<String, Object> apiAdmin = oidc.asAdmin()
+                .get(oidc.adminUrl("/roles/api-admin"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(List.of(apiAdmin))
+                .post(oidc.adminUrl("/users/" + serviceAccount + "/role-mappings/realm"))
+                .then()
+                .statusCode(204);
+        String secret = oidc.asAdmin()
+                .get(oidc.clientUrl(clientId) + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
 
         Response response = oidc.clientCredentials(clientId, secret, "orders:admin");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(claims(response).getStringClaim("scope")).doesNotContain("orders:admin");
         assertThat(response.jsonPath().getString("scope")).doesNotContain("orders:admin");
-        assertThat(Events.matching(Events.of(oidc, "CLIENT_LOGIN_ERROR", clientId), Events.error("step_up_required"),
-                Events.user(serviceAccount), Events.detail("scope", "orders:admin"))).isNotEmpty();
+        assertThat(Events.matching(
+                        Events.of(oidc, "CLIENT_LOGIN_ERROR", clientId),
+                        Events.error("step_up_required"),
+                        Events.user(serviceAccount),
+                        Events.detail("scope", "orders:admin")))
+                .isNotEmpty();
     }
 
     @Test
@@ -203,8 +281,12 @@ class StepUpIT {
         String secret = TokenProfileIT.TokenExchange.ensureExchanger(oidc);
         String user = user("exchange");
         String password = oidc.createUser(user, "api-user", "api-admin");
-        String subjectToken = oidc.loginAndRedeem(user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
-                .then().statusCode(200).extract().path("access_token");
+        String subjectToken = oidc.loginAndRedeem(
+                        user, password, "openid " + TokenProfileIT.TokenExchange.AUDIENCE_SCOPE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         Response response = TokenProfileIT.TokenExchange.exchange(oidc, secret, subjectToken, "orders:admin");
 
@@ -216,24 +298,36 @@ class StepUpIT {
     // ---- helpers ----------------------------------------------------------------------------
 
     private static String user(String purpose) {
-        return "it-stepup-" + purpose + "-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        return "it-stepup-" + purpose + "-"
+                + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
     }
 
     /** Enrols the user's second factor through one admin-scope login and returns it. */
     static SecondFactor enrolled(Oidc oidc, String user, String password) {
         SecondFactor otp = new SecondFactor();
         Pkce pkce = Pkce.create();
-        oidc.loginWithSecondFactor(oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), pkce), user, password, otp)
-                .then().statusCode(302);
+        oidc.loginWithSecondFactor(
+                        oidc.openLoginPage(Oidc.codeRequest("openid orders:admin", null), pkce), user, password, otp)
+                .then()
+                .statusCode(302);
         assertThat(otp.isEnrolled()).isTrue();
         return otp;
     }
 
     private static Response redeem(Oidc oidc, Response redirect, Pkce pkce) {
-        assertThat(redirect.statusCode()).as("redirect with a code; page was: %s", redirect.asString().length() > 300
-                ? redirect.asString().substring(0, 300) : redirect.asString()).isEqualTo(302);
+        assertThat(redirect.statusCode())
+                .as(
+                        "redirect with a code; page was: %s",
+                        redirect.asString().length() > 300
+                                ? redirect.asString().substring(0, 300)
+                                : redirect.asString())
+                .isEqualTo(302);
         String code = Oidc.queryOf(redirect.getHeader("Location")).get("code");
-        return oidc.redeem(code, pkce.verifier()).then().statusCode(200).extract().response();
+        return oidc.redeem(code, pkce.verifier())
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
     }
 
     private static JWTClaimsSet claims(Response response) throws java.text.ParseException {
@@ -241,10 +335,16 @@ class StepUpIT {
     }
 
     private static String userId(Oidc oidc, String username) {
-        return oidc.asAdmin().queryParam("username", username).queryParam("exact", true).get(oidc.adminUrl("/users"))
-                .then().statusCode(200).extract().jsonPath().getString("[0].id");
+        return oidc.asAdmin()
+                .queryParam("username", username)
+                .queryParam("exact", true)
+                .get(oidc.adminUrl("/users"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
     }
-
 
     /**
      * Shortens, for one test, the max age of orders:admin and of the flow's level 2 to the same
@@ -266,29 +366,55 @@ class StepUpIT {
 
         private void apply(int seconds) {
             String scopeUrl = oidc.adminUrl("/client-scopes/" + oidc.clientScopeId("orders:admin"));
-            Map<String, Object> scope = oidc.asAdmin().get(scopeUrl).then().statusCode(200).extract().jsonPath().getMap("$");
+            Map<String, Object> scope = oidc.asAdmin()
+                    .get(scopeUrl)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getMap("$");
             @SuppressWarnings("unchecked")
             Map<String, Object> attributes = new java.util.HashMap<>((Map<String, Object>) scope.get("attributes"));
             attributes.put("apiguard.admin.max-age", String.valueOf(seconds));
             Map<String, Object> changed = new java.util.HashMap<>(scope);
             changed.put("attributes", attributes);
-            oidc.asAdmin().contentType("application/json").body(changed).put(scopeUrl).then().statusCode(204);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(changed)
+                    .put(scopeUrl)
+                    .then()
+                    .statusCode(204);
 
             List<Map<String, Object>> executions = oidc.asAdmin()
-                    .get(oidc.adminUrl("/authentication/flows/apiguard-browser/executions")).then().statusCode(200)
-                    .extract().jsonPath().getList("$");
+                    .get(oidc.adminUrl("/authentication/flows/apiguard-browser/executions"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("$");
             for (Map<String, Object> execution : executions) {
                 if ("conditional-level-of-authentication".equals(execution.get("providerId"))
                         && execution.get("authenticationConfig") != null) {
                     String configUrl = oidc.adminUrl("/authentication/config/" + execution.get("authenticationConfig"));
-                    Map<String, Object> config = oidc.asAdmin().get(configUrl).then().statusCode(200).extract().jsonPath().getMap("$");
+                    Map<String, Object> config = oidc.asAdmin()
+                            .get(configUrl)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getMap("$");
                     @SuppressWarnings("unchecked")
                     Map<String, Object> values = new java.util.HashMap<>((Map<String, Object>) config.get("config"));
                     if ("2".equals(values.get("loa-condition-level"))) {
                         values.put("loa-max-age", String.valueOf(Math.max(seconds, 0)));
                         Map<String, Object> changedConfig = new java.util.HashMap<>(config);
                         changedConfig.put("config", values);
-                        oidc.asAdmin().contentType("application/json").body(changedConfig).put(configUrl).then().statusCode(204);
+                        oidc.asAdmin()
+                                .contentType("application/json")
+                                .body(changedConfig)
+                                .put(configUrl)
+                                .then()
+                                .statusCode(204);
                     }
                 }
             }

@@ -9,9 +9,9 @@ import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.SharedServerExtension;
 import io.restassured.response.Response;
 import java.util.Date;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.jsoup.nodes.Document;
 
 /** Tokens from the demo realm: client credentials and the authorization-code flow with PKCE. */
 @ExtendWith(SharedServerExtension.class)
@@ -49,8 +49,8 @@ class TokenIssuanceIT {
     @Test
     void clientCredentialsWhenSecretIsThePlaceholderTextThen401(ApiGuardServer server) {
         // Proves the import resolved ${APIGUARD_DEMO_SERVICE_SECRET} instead of storing it literally.
-        Response response = new Oidc(server).clientCredentials(
-                "demo-service", "${APIGUARD_DEMO_SERVICE_SECRET}", "orders:read");
+        Response response =
+                new Oidc(server).clientCredentials("demo-service", "${APIGUARD_DEMO_SERVICE_SECRET}", "orders:read");
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.jsonPath().getString("error")).isEqualTo("unauthorized_client");
@@ -69,14 +69,17 @@ class TokenIssuanceIT {
     void authorizationCodeWhenAliceLogsInWithPkceThenTokenForOrdersRead(ApiGuardServer server) throws Exception {
         Oidc oidc = new Oidc(server);
 
-        Response response = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read");
+        Response response =
+                oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read");
 
         assertThat(response.statusCode()).isEqualTo(200);
         JWTClaimsSet access = oidc.verify(DEMO_REALM, response.jsonPath().getString("access_token"));
         assertThat(access.getStringClaim("preferred_username")).isEqualTo("alice");
         assertThat(access.getStringClaim("azp")).isEqualTo("demo-spa");
         assertThat(access.getAudience()).contains("orders-api");
-        assertThat(access.getStringClaim("scope").split(" ")).contains("openid", "orders:read").doesNotContain("orders:write");
+        assertThat(access.getStringClaim("scope").split(" "))
+                .contains("openid", "orders:read")
+                .doesNotContain("orders:write");
         JWTClaimsSet id = oidc.verify(DEMO_REALM, response.jsonPath().getString("id_token"));
         assertThat(id.getAudience()).containsExactly("demo-spa");
         assertThat(id.getSubject()).isEqualTo(access.getSubject());

@@ -28,9 +28,14 @@ class TokenProfileIT {
     // ---- Lifetimes -------------------------------------------------------------------------
 
     @Test
-    void clientCredentialsWhenOnlyTheRealmSettingAppliesThenLifetimeIs300SecondsAndExpiresInAgrees(ApiGuardServer server)
-            throws Exception {
-        Response response = new Oidc(server).demoServiceToken("orders:read").then().statusCode(200).extract().response();
+    void clientCredentialsWhenOnlyTheRealmSettingAppliesThenLifetimeIs300SecondsAndExpiresInAgrees(
+            ApiGuardServer server) throws Exception {
+        Response response = new Oidc(server)
+                .demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         JWTClaimsSet claims = claims(response);
         assertThat(lifetime(claims)).isEqualTo(300);
@@ -41,8 +46,12 @@ class TokenProfileIT {
     void clientCredentialsWhenTheClientSetsAShorterLifespanThenItApplies(ApiGuardServer server) throws Exception {
         String secret = serviceClient(server, "it-short-lived-service", Map.of("access.token.lifespan", "60"));
 
-        Response response = new Oidc(server).clientCredentials("it-short-lived-service", secret, null)
-                .then().statusCode(200).extract().response();
+        Response response = new Oidc(server)
+                .clientCredentials("it-short-lived-service", secret, null)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         assertThat(lifetime(claims(response))).isEqualTo(60);
         assertExpiresInAgrees(response, claims(response));
@@ -66,14 +75,16 @@ class TokenProfileIT {
     }
 
     @Test
-    void tokenExchangeWhenTheExchangedTokenCarriesOrdersAdminThenLifetimeIsTheScopesCeilingOf120Seconds(ApiGuardServer server)
-            throws Exception {
+    void tokenExchangeWhenTheExchangedTokenCarriesOrdersAdminThenLifetimeIsTheScopesCeilingOf120Seconds(
+            ApiGuardServer server) throws Exception {
         Oidc oidc = new Oidc(server);
         String secret = TokenExchange.ensureExchanger(oidc);
         // orders:admin needs a fresh second factor on the subject token's session (step-up).
         String subjectToken = stepUpLogin(oidc, "exchange", "openid orders:admin " + TokenExchange.AUDIENCE_SCOPE)
-                .jsonPath().getString("access_token");
-        assertThat(SignedJWT.parse(subjectToken).getJWTClaimsSet().getAudience()).contains(TokenExchange.EXCHANGER);
+                .jsonPath()
+                .getString("access_token");
+        assertThat(SignedJWT.parse(subjectToken).getJWTClaimsSet().getAudience())
+                .contains(TokenExchange.EXCHANGER);
 
         Response response = TokenExchange.exchange(oidc, secret, subjectToken, "orders:admin");
 
@@ -89,45 +100,80 @@ class TokenProfileIT {
     void tokenWhenTheRealmSettingIsRaisedAboveTheCeilingThenCappedAndReported(ApiGuardServer server) throws Exception {
         Oidc oidc = new Oidc(server);
         String realmUrl = server.baseUrl() + "/admin/realms/" + DEMO_REALM;
-        oidc.asAdmin().contentType("application/json").body(Map.of("accessTokenLifespan", 900)).put(realmUrl)
-                .then().statusCode(204);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of("accessTokenLifespan", 900))
+                .put(realmUrl)
+                .then()
+                .statusCode(204);
         try {
-            Response response = oidc.demoServiceToken("orders:read").then().statusCode(200).extract().response();
-            JsonPath report = oidc.asAdmin().get(realmUrl + "/apiguard/v1/token-policy").then().statusCode(200).extract().jsonPath();
+            Response response = oidc.demoServiceToken("orders:read")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .response();
+            JsonPath report = oidc.asAdmin()
+                    .get(realmUrl + "/apiguard/v1/token-policy")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
 
             assertThat(lifetime(claims(response))).isEqualTo(300);
             assertThat(report.getInt("accessTokenLifespanCeiling")).isEqualTo(300);
             assertThat(report.getInt("realmAccessTokenLifespan")).isEqualTo(900);
             assertThat(report.getList("findings", String.class))
-                    .contains("realm accessTokenLifespan: 900 s is above the ceiling of 300 s; tokens are capped at 300 s");
+                    .contains(
+                            "realm accessTokenLifespan: 900 s is above the ceiling of 300 s; tokens are capped at 300 s");
         } finally {
-            oidc.asAdmin().contentType("application/json").body(Map.of("accessTokenLifespan", 300)).put(realmUrl)
-                    .then().statusCode(204);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(Map.of("accessTokenLifespan", 300))
+                    .put(realmUrl)
+                    .then()
+                    .statusCode(204);
         }
     }
 
     @Test
     void tokenPolicyReportWhenNoTokenThen401(ApiGuardServer server) {
-        Response response = new Oidc(server).request()
+        Response response = new Oidc(server)
+                .request()
                 .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/apiguard/v1/token-policy");
 
         assertThat(response.statusCode()).isEqualTo(401);
     }
 
     @Test
-    void clientUpdateWhenLifespanIsAboveTheCeilingThenRefusedNamingSettingAndCeilingAndUnchanged(ApiGuardServer server) {
+    void clientUpdateWhenLifespanIsAboveTheCeilingThenRefusedNamingSettingAndCeilingAndUnchanged(
+            ApiGuardServer server) {
         Oidc oidc = new Oidc(server);
         String url = oidc.clientUrl("demo-service");
-        Map<String, Object> before = oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> before = oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
 
-        Response response = oidc.asAdmin().contentType("application/json")
-                .body(Map.of("attributes", Map.of("access.token.lifespan", "600"))).put(url);
+        Response response = oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of("attributes", Map.of("access.token.lifespan", "600")))
+                .put(url);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_client_metadata");
         assertThat(response.jsonPath().getString("error_description"))
                 .contains("access.token.lifespan: 600 s is outside 1..300 s (the realm's access-token ceiling");
-        assertThat(oidc.asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$")).isEqualTo(before);
+        assertThat(oidc.asAdmin()
+                        .get(url)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("$"))
+                .isEqualTo(before);
     }
 
     // ---- RFC 9068 and algorithms -----------------------------------------------------------
@@ -135,7 +181,11 @@ class TokenProfileIT {
     @Test
     void accessTokenWhenIssuedThenHasTheRfc9068HeaderClaimsAndEs256(ApiGuardServer server) throws Exception {
         Oidc oidc = new Oidc(server);
-        Response response = oidc.demoServiceToken("orders:read").then().statusCode(200).extract().response();
+        Response response = oidc.demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         String token = response.jsonPath().getString("access_token");
 
         JWSHeader header = SignedJWT.parse(token).getHeader();
@@ -155,15 +205,23 @@ class TokenProfileIT {
     @Test
     void codeFlowWhenAliceLogsInThenAccessAndIdTokensAreEs256AndTheAccessTokenNamesItsClient(ApiGuardServer server)
             throws Exception {
-        Response response = new Oidc(server).loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
-                .then().statusCode(200).extract().response();
+        Response response = new Oidc(server)
+                .loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         SignedJWT access = SignedJWT.parse(response.jsonPath().getString("access_token"));
         assertThat(access.getHeader().getType().toString()).isEqualTo("at+jwt");
         assertThat(access.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
         assertThat(access.getJWTClaimsSet().getStringClaim("client_id")).isEqualTo("demo-spa");
         assertThat(access.getJWTClaimsSet().getAudience()).contains("orders-api");
-        assertThat(SignedJWT.parse(response.jsonPath().getString("id_token")).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(SignedJWT.parse(response.jsonPath().getString("id_token"))
+                        .getHeader()
+                        .getAlgorithm()
+                        .getName())
+                .isEqualTo("ES256");
     }
 
     @Test
@@ -171,7 +229,11 @@ class TokenProfileIT {
         String secret = serviceClient(server, "it-rs256-service", Map.of("access.token.signed.response.alg", "RS256"));
         Oidc oidc = new Oidc(server);
 
-        String token = oidc.clientCredentials("it-rs256-service", secret, null).then().statusCode(200).extract().path("access_token");
+        String token = oidc.clientCredentials("it-rs256-service", secret, null)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         assertThat(SignedJWT.parse(token).getHeader().getAlgorithm().getName()).isEqualTo("RS256");
         assertThat(oidc.verify(DEMO_REALM, token).getStringClaim("client_id")).isEqualTo("it-rs256-service");
@@ -179,23 +241,33 @@ class TokenProfileIT {
 
     @Test
     void clientWhenItAsksForAlgorithmNoneThenRefusedNamingTheAttribute(ApiGuardServer server) {
-        Map<String, Object> client = serviceClientRepresentation("it-none-alg", Map.of("access.token.signed.response.alg", "none"));
+        Map<String, Object> client =
+                serviceClientRepresentation("it-none-alg", Map.of("access.token.signed.response.alg", "none"));
 
         Oidc oidc = new Oidc(server);
-        Response response = oidc.asAdmin().contentType("application/json").body(client).post(oidc.adminUrl("/clients"));
+        Response response =
+                oidc.asAdmin().contentType("application/json").body(client).post(oidc.adminUrl("/clients"));
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.jsonPath().getString("error_description")).contains("access.token.signed.response.alg: none is not allowed");
+        assertThat(response.jsonPath().getString("error_description"))
+                .contains("access.token.signed.response.alg: none is not allowed");
     }
 
     @Test
     void discoveryWhenTheTokenPolicyIsActiveThenListsOnlyAllowedSigningAlgorithmsAndNeverNone(ApiGuardServer server) {
-        JsonPath discovery = new Oidc(server).request().get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath discovery = new Oidc(server)
+                .request()
+                .get(server.realmUrl(DEMO_REALM) + "/.well-known/openid-configuration")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(discovery.getList("id_token_signing_alg_values_supported", String.class))
-                .contains("ES256").isSubsetOf("ES256", "PS256", "EdDSA", "RS256");
-        assertThat(discovery.getList("userinfo_signing_alg_values_supported", String.class)).isSubsetOf("ES256", "PS256", "EdDSA", "RS256");
+                .contains("ES256")
+                .isSubsetOf("ES256", "PS256", "EdDSA", "RS256");
+        assertThat(discovery.getList("userinfo_signing_alg_values_supported", String.class))
+                .isSubsetOf("ES256", "PS256", "EdDSA", "RS256");
         Map<String, Object> document = discovery.getMap("$");
         document.forEach((key, value) -> {
             if (key.endsWith("_alg_values_supported")) {
@@ -211,13 +283,18 @@ class TokenProfileIT {
             throws Exception {
         Oidc oidc = new Oidc(server);
         Response login = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
-                .then().statusCode(200).extract().response();
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         String first = login.jsonPath().getString("refresh_token");
         Response rotated = refresh(oidc, first).then().statusCode(200).extract().response();
         String newest = rotated.jsonPath().getString("refresh_token");
         assertThat(newest).isNotEqualTo(first);
         String accessToken = rotated.jsonPath().getString("access_token");
-        assertThat(oidc.introspectAsOrdersApi(accessToken).jsonPath().getBoolean("active")).as("before the reuse").isTrue();
+        assertThat(oidc.introspectAsOrdersApi(accessToken).jsonPath().getBoolean("active"))
+                .as("before the reuse")
+                .isTrue();
 
         Response reuse = refresh(oidc, first);
 
@@ -228,14 +305,25 @@ class TokenProfileIT {
         assertThat(afterRevocation.jsonPath().getString("error")).isEqualTo("invalid_grant");
         Response introspection = oidc.introspectAsOrdersApi(accessToken);
         assertThat(introspection.statusCode()).isEqualTo(200);
-        assertThat(introspection.jsonPath().getBoolean("active")).as("after the reuse").isFalse();
-        String events = oidc.asAdmin().queryParam("type", "REFRESH_TOKEN_ERROR").queryParam("client", "demo-spa").queryParam("max", 50)
+        assertThat(introspection.jsonPath().getBoolean("active"))
+                .as("after the reuse")
+                .isFalse();
+        String events = oidc.asAdmin()
+                .queryParam("type", "REFRESH_TOKEN_ERROR")
+                .queryParam("client", "demo-spa")
+                .queryParam("max", 50)
                 .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
-                .then().statusCode(200).extract().asString();
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         String sessionId = claims(login).getStringClaim("sid");
         assertThat(sessionId).isNotBlank();
-        assertThat(events).contains("refresh_token_reused").contains(sessionId)
-                .doesNotContain(first).doesNotContain(newest);
+        assertThat(events)
+                .contains("refresh_token_reused")
+                .contains(sessionId)
+                .doesNotContain(first)
+                .doesNotContain(newest);
     }
 
     // ---- helpers ----------------------------------------------------------------------------
@@ -251,32 +339,73 @@ class TokenProfileIT {
 
         static synchronized String ensureExchanger(Oidc oidc) {
             if (!oidc.clientExists(EXCHANGER)) {
-                oidc.asAdmin().contentType("application/json").body(Map.of(
-                                "clientId", EXCHANGER, "publicClient", false, "serviceAccountsEnabled", false,
-                                "standardFlowEnabled", false, "directAccessGrantsEnabled", false, "implicitFlowEnabled", false,
-                                "attributes", Map.of("standard.token.exchange.enabled", "true")))
-                        .post(oidc.adminUrl("/clients")).then().statusCode(201);
-                oidc.asAdmin().contentType("application/json").body(Map.of(
-                                "name", AUDIENCE_SCOPE, "protocol", "openid-connect",
-                                "attributes", Map.of("include.in.token.scope", "false"),
-                                "protocolMappers", List.of(Map.of(
-                                        "name", "audience " + EXCHANGER, "protocol", "openid-connect",
-                                        "protocolMapper", "oidc-audience-mapper",
-                                        "config", Map.of("included.client.audience", EXCHANGER, "access.token.claim", "true")))))
-                        .post(oidc.adminUrl("/client-scopes")).then().statusCode(201);
-                oidc.asAdmin().put(oidc.clientUrl(EXCHANGER) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
-                        .then().statusCode(204);
-                oidc.asAdmin().put(oidc.clientUrl("demo-spa") + "/optional-client-scopes/" + oidc.clientScopeId(AUDIENCE_SCOPE))
-                        .then().statusCode(204);
+                oidc.asAdmin()
+                        .contentType("application/json")
+                        .body(Map.of(
+                                "clientId",
+                                EXCHANGER,
+                                "publicClient",
+                                false,
+                                "serviceAccountsEnabled",
+                                false,
+                                "standardFlowEnabled",
+                                false,
+                                "directAccessGrantsEnabled",
+                                false,
+                                "implicitFlowEnabled",
+                                false,
+                                "attributes",
+                                Map.of("standard.token.exchange.enabled", "true")))
+                        .post(oidc.adminUrl("/clients"))
+                        .then()
+                        .statusCode(201);
+                oidc.asAdmin()
+                        .contentType("application/json")
+                        .body(Map.of(
+                                "name",
+                                AUDIENCE_SCOPE,
+                                "protocol",
+                                "openid-connect",
+                                "attributes",
+                                Map.of("include.in.token.scope", "false"),
+                                "protocolMappers",
+                                List.of(Map.of(
+                                        "name",
+                                        "audience " + EXCHANGER,
+                                        "protocol",
+                                        "openid-connect",
+                                        "protocolMapper",
+                                        "oidc-audience-mapper",
+                                        "config",
+                                        Map.of("included.client.audience", EXCHANGER, "access.token.claim", "true")))))
+                        .post(oidc.adminUrl("/client-scopes"))
+                        .then()
+                        .statusCode(201);
+                oidc.asAdmin()
+                        .put(oidc.clientUrl(EXCHANGER) + "/optional-client-scopes/"
+                                + oidc.clientScopeId("orders:admin"))
+                        .then()
+                        .statusCode(204);
+                oidc.asAdmin()
+                        .put(oidc.clientUrl("demo-spa") + "/optional-client-scopes/"
+                                + oidc.clientScopeId(AUDIENCE_SCOPE))
+                        .then()
+                        .statusCode(204);
             }
-            return oidc.asAdmin().get(oidc.clientUrl(EXCHANGER) + "/client-secret").then().statusCode(200).extract().path("value");
+            return oidc.asAdmin()
+                    .get(oidc.clientUrl(EXCHANGER) + "/client-secret")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("value");
         }
 
         /** A standard token exchange (RFC 8693) by the exchanger of an access token for one with {@code scope}. */
         static Response exchange(Oidc oidc, String secret, String subjectToken, String scope) {
             return oidc.request()
                     .formParam("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
-                    .formParam("client_id", EXCHANGER).formParam("client_secret", secret)
+                    .formParam("client_id", EXCHANGER)
+                    .formParam("client_secret", secret)
                     .formParam("subject_token", subjectToken)
                     .formParam("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
                     .formParam("requested_token_type", "urn:ietf:params:oauth:token-type:access_token")
@@ -287,19 +416,26 @@ class TokenProfileIT {
 
     /** Logs a new user with api-admin in through password and OTP (enrolled on the way) and redeems the code. */
     private static Response stepUpLogin(Oidc oidc, String purpose, String scope) {
-        String user = "it-tokens-" + purpose + "-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        String user = "it-tokens-" + purpose + "-"
+                + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
         String password = oidc.createUser(user, "api-user", "api-admin");
         Oidc.Pkce pkce = Oidc.Pkce.create();
-        Response redirect = oidc.loginWithSecondFactor(oidc.openLoginPage(Oidc.codeRequest(scope, null), pkce), user, password,
-                new Oidc.SecondFactor());
+        Response redirect = oidc.loginWithSecondFactor(
+                oidc.openLoginPage(Oidc.codeRequest(scope, null), pkce), user, password, new Oidc.SecondFactor());
         assertThat(redirect.statusCode()).isEqualTo(302);
         return oidc.redeem(Oidc.queryOf(redirect.getHeader("Location")).get("code"), pkce.verifier())
-                .then().statusCode(200).extract().response();
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
     }
 
     private static Response refresh(Oidc oidc, String refreshToken) {
-        return oidc.request().formParam("grant_type", "refresh_token").formParam("client_id", "demo-spa")
-                .formParam("refresh_token", refreshToken).post(oidc.tokenEndpoint(DEMO_REALM));
+        return oidc.request()
+                .formParam("grant_type", "refresh_token")
+                .formParam("client_id", "demo-spa")
+                .formParam("refresh_token", refreshToken)
+                .post(oidc.tokenEndpoint(DEMO_REALM));
     }
 
     private static JWTClaimsSet claims(Response response) throws ParseException {
@@ -331,9 +467,18 @@ class TokenProfileIT {
     private static String serviceClient(ApiGuardServer server, String clientId, Map<String, String> attributes) {
         Oidc oidc = new Oidc(server);
         if (!oidc.clientExists(clientId)) {
-            oidc.asAdmin().contentType("application/json").body(serviceClientRepresentation(clientId, attributes))
-                    .post(oidc.adminUrl("/clients")).then().statusCode(201);
+            oidc.asAdmin()
+                    .contentType("application/json")
+                    .body(serviceClientRepresentation(clientId, attributes))
+                    .post(oidc.adminUrl("/clients"))
+                    .then()
+                    .statusCode(201);
         }
-        return oidc.asAdmin().get(oidc.clientUrl(clientId) + "/client-secret").then().statusCode(200).extract().path("value");
+        return oidc.asAdmin()
+                .get(oidc.clientUrl(clientId) + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
     }
 }

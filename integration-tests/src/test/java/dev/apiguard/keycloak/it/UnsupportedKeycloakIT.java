@@ -26,22 +26,30 @@ class UnsupportedKeycloakIT {
             return List.of();
         }
         String versions = System.getProperty("apiguard.it.refused.versions", "");
-        return Arrays.stream(versions.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        return Arrays.stream(versions.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     @ParameterizedTest(name = "Keycloak {0}", allowZeroInvocations = true)
     @MethodSource("versions")
     void startWhenTheKeycloakVersionIsUnsupportedThenKeycloakStopsNamingTheSupportedVersions(String version) {
-        Path home = Path.of(System.getProperty("apiguard.it.keycloak.smoke.dir")).resolve("keycloak-" + version);
-        assertThat(home.resolve("bin/kc.sh")).as("Keycloak %s unpacked by the build", version).satisfies(Files::isExecutable);
+        Path home =
+                Path.of(System.getProperty("apiguard.it.keycloak.smoke.dir")).resolve("keycloak-" + version);
+        assertThat(home.resolve("bin/kc.sh"))
+                .as("Keycloak %s unpacked by the build", version)
+                .satisfies(Files::isExecutable);
 
-        ApiGuardServer.Exit exit = ApiGuardServer.settings("refused-" + version).freshData().keycloakHome(home)
+        ApiGuardServer.Exit exit = ApiGuardServer.settings("refused-" + version)
+                .freshData()
+                .keycloakHome(home)
                 .runUntilExit(Duration.ofMinutes(5));
 
         assertThat(exit.status()).as("exit status of ./apiguard dev").isNotZero();
         assertThat(exit.output())
-                .contains("API Guard " + VERSION + " cannot run on Keycloak '" + version + "' (it is not supported): it supports "
-                        + "Keycloak 26.7.x (tested: 26.7.0, 26.7.3)")
+                .contains("API Guard " + VERSION + " cannot run on Keycloak '" + version
+                        + "' (it is not supported): it supports " + "Keycloak 26.7.x (tested: 26.7.0, 26.7.3)")
                 .contains("Keycloak stopped during start")
                 .doesNotContain("API Guard is running");
     }

@@ -16,8 +16,7 @@ import org.keycloak.representations.userprofile.config.UPConfig;
  */
 public final class AttributeTrust {
 
-    private AttributeTrust() {
-    }
+    private AttributeTrust() {}
 
     /** One error per (policy, attribute) that users may edit themselves; empty when all are trusted. */
     public static List<String> untrusted(UPConfig profile, Map<String, Set<String>> readsByPolicy) {
@@ -27,7 +26,8 @@ public final class AttributeTrust {
                 String why = userEditable(profile, attribute);
                 if (why != null) {
                     errors.add("policy \"" + reads.getKey() + "\" reads user attribute '" + attribute
-                            + "', which users can edit themselves (" + why + "): only attributes users cannot edit may decide access");
+                            + "', which users can edit themselves (" + why
+                            + "): only attributes users cannot edit may decide access");
                 }
             }
         }
@@ -35,11 +35,15 @@ public final class AttributeTrust {
     }
 
     private static String userEditable(UPConfig profile, String attribute) {
-        UPAttribute declared = profile == null || profile.getAttributes() == null ? null : profile.getAttribute(attribute);
+        UPAttribute declared =
+                profile == null || profile.getAttributes() == null ? null : profile.getAttribute(attribute);
         if (declared != null) {
             UPAttributePermissions permissions = declared.getPermissions();
-            return permissions != null && permissions.getEdit() != null && permissions.getEdit().contains("user")
-                    ? "user profile: edit permission includes user" : null;
+            return permissions != null
+                            && permissions.getEdit() != null
+                            && permissions.getEdit().contains("user")
+                    ? "user profile: edit permission includes user"
+                    : null;
         }
         if (profile != null && profile.getUnmanagedAttributePolicy() == UPConfig.UnmanagedAttributePolicy.ENABLED) {
             return "not in the user profile, and unmanaged attributes are editable by users";

@@ -47,7 +47,8 @@ public final class CompiledPolicies {
         }
         // Deny policies first: one that holds decides without looking at permits.
         index.replaceAll((scope, list) -> list.stream()
-                .sorted((a, b) -> Boolean.compare(a.policy().effect() == Policy.Effect.PERMIT, b.policy().effect() == Policy.Effect.PERMIT))
+                .sorted((a, b) -> Boolean.compare(
+                        a.policy().effect() == Policy.Effect.PERMIT, b.policy().effect() == Policy.Effect.PERMIT))
                 .toList());
         this.byScope = Map.copyOf(index);
         Map<String, Integer> slots = new HashMap<>();
@@ -58,8 +59,8 @@ public final class CompiledPolicies {
     }
 
     /** A condition ready to evaluate, with the user attributes and the variables it reads. */
-    record CompiledPolicy(Policy policy, CelRuntime.Program program, Set<String> userAttributes, List<String> variables) {
-    }
+    record CompiledPolicy(
+            Policy policy, CelRuntime.Program program, Set<String> userAttributes, List<String> variables) {}
 
     public PolicyDocument document() {
         return document;
@@ -75,7 +76,8 @@ public final class CompiledPolicies {
     }
 
     /** Decides every scope of {@code scopes} that the document governs, in order. */
-    public Map<String, Decision> decideAll(Collection<String> scopes, String clientId, PolicyInput input, boolean partial) {
+    public Map<String, Decision> decideAll(
+            Collection<String> scopes, String clientId, PolicyInput input, boolean partial) {
         Map<String, Decision> decisions = new LinkedHashMap<>();
         Result[] memo = new Result[conditionSlots.size()];
         for (String scope : scopes) {
@@ -110,8 +112,15 @@ public final class CompiledPolicies {
                     deferred = true;
                 } else if (result.value != Boolean.FALSE) {
                     String reason = result.value == Boolean.TRUE ? "deny condition holds" : result.reason;
-                    if (deny == null || (policy.onDeny() == Policy.OnDeny.REFUSE && deny.onDeny() != Policy.OnDeny.REFUSE)) {
-                        deny = new Decision(scope, Decision.Outcome.DENY, policy.onDeny(), policy.name(), policy.condition(), reason);
+                    if (deny == null
+                            || (policy.onDeny() == Policy.OnDeny.REFUSE && deny.onDeny() != Policy.OnDeny.REFUSE)) {
+                        deny = new Decision(
+                                scope,
+                                Decision.Outcome.DENY,
+                                policy.onDeny(),
+                                policy.name(),
+                                policy.condition(),
+                                reason);
                     }
                 }
                 continue;
@@ -120,7 +129,13 @@ public final class CompiledPolicies {
                 break; // deny overrides permit: permits need not be evaluated
             }
             if (result.value == Boolean.TRUE) {
-                return new Decision(scope, Decision.Outcome.PERMIT, null, policy.name(), policy.condition(), "permit condition holds");
+                return new Decision(
+                        scope,
+                        Decision.Outcome.PERMIT,
+                        null,
+                        policy.name(),
+                        policy.condition(),
+                        "permit condition holds");
             }
             if (result.unknown && partial) {
                 deferred = true;
@@ -135,18 +150,39 @@ public final class CompiledPolicies {
             return deny;
         }
         if (deferred) {
-            return new Decision(scope, Decision.Outcome.DEFERRED, null, null, null,
+            return new Decision(
+                    scope,
+                    Decision.Outcome.DEFERRED,
+                    null,
+                    null,
+                    null,
                     "needs attributes that are known only at the token endpoint");
         }
         if (!document.protectedScopes().contains(scope)) {
-            return new Decision(scope, Decision.Outcome.NOT_PROTECTED, null, null, null, "scope is not protected and no policy denies it");
+            return new Decision(
+                    scope,
+                    Decision.Outcome.NOT_PROTECTED,
+                    null,
+                    null,
+                    null,
+                    "scope is not protected and no policy denies it");
         }
         if (firstPermit == null) {
-            return new Decision(scope, Decision.Outcome.DENY, Policy.OnDeny.DROP, null, null,
+            return new Decision(
+                    scope,
+                    Decision.Outcome.DENY,
+                    Policy.OnDeny.DROP,
+                    null,
+                    null,
                     "protected scope and no policy permits it for this client (default deny)");
         }
-        return new Decision(scope, Decision.Outcome.DENY, refuseOnDefault ? Policy.OnDeny.REFUSE : Policy.OnDeny.DROP,
-                firstPermit.policy().name(), firstPermit.policy().condition(), "default deny: " + firstPermitReason);
+        return new Decision(
+                scope,
+                Decision.Outcome.DENY,
+                refuseOnDefault ? Policy.OnDeny.REFUSE : Policy.OnDeny.DROP,
+                firstPermit.policy().name(),
+                firstPermit.policy().condition(),
+                "default deny: " + firstPermitReason);
     }
 
     private Result evaluate(CompiledPolicy policy, Resolver resolver, Result[] memo) {
@@ -167,7 +203,8 @@ public final class CompiledPolicies {
         for (String variable : policy.variables()) {
             if (resolver.find(variable).isEmpty()) {
                 // Decided before evaluating, so that the answer does not depend on CEL's evaluation order.
-                return new Result(null, true, "attribute " + variable + " has no value for this request (fails closed)");
+                return new Result(
+                        null, true, "attribute " + variable + " has no value for this request (fails closed)");
             }
         }
         Object value;
@@ -177,7 +214,10 @@ public final class CompiledPolicies {
             return new Result(null, false, "evaluation error (fails closed): " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
             // CEL may throw unchecked errors on unexpected values: never let one permit.
-            return new Result(null, false, "evaluation error (fails closed): " + e.getClass().getSimpleName());
+            return new Result(
+                    null,
+                    false,
+                    "evaluation error (fails closed): " + e.getClass().getSimpleName());
         }
         if (value instanceof Boolean bool) {
             return new Result(bool, false, null);
@@ -192,8 +232,7 @@ public final class CompiledPolicies {
         return message == null ? "unknown" : message.lines().findFirst().orElse("unknown");
     }
 
-    private record Result(Boolean value, boolean unknown, String reason) {
-    }
+    private record Result(Boolean value, boolean unknown, String reason) {}
 
     /** Binds the decided scope and delegates every other variable to the request's input. */
     private record Resolver(PolicyInput input, String scope) implements dev.cel.runtime.CelVariableResolver {

@@ -14,10 +14,16 @@ import java.util.Objects;
  * @param condition that policy's condition, as written
  * @param reason why, in words: "condition holds", "condition is false", the evaluation error, ...
  */
-public record Decision(String scope, Outcome outcome, Policy.OnDeny onDeny, String policy, String condition, String reason) {
+public record Decision(
+        String scope, Outcome outcome, Policy.OnDeny onDeny, String policy, String condition, String reason) {
 
     /** The decision for one scope. */
-    public enum Outcome { PERMIT, DENY, NOT_PROTECTED, DEFERRED }
+    public enum Outcome {
+        PERMIT,
+        DENY,
+        NOT_PROTECTED,
+        DEFERRED
+    }
 
     public Decision {
         Objects.requireNonNull(scope, "scope");

@@ -56,13 +56,15 @@ public final class PoliciesResource {
     }
 
     /** Body of a valid document at {@code validate}. */
-    public record ValidationResult(@JsonProperty("valid") boolean valid, @JsonProperty("version") String version) {
-    }
+    public record ValidationResult(
+            @JsonProperty("valid") boolean valid,
+            @JsonProperty("version") String version) {}
 
     /** Body of a saved document. */
-    public record Saved(@JsonProperty("version") String version, @JsonProperty("policies") int policies,
-            @JsonProperty("protectedScopes") List<String> protectedScopes) {
-    }
+    public record Saved(
+            @JsonProperty("version") String version,
+            @JsonProperty("policies") int policies,
+            @JsonProperty("protectedScopes") List<String> protectedScopes) {}
 
     /** Request of {@code explain}: the user by username or id, the client by clientId. */
     public record ExplainRequest(String user, String client, String scope, String grantType, String acr) {
@@ -104,7 +106,8 @@ public final class PoliciesResource {
                     problems.add(required + ": missing");
                 }
             }
-            return problems.isEmpty() ? new ExplainRequest(values.get(0), values.get(1), values.get(2), values.get(3), values.get(4))
+            return problems.isEmpty()
+                    ? new ExplainRequest(values.get(0), values.get(1), values.get(2), values.get(3), values.get(4))
                     : null;
         }
     }
@@ -114,11 +117,17 @@ public final class PoliciesResource {
 
     /** Answer of {@code explain}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Explanation(@JsonProperty("user") String user, @JsonProperty("client") String client,
-            @JsonProperty("scope") String scope, @JsonProperty("decision") String decision, @JsonProperty("action") String action,
-            @JsonProperty("policy") String policy, @JsonProperty("condition") String condition, @JsonProperty("reason") String reason,
-            @JsonProperty("scopeAvailableToClient") boolean scopeAvailableToClient, @JsonProperty("version") String version) {
-    }
+    public record Explanation(
+            @JsonProperty("user") String user,
+            @JsonProperty("client") String client,
+            @JsonProperty("scope") String scope,
+            @JsonProperty("decision") String decision,
+            @JsonProperty("action") String action,
+            @JsonProperty("policy") String policy,
+            @JsonProperty("condition") String condition,
+            @JsonProperty("reason") String reason,
+            @JsonProperty("scopeAvailableToClient") boolean scopeAvailableToClient,
+            @JsonProperty("version") String version) {}
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -129,9 +138,12 @@ public final class PoliciesResource {
         }
         PolicyStore.State state = PolicyStore.of(realm);
         if (state.absent()) {
-            return ApiError.response(Response.Status.NOT_FOUND, ApiError.NOT_FOUND, "realm has no scope-policy document", List.of());
+            return ApiError.response(
+                    Response.Status.NOT_FOUND, ApiError.NOT_FOUND, "realm has no scope-policy document", List.of());
         }
-        return Response.ok(state.source(), MediaType.APPLICATION_JSON_TYPE).tag(state.version()).build();
+        return Response.ok(state.source(), MediaType.APPLICATION_JSON_TYPE)
+                .tag(state.version())
+                .build();
     }
 
     @PUT
@@ -147,18 +159,35 @@ public final class PoliciesResource {
         PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
         List<String> errors = errors(state);
         if (!errors.isEmpty()) {
-            LOG.infof("Scope-policy document refused for realm '%s': %d error(s); the previous document stays active",
+            LOG.infof(
+                    "Scope-policy document refused for realm '%s': %d error(s); the previous document stays active",
                     realm.getName(), errors.size());
             return invalidDocument(errors);
         }
         PolicyStore.save(realm, state);
         ScopePolicyRequiredActionFactory.ensureRegistered(realm);
-        auth.realmUpdated(session, Map.of("scopePolicyVersion", state.version(),
-                "policies", state.policies().document().policies().size()), Map.of("scopePolicyVersion", state.version()));
-        LOG.infof("Scope-policy document version %s saved for realm '%s' by '%s' (%d policies)", state.version(), realm.getName(),
-                auth.username(), state.policies().document().policies().size());
-        return Response.ok(new Saved(state.version(), state.policies().document().policies().size(),
-                state.policies().document().protectedScopes().stream().sorted().toList())).tag(state.version()).build();
+        auth.realmUpdated(
+                session,
+                Map.of(
+                        "scopePolicyVersion",
+                        state.version(),
+                        "policies",
+                        state.policies().document().policies().size()),
+                Map.of("scopePolicyVersion", state.version()));
+        LOG.infof(
+                "Scope-policy document version %s saved for realm '%s' by '%s' (%d policies)",
+                state.version(),
+                realm.getName(),
+                auth.username(),
+                state.policies().document().policies().size());
+        return Response.ok(new Saved(
+                        state.version(),
+                        state.policies().document().policies().size(),
+                        state.policies().document().protectedScopes().stream()
+                                .sorted()
+                                .toList()))
+                .tag(state.version())
+                .build();
     }
 
     @POST
@@ -174,7 +203,9 @@ public final class PoliciesResource {
         }
         PolicyStore.State state = PolicyStore.compile(body == null ? "" : body);
         List<String> errors = errors(state);
-        return errors.isEmpty() ? Response.ok(new ValidationResult(true, state.version())).build() : invalidDocument(errors);
+        return errors.isEmpty()
+                ? Response.ok(new ValidationResult(true, state.version())).build()
+                : invalidDocument(errors);
     }
 
     @POST
@@ -213,12 +244,32 @@ public final class PoliciesResource {
         boolean available = client.getClientScopes(true).containsKey(request.scope())
                 || client.getClientScopes(false).containsKey(request.scope());
         if (state.absent()) {
-            return Response.ok(new Explanation(user.getUsername(), client.getClientId(), request.scope(), "not_protected", null, null,
-                    null, "realm has no scope-policy document", available, null)).build();
+            return Response.ok(new Explanation(
+                            user.getUsername(),
+                            client.getClientId(),
+                            request.scope(),
+                            "not_protected",
+                            null,
+                            null,
+                            null,
+                            "realm has no scope-policy document",
+                            available,
+                            null))
+                    .build();
         }
         if (state.broken()) {
-            return Response.ok(new Explanation(user.getUsername(), client.getClientId(), request.scope(), "deny", "refuse", null,
-                    null, "the stored document is invalid: every request fails closed", available, state.version())).build();
+            return Response.ok(new Explanation(
+                            user.getUsername(),
+                            client.getClientId(),
+                            request.scope(),
+                            "deny",
+                            "refuse",
+                            null,
+                            null,
+                            "the stored document is invalid: every request fails closed",
+                            available,
+                            state.version()))
+                    .build();
         }
         String grantType = blank(request.grantType()) ? OAuth2Constants.AUTHORIZATION_CODE : request.grantType();
         org.keycloak.representations.AccessToken authentication = null;
@@ -226,19 +277,35 @@ public final class PoliciesResource {
             authentication = new org.keycloak.representations.AccessToken();
             authentication.setAcr(request.acr());
         }
-        Decision decision = state.policies().decide(request.scope(), client.getClientId(),
-                ScopePolicyInputs.of(session, user, client, grantType, List.of(request.scope()), authentication), false);
-        return Response.ok(new Explanation(user.getUsername(), client.getClientId(), decision.scope(),
-                decision.outcome().name().toLowerCase(java.util.Locale.ROOT), decision.onDeny() == null ? null
-                        : decision.onDeny().name().toLowerCase(java.util.Locale.ROOT),
-                decision.policy(), decision.condition(), decision.reason(), available, state.version())).build();
+        Decision decision = state.policies()
+                .decide(
+                        request.scope(),
+                        client.getClientId(),
+                        ScopePolicyInputs.of(
+                                session, user, client, grantType, List.of(request.scope()), authentication),
+                        false);
+        return Response.ok(new Explanation(
+                        user.getUsername(),
+                        client.getClientId(),
+                        decision.scope(),
+                        decision.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                        decision.onDeny() == null
+                                ? null
+                                : decision.onDeny().name().toLowerCase(java.util.Locale.ROOT),
+                        decision.policy(),
+                        decision.condition(),
+                        decision.reason(),
+                        available,
+                        state.version()))
+                .build();
     }
 
     private List<String> errors(PolicyStore.State state) {
         if (state.policies() == null) {
             return state.errors();
         }
-        return new ArrayList<>(AttributeTrust.untrusted(Models.userProfile(session), PolicyCompiler.userAttributesRead(state.policies())));
+        return new ArrayList<>(AttributeTrust.untrusted(
+                Models.userProfile(session), PolicyCompiler.userAttributesRead(state.policies())));
     }
 
     private static Response badRequest(String description) {
@@ -246,8 +313,11 @@ public final class PoliciesResource {
     }
 
     private static Response invalidDocument(List<String> errors) {
-        return ApiError.response(Response.Status.BAD_REQUEST, "invalid_policy_document",
-                ApiError.describe("the scope-policy document", errors), errors);
+        return ApiError.response(
+                Response.Status.BAD_REQUEST,
+                "invalid_policy_document",
+                ApiError.describe("the scope-policy document", errors),
+                errors);
     }
 
     private static boolean blank(String value) {

@@ -14,11 +14,20 @@ import java.util.Set;
  * @param condition CEL source text, a boolean expression
  * @param onDeny what a deny decided by (or, for a permit policy, failing) this policy does
  */
-public record Policy(String name, String description, Set<String> scopes, Set<String> clients, Effect effect,
-        String condition, OnDeny onDeny) {
+public record Policy(
+        String name,
+        String description,
+        Set<String> scopes,
+        Set<String> clients,
+        Effect effect,
+        String condition,
+        OnDeny onDeny) {
 
     /** What a policy decides when its condition holds. */
-    public enum Effect { PERMIT, DENY }
+    public enum Effect {
+        PERMIT,
+        DENY
+    }
 
     /** What a deny does to the request. */
     public enum OnDeny {
@@ -41,5 +50,4 @@ public record Policy(String name, String description, Set<String> scopes, Set<St
     public boolean targets(String scope, String clientId) {
         return scopes.contains(scope) && (clients.isEmpty() || clients.contains(clientId));
     }
-
 }

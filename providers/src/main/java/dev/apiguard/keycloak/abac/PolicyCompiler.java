@@ -39,7 +39,8 @@ public final class PolicyCompiler {
             .enableHeterogeneousNumericComparisons(true)
             .build();
     private static final CelCompiler COMPILER;
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
     private static final String INDEX = "_[_]";
 
     static {
@@ -51,8 +52,7 @@ public final class PolicyCompiler {
         COMPILER = builder.build();
     }
 
-    private PolicyCompiler() {
-    }
+    private PolicyCompiler() {}
 
     /** Compiles every condition; every problem of every policy is one error. */
     public static CompiledPolicies compile(PolicyDocument document) throws PolicyDocumentException {
@@ -70,8 +70,8 @@ public final class PolicyCompiler {
                             + "literally (user.attributes.name or user.attributes['name']) so that it can be checked");
                     continue;
                 }
-                compiled.add(new CompiledPolicies.CompiledPolicy(policy, RUNTIME.createProgram(ast), Set.copyOf(reads.names),
-                        List.copyOf(reads.variables)));
+                compiled.add(new CompiledPolicies.CompiledPolicy(
+                        policy, RUNTIME.createProgram(ast), Set.copyOf(reads.names), List.copyOf(reads.variables)));
             } catch (CelValidationException e) {
                 for (CelIssue issue : e.getErrors()) {
                     errors.add(path + ": " + location(issue.getSourceLocation()) + issue.getMessage());
@@ -129,7 +129,9 @@ public final class PolicyCompiler {
                 }
                 case CALL -> {
                     CelExpr.CelCall call = expr.call();
-                    if (INDEX.equals(call.function()) && call.args().size() == 2 && isAttributes(call.args().get(0))) {
+                    if (INDEX.equals(call.function())
+                            && call.args().size() == 2
+                            && isAttributes(call.args().get(0))) {
                         variables.add(PolicyVariables.USER_ATTRIBUTES);
                         CelExpr key = call.args().get(1);
                         if (key.getKind() == CelExpr.ExprKind.Kind.CONSTANT
@@ -145,10 +147,11 @@ public final class PolicyCompiler {
                     }
                 }
                 case LIST -> expr.list().elements().forEach(this::walk);
-                case MAP -> expr.map().entries().forEach(entry -> {
-                    walk(entry.key());
-                    walk(entry.value());
-                });
+                case MAP ->
+                    expr.map().entries().forEach(entry -> {
+                        walk(entry.key());
+                        walk(entry.value());
+                    });
                 case STRUCT -> expr.struct().entries().forEach(entry -> walk(entry.value()));
                 case COMPREHENSION -> {
                     CelExpr.CelComprehension loop = expr.comprehension();
@@ -165,7 +168,8 @@ public final class PolicyCompiler {
         }
 
         private static boolean isAttributes(CelExpr expr) {
-            return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && PolicyVariables.USER_ATTRIBUTES.equals(expr.ident().name());
+            return expr.getKind() == CelExpr.ExprKind.Kind.IDENT
+                    && PolicyVariables.USER_ATTRIBUTES.equals(expr.ident().name());
         }
     }
 }

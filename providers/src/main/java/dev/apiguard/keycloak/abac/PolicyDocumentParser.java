@@ -35,11 +35,10 @@ public final class PolicyDocumentParser {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_FIELDS = Set.of("apiVersion", "protectedScopes", "policies");
-    private static final Set<String> POLICY_FIELDS = Set.of("name", "description", "scopes", "clients", "effect", "condition",
-            "onDeny");
+    private static final Set<String> POLICY_FIELDS =
+            Set.of("name", "description", "scopes", "clients", "effect", "condition", "onDeny");
 
-    private PolicyDocumentParser() {
-    }
+    private PolicyDocumentParser() {}
 
     /** Parses and checks {@code json}; every problem is one entry of the exception's errors. */
     public static PolicyDocument parse(String json) throws PolicyDocumentException {
@@ -98,7 +97,8 @@ public final class PolicyDocumentParser {
         String name = text(node.get("name"), path + ".name", true, errors);
         if (name != null) {
             if (!NAME.matcher(name).matches()) {
-                errors.add(path + ".name: \"" + name + "\" must be 1 to 63 lower-case letters, digits or dashes, starting with a letter or digit");
+                errors.add(path + ".name: \"" + name
+                        + "\" must be 1 to 63 lower-case letters, digits or dashes, starting with a letter or digit");
             } else if (!names.add(name)) {
                 errors.add(path + ".name: \"" + name + "\" is used by an earlier policy");
             }
@@ -127,7 +127,8 @@ public final class PolicyDocumentParser {
         }
         String condition = text(node.get("condition"), path + ".condition", true, errors);
         if (condition != null && condition.length() > MAX_CONDITION_CHARS) {
-            errors.add(path + ".condition: " + condition.length() + " characters, at most " + MAX_CONDITION_CHARS + " allowed");
+            errors.add(path + ".condition: " + condition.length() + " characters, at most " + MAX_CONDITION_CHARS
+                    + " allowed");
         }
         if (errors.size() > before) {
             return null;
@@ -139,7 +140,8 @@ public final class PolicyDocumentParser {
         for (Iterator<String> fields = node.fieldNames(); fields.hasNext(); ) {
             String field = fields.next();
             if (!known.contains(field)) {
-                errors.add(prefix + field + ": unknown field (allowed: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                errors.add(prefix + field + ": unknown field (allowed: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
@@ -185,5 +187,4 @@ public final class PolicyDocumentParser {
         }
         return values;
     }
-
 }

@@ -14,6 +14,7 @@ public final class PolicyInput {
 
     /** Position of each variable in the arrays below: one hash lookup per read. */
     private static final Map<String, Integer> SLOTS = slots();
+
     private static final Object ABSENT = new Object();
 
     private final Supplier<?>[] suppliers;
@@ -58,8 +59,7 @@ public final class PolicyInput {
 
         private final Supplier<?>[] suppliers = new Supplier<?>[SLOTS.size()];
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Binds {@code name} to a value computed on first read; a supplier that returns null leaves it unbound. */
         public Builder lazy(String name, Supplier<?> supplier) {

@@ -29,8 +29,7 @@ public final class PolicyStore {
      */
     private static final Map<String, State> CACHE = new ConcurrentHashMap<>();
 
-    private PolicyStore() {
-    }
+    private PolicyStore() {}
 
     /**
      * The policy state of a realm: absent (no document: ABAC is off), active (compiled), or broken
@@ -63,8 +62,10 @@ public final class PolicyStore {
         }
         State compiled = compile(source);
         if (compiled.broken()) {
-            LOG.errorf("The ABAC policy document of realm '%s' (version %s) is invalid, every request for a scope fails "
-                    + "closed until a valid one is saved: %s", realm.getName(), compiled.version(), compiled.errors());
+            LOG.errorf(
+                    "The ABAC policy document of realm '%s' (version %s) is invalid, every request for a scope fails "
+                            + "closed until a valid one is saved: %s",
+                    realm.getName(), compiled.version(), compiled.errors());
         }
         CACHE.put(realm.getId(), compiled);
         return compiled;

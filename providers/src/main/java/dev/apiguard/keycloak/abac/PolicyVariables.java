@@ -26,19 +26,23 @@ public final class PolicyVariables {
     public static final String USER_CLIENT_ROLES = "user.clientRoles";
     /** Group paths, e.g. "/sales/emea". */
     public static final String USER_GROUPS = "user.groups";
+
     public static final String USER_SERVICE_ACCOUNT = "user.serviceAccount";
     public static final String CLIENT_ID = "client.id";
     public static final String CLIENT_ATTRIBUTES = "client.attributes";
     /** authorization_code, refresh_token, client_credentials, token-exchange URN. */
     public static final String REQUEST_GRANT_TYPE = "request.grantType";
+
     public static final String REQUEST_SCOPES = "request.scopes";
     public static final String REQUEST_SOURCE_IP = "request.sourceIp";
     /** The scope being decided. */
     public static final String SCOPE = "scope";
+
     public static final String AUTH_ACR = "auth.acr";
     public static final String AUTH_AMR = "auth.amr";
     /** auth_time, seconds since the epoch. */
     public static final String AUTH_TIME = "auth.time";
+
     public static final String NOW = "now";
 
     private static final CelType STRINGS = ListType.create(SimpleType.STRING);
@@ -70,6 +74,5 @@ public final class PolicyVariables {
         TYPES = java.util.Collections.unmodifiableMap(types);
     }
 
-    private PolicyVariables() {
-    }
+    private PolicyVariables() {}
 }

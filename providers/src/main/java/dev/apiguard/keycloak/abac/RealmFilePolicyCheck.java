@@ -21,8 +21,7 @@ public final class RealmFilePolicyCheck {
     private static final String USER_PROFILE_PROVIDER = "org.keycloak.userprofile.UserProfileProvider";
     private static final String USER_PROFILE_CONFIG = "kc.user.profile.config";
 
-    private RealmFilePolicyCheck() {
-    }
+    private RealmFilePolicyCheck() {}
 
     /** Every problem of the file's policy document, each prefixed with the attribute's name; none without one. */
     public static List<String> problems(RealmRepresentation realm) {
@@ -52,10 +51,13 @@ public final class RealmFilePolicyCheck {
     /** The user profile the file declares; without one, Keycloak's default (unmanaged attributes off) applies. */
     private static UPConfig userProfile(RealmRepresentation realm) throws IOException {
         MultivaluedHashMap<String, ComponentExportRepresentation> components = realm.getComponents();
-        List<ComponentExportRepresentation> providers = components == null ? null : components.get(USER_PROFILE_PROVIDER);
+        List<ComponentExportRepresentation> providers =
+                components == null ? null : components.get(USER_PROFILE_PROVIDER);
         if (providers != null) {
             for (ComponentExportRepresentation provider : providers) {
-                String config = provider.getConfig() == null ? null : provider.getConfig().getFirst(USER_PROFILE_CONFIG);
+                String config = provider.getConfig() == null
+                        ? null
+                        : provider.getConfig().getFirst(USER_PROFILE_CONFIG);
                 if (config != null) {
                     return JsonSerialization.readValue(config, UPConfig.class);
                 }

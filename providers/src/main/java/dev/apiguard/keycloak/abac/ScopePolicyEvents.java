@@ -27,17 +27,24 @@ final class ScopePolicyEvents {
 
     private static final Logger LOG = Logger.getLogger(ScopePolicyEvents.class);
 
-    private ScopePolicyEvents() {
-    }
+    private ScopePolicyEvents() {}
 
-    static void denied(KeycloakSession session, EventType type, ClientModel client, UserModel user, UserSessionModel userSession,
+    static void denied(
+            KeycloakSession session,
+            EventType type,
+            ClientModel client,
+            UserModel user,
+            UserSessionModel userSession,
             Decision decision) {
         RealmModel realm = session.getContext().getRealm();
-        String condition = decision.condition() == null ? "(none)"
-                : decision.condition().length() > MAX_CONDITION ? decision.condition().substring(0, MAX_CONDITION) + "..."
-                : decision.condition();
+        String condition = decision.condition() == null
+                ? "(none)"
+                : decision.condition().length() > MAX_CONDITION
+                        ? decision.condition().substring(0, MAX_CONDITION) + "..."
+                        : decision.condition();
         String action = decision.refused() ? "refuse" : "drop";
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+        EventBuilder event = new EventBuilder(
+                        realm, session, session.getContext().getConnection())
                 .event(type)
                 .client(client)
                 .detail(Details.SCOPE, decision.scope())
@@ -52,8 +59,14 @@ final class ScopePolicyEvents {
             event.session(userSession);
         }
         event.error(ERROR);
-        LOG.infof("Scope '%s' denied (%s) to client '%s' for user '%s' in realm '%s' by policy '%s': %s", decision.scope(), action,
-                client.getClientId(), user == null ? "-" : user.getId(), realm.getName(),
-                decision.policy() == null ? "(none)" : decision.policy(), decision.reason());
+        LOG.infof(
+                "Scope '%s' denied (%s) to client '%s' for user '%s' in realm '%s' by policy '%s': %s",
+                decision.scope(),
+                action,
+                client.getClientId(),
+                user == null ? "-" : user.getId(),
+                realm.getName(),
+                decision.policy() == null ? "(none)" : decision.policy(),
+                decision.reason());
     }
 }

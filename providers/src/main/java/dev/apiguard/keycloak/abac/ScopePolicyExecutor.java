@@ -42,7 +42,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * only decides ({@link ScopeDecision}); {@link IssuedTokens#apply} changes the tokens and the
  * response, so its place relative to {@code apiguard-admin-step-up} in a profile does not matter.
  */
-final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+final class ScopePolicyExecutor
+        implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
     private final KeycloakSession session;
 
@@ -66,7 +67,8 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
         if (exchange.isPresent()) {
             exchange.get().withhold(decide(exchange.get()).withheld());
         }
-        // Other events: nothing. The authorization endpoint is covered by the required action (the user is known only after login).
+        // Other events: nothing. The authorization endpoint is covered by the required action (the user is known only
+        // after login).
     }
 
     /**
@@ -87,8 +89,12 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
         ClientModel client = clientSession.getClient();
         EventType eventType = issued.eventType();
         refuseIfBroken(state, client, user, userSession, eventType, scopes);
-        Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
-                ScopePolicyInputs.of(session, user, client, issued.grantType(), scopes, token), false);
+        Map<String, Decision> decisions = state.policies()
+                .decideAll(
+                        scopes,
+                        client.getClientId(),
+                        ScopePolicyInputs.of(session, user, client, issued.grantType(), scopes, token),
+                        false);
         refuseIfAnyRefused(decisions, client, user, userSession, eventType);
         Set<String> dropped = new LinkedHashSet<>();
         for (Decision decision : decisions.values()) {
@@ -119,8 +125,18 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
         UserSessionModel userSession = subject.userSession();
         UserModel user = subject.user();
         refuseIfBroken(state, client, user, userSession, EventType.TOKEN_EXCHANGE, List.copyOf(scopes));
-        Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
-                ScopePolicyInputs.of(session, user, client, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE, scopes, subject.token()), false);
+        Map<String, Decision> decisions = state.policies()
+                .decideAll(
+                        scopes,
+                        client.getClientId(),
+                        ScopePolicyInputs.of(
+                                session,
+                                user,
+                                client,
+                                OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE,
+                                scopes,
+                                subject.token()),
+                        false);
         refuseIfAnyRefused(decisions, client, user, userSession, EventType.TOKEN_EXCHANGE);
         Set<String> dropped = new LinkedHashSet<>();
         for (Decision decision : decisions.values()) {
@@ -129,8 +145,13 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
             }
             if (!requested.contains(decision.scope())) {
                 // A default scope of the client is always added by Keycloak: it cannot be dropped here.
-                Decision refusal = new Decision(decision.scope(), Decision.Outcome.DENY, Policy.OnDeny.REFUSE, decision.policy(),
-                        decision.condition(), decision.reason() + "; a default scope of the client cannot be dropped from an exchange");
+                Decision refusal = new Decision(
+                        decision.scope(),
+                        Decision.Outcome.DENY,
+                        Policy.OnDeny.REFUSE,
+                        decision.policy(),
+                        decision.condition(),
+                        decision.reason() + "; a default scope of the client cannot be dropped from an exchange");
                 ScopePolicyEvents.denied(session, EventType.TOKEN_EXCHANGE, client, user, userSession, refusal);
                 throw notPermitted(decision.scope());
             }
@@ -140,20 +161,42 @@ final class ScopePolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
         return new ScopeDecision(getProviderId(), dropped);
     }
 
-    private void refuseIfBroken(PolicyStore.State state, ClientModel client, UserModel user, UserSessionModel userSession,
-            EventType eventType, List<String> scopes) throws ClientPolicyException {
+    private void refuseIfBroken(
+            PolicyStore.State state,
+            ClientModel client,
+            UserModel user,
+            UserSessionModel userSession,
+            EventType eventType,
+            List<String> scopes)
+            throws ClientPolicyException {
         if (!state.broken()) {
             return;
         }
         String scope = scopes.isEmpty() ? "(none)" : String.join(" ", scopes);
-        ScopePolicyEvents.denied(session, eventType, client, user, userSession, new Decision(scope, Decision.Outcome.DENY,
-                Policy.OnDeny.REFUSE, null, null, "the realm's policy document (version " + state.version()
-                + ") is invalid: every request fails closed"));
+        ScopePolicyEvents.denied(
+                session,
+                eventType,
+                client,
+                user,
+                userSession,
+                new Decision(
+                        scope,
+                        Decision.Outcome.DENY,
+                        Policy.OnDeny.REFUSE,
+                        null,
+                        null,
+                        "the realm's policy document (version " + state.version()
+                                + ") is invalid: every request fails closed"));
         throw new ClientPolicyException(OAuthErrorException.INVALID_SCOPE, "Scope policies cannot be evaluated");
     }
 
-    private void refuseIfAnyRefused(Map<String, Decision> decisions, ClientModel client, UserModel user,
-            UserSessionModel userSession, EventType eventType) throws ClientPolicyException {
+    private void refuseIfAnyRefused(
+            Map<String, Decision> decisions,
+            ClientModel client,
+            UserModel user,
+            UserSessionModel userSession,
+            EventType eventType)
+            throws ClientPolicyException {
         for (Decision decision : decisions.values()) {
             if (decision.refused()) {
                 ScopePolicyEvents.denied(session, eventType, client, user, userSession, decision);

@@ -17,22 +17,29 @@ import org.keycloak.representations.AccessToken;
 /** Builds the {@link PolicyInput} of a request from Keycloak's models; each value is read only when a condition needs it. */
 final class ScopePolicyInputs {
 
-    private ScopePolicyInputs() {
-    }
+    private ScopePolicyInputs() {}
 
     /**
      * @param token the access token being issued, for acr, amr and auth_time; null at the
      *        authorization endpoint (those stay unbound there and such conditions are deferred)
      */
-    static PolicyInput of(KeycloakSession session, UserModel user, ClientModel client, String grantType,
-            Collection<String> requestedScopes, AccessToken token) {
+    static PolicyInput of(
+            KeycloakSession session,
+            UserModel user,
+            ClientModel client,
+            String grantType,
+            Collection<String> requestedScopes,
+            AccessToken token) {
         PolicyInput.Builder input = PolicyInput.builder()
                 .value(PolicyVariables.CLIENT_ID, client.getClientId())
                 .lazy(PolicyVariables.CLIENT_ATTRIBUTES, () -> Map.copyOf(nonNullValues(client.getAttributes())))
                 .value(PolicyVariables.REQUEST_GRANT_TYPE, grantType)
                 .value(PolicyVariables.REQUEST_SCOPES, List.copyOf(requestedScopes))
-                .lazy(PolicyVariables.REQUEST_SOURCE_IP, () -> session.getContext().getConnection() == null ? null
-                        : session.getContext().getConnection().getRemoteAddr())
+                .lazy(
+                        PolicyVariables.REQUEST_SOURCE_IP,
+                        () -> session.getContext().getConnection() == null
+                                ? null
+                                : session.getContext().getConnection().getRemoteAddr())
                 .value(PolicyVariables.NOW, Instant.now());
         if (user != null) {
             input.value(PolicyVariables.USER_ID, user.getId())
@@ -43,12 +50,16 @@ final class ScopePolicyInputs {
                     .lazy(PolicyVariables.USER_ATTRIBUTES, () -> attributes(user))
                     .lazy(PolicyVariables.USER_REALM_ROLES, () -> realmRoles(user))
                     .lazy(PolicyVariables.USER_CLIENT_ROLES, () -> clientRoles(user))
-                    .lazy(PolicyVariables.USER_GROUPS, () -> user.getGroupsStream().map(Models::groupPath).toList());
+                    .lazy(
+                            PolicyVariables.USER_GROUPS,
+                            () -> user.getGroupsStream().map(Models::groupPath).toList());
         }
         if (token != null) {
             input.value(PolicyVariables.AUTH_ACR, token.getAcr())
                     .value(PolicyVariables.AUTH_TIME, token.getAuth_time())
-                    .lazy(PolicyVariables.AUTH_AMR, () -> amr(token.getOtherClaims().get("amr")));
+                    .lazy(
+                            PolicyVariables.AUTH_AMR,
+                            () -> amr(token.getOtherClaims().get("amr")));
         }
         return input.build();
     }
@@ -57,22 +68,27 @@ final class ScopePolicyInputs {
         Map<String, List<String>> attributes = new HashMap<>();
         user.getAttributes().forEach((name, values) -> {
             if (values != null) {
-                attributes.put(name, values.stream().filter(java.util.Objects::nonNull).toList());
+                attributes.put(
+                        name, values.stream().filter(java.util.Objects::nonNull).toList());
             }
         });
         return attributes;
     }
 
     private static List<String> realmRoles(UserModel user) {
-        return RoleUtils.getDeepUserRoleMappings(user).stream().filter(role -> !role.isClientRole()).map(RoleModel::getName)
-                .sorted().toList();
+        return RoleUtils.getDeepUserRoleMappings(user).stream()
+                .filter(role -> !role.isClientRole())
+                .map(RoleModel::getName)
+                .sorted()
+                .toList();
     }
 
     private static Map<String, List<String>> clientRoles(UserModel user) {
         Map<String, List<String>> roles = new HashMap<>();
         for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
             if (role.isClientRole() && role.getContainer() instanceof ClientModel owner) {
-                roles.computeIfAbsent(owner.getClientId(), id -> new ArrayList<>()).add(role.getName());
+                roles.computeIfAbsent(owner.getClientId(), id -> new ArrayList<>())
+                        .add(role.getName());
             }
         }
         roles.replaceAll((client, names) -> List.copyOf(names));
@@ -95,5 +111,4 @@ final class ScopePolicyInputs {
         });
         return copy;
     }
-
 }

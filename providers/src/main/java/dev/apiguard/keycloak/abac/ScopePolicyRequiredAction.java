@@ -45,7 +45,9 @@ final class ScopePolicyRequiredAction implements RequiredActionProvider {
     public void evaluateTriggers(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
-        if (authSession == null || user == null || !Logins.OIDC_PROTOCOL.equals(authSession.getProtocol())
+        if (authSession == null
+                || user == null
+                || !Logins.OIDC_PROTOCOL.equals(authSession.getProtocol())
                 || authSession.getAuthNote(REFUSED_NOTE) != null) {
             return;
         }
@@ -57,14 +59,28 @@ final class ScopePolicyRequiredAction implements RequiredActionProvider {
         String scopeParameter = authSession.getClientNote(OAuth2Constants.SCOPE);
         List<String> requested = TokenScopes.split(scopeParameter);
         if (state.broken()) {
-            refuse(authSession, client, user, new Decision(String.join(" ", requested), Decision.Outcome.DENY, Policy.OnDeny.REFUSE,
-                    null, null, "the realm's policy document (version " + state.version() + ") is invalid: every request fails closed"));
+            refuse(
+                    authSession,
+                    client,
+                    user,
+                    new Decision(
+                            String.join(" ", requested),
+                            Decision.Outcome.DENY,
+                            Policy.OnDeny.REFUSE,
+                            null,
+                            null,
+                            "the realm's policy document (version " + state.version()
+                                    + ") is invalid: every request fails closed"));
             return;
         }
         Set<String> scopes = new LinkedHashSet<>(requested);
         scopes.addAll(client.getClientScopes(true).keySet());
-        Map<String, Decision> decisions = state.policies().decideAll(scopes, client.getClientId(),
-                ScopePolicyInputs.of(session, user, client, OAuth2Constants.AUTHORIZATION_CODE, scopes, null), true);
+        Map<String, Decision> decisions = state.policies()
+                .decideAll(
+                        scopes,
+                        client.getClientId(),
+                        ScopePolicyInputs.of(session, user, client, OAuth2Constants.AUTHORIZATION_CODE, scopes, null),
+                        true);
         for (Decision decision : decisions.values()) {
             if (decision.refused()) {
                 refuse(authSession, client, user, decision);

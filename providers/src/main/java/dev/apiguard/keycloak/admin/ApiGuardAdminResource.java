@@ -50,7 +50,9 @@ public final class ApiGuardAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response tokenPolicy() {
         Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
-        return refused != null ? refused : Response.ok(TokenPolicyReport.of(realm)).build();
+        return refused != null
+                ? refused
+                : Response.ok(TokenPolicyReport.of(realm)).build();
     }
 
     /**
@@ -62,7 +64,9 @@ public final class ApiGuardAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response realmAudit() {
         Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
-        return refused != null ? refused : Response.ok(LiveRealmAudit.of(session, realm)).build();
+        return refused != null
+                ? refused
+                : Response.ok(LiveRealmAudit.of(session, realm)).build();
     }
 
     /** {@code /admin/realms/{realm}/apiguard/v1/policies}: ABAC scope policies, see {@link PoliciesResource}. */
@@ -84,6 +88,7 @@ public final class ApiGuardAdminResource {
             return refused;
         }
         ApiGuardVersion version = ApiGuardVersion.current();
-        return Response.ok(new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion())).build();
+        return Response.ok(new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion()))
+                .build();
     }
 }

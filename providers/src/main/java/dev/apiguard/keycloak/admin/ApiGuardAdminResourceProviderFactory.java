@@ -19,8 +19,9 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFacto
  * ({@link KeycloakCompatibility}).
  */
 public final class ApiGuardAdminResourceProviderFactory
-        implements AdminRealmResourceProviderFactory, ServerInfoAwareProviderFactory,
-        StatelessProviderFactory<AdminRealmResourceProvider> {
+        implements AdminRealmResourceProviderFactory,
+                ServerInfoAwareProviderFactory,
+                StatelessProviderFactory<AdminRealmResourceProvider> {
 
     /** The path segment under {@code /admin/realms/{realm}/}; never changes once shipped. */
     public static final String PROVIDER_ID = "apiguard";
@@ -30,7 +31,8 @@ public final class ApiGuardAdminResourceProviderFactory
     @Override
     public void init(Config.Scope config) {
         // Throws (and so stops Keycloak's start) on an unsupported version; warns on an untested later 26.x.
-        KeycloakCompatibility.check(Version.VERSION, ApiGuardVersion.current().version()).ifPresent(LOG::warn);
+        KeycloakCompatibility.check(Version.VERSION, ApiGuardVersion.current().version())
+                .ifPresent(LOG::warn);
     }
 
     @Override

@@ -40,7 +40,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  *       {@code state}.</li>
  * </ul>
  */
-final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+final class ClientGuardExecutor
+        implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
     private static final Logger LOG = Logger.getLogger(ClientGuardExecutor.class);
 
@@ -60,12 +61,14 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
         switch (context.getEvent()) {
             case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
             case PRE_AUTHORIZATION_REQUEST -> {
-                PolicyContexts.PreAuthorization request = PolicyContexts.preAuthorization(context).orElseThrow();
+                PolicyContexts.PreAuthorization request =
+                        PolicyContexts.preAuthorization(context).orElseThrow();
                 checkParameterLengths(request.parameters());
                 checkExactRedirect(request);
             }
             case PUSHED_AUTHORIZATION_REQUEST ->
-                    checkParameterLengths(PolicyContexts.pushedAuthorizationParameters(context).orElseThrow());
+                checkParameterLengths(
+                        PolicyContexts.pushedAuthorizationParameters(context).orElseThrow());
             default -> {
                 // Other requests are enforced by the other executors of the baseline profile.
             }
@@ -86,10 +89,12 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
                 proposed.isDirectAccessGrantsEnabled(),
                 proposed.getRedirectUris());
         if (!violations.isEmpty()) {
-            String clientId = proposed.getClientId() != null ? proposed.getClientId()
+            String clientId = proposed.getClientId() != null
+                    ? proposed.getClientId()
                     : target != null ? target.getClientId() : "(new client)";
-            LOG.warnf("Client guard refused %s of client '%s' in realm '%s': %s", event, clientId,
-                    session.getContext().getRealm().getName(), String.join("; ", violations));
+            LOG.warnf(
+                    "Client guard refused %s of client '%s' in realm '%s': %s",
+                    event, clientId, session.getContext().getRealm().getName(), String.join("; ", violations));
             throw new ClientMetadataRefusal(violations);
         }
     }
@@ -113,9 +118,11 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
             if (client.isStandardFlowEnabled() || client.isImplicitFlowEnabled()) {
                 // Keycloak's secure-redirect-uris-enforcer, after this executor, fails with a 500 on
                 // such a request; OpenID Connect requires redirect_uri, and so does this baseline.
-                LOG.infof("Refused an authorization request of client '%s' in realm '%s': no redirect_uri",
+                LOG.infof(
+                        "Refused an authorization request of client '%s' in realm '%s': no redirect_uri",
                         client.getClientId(), realm.getName());
-                throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
+                throw new ClientPolicyException(
+                        OAuthErrorException.INVALID_REQUEST,
                         "Missing parameter: redirect_uri (required, also with request or request_uri)");
             }
             return; // Keycloak answers a client without a redirect-based flow
@@ -125,9 +132,11 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
             registered.add(resolve(uri, client.getRootUrl()));
         }
         if (!ClientGuardRules.matchesExactly(requested, registered)) {
-            LOG.warnf("Refused an authorization request of client '%s' in realm '%s': redirect_uri is not registered exactly",
+            LOG.warnf(
+                    "Refused an authorization request of client '%s' in realm '%s': redirect_uri is not registered exactly",
                     client.getClientId(), realm.getName());
-            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST,
+            throw new ClientPolicyException(
+                    OAuthErrorException.INVALID_REQUEST,
                     "Invalid parameter: redirect_uri (it must match a registered redirect URI exactly)");
         }
     }
@@ -140,12 +149,16 @@ final class ClientGuardExecutor implements ClientPolicyExecutorProvider<ClientPo
         if (parameters == null || parameters.isEmpty()) {
             return;
         }
-        ClientGuardRules.Oversized oversized = ClientGuardRules.oversizedParameter(parameters, Logins.parameterLimits(session));
+        ClientGuardRules.Oversized oversized =
+                ClientGuardRules.oversizedParameter(parameters, Logins.parameterLimits(session));
         if (oversized != null) {
-            LOG.infof("Refused an authorization request in realm '%s': parameter '%s' has %d characters, at most %d allowed",
+            LOG.infof(
+                    "Refused an authorization request in realm '%s': parameter '%s' has %d characters, at most %d allowed",
                     session.getContext().getRealm().getName(), oversized.name(), oversized.length(), oversized.limit());
-            throw new ClientPolicyException(OAuthErrorException.INVALID_REQUEST, "Invalid parameter: " + oversized.name()
-                    + " (" + oversized.length() + " characters, at most " + oversized.limit() + " allowed)");
+            throw new ClientPolicyException(
+                    OAuthErrorException.INVALID_REQUEST,
+                    "Invalid parameter: " + oversized.name() + " (" + oversized.length() + " characters, at most "
+                            + oversized.limit() + " allowed)");
         }
     }
 

@@ -8,8 +8,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-client-guard}; see {@link ClientGuardRules}. */
-public final class ClientGuardExecutorFactory implements ClientPolicyExecutorProviderFactory,
-        StatelessProviderFactory<ClientPolicyExecutorProvider> {
+public final class ClientGuardExecutorFactory
+        implements ClientPolicyExecutorProviderFactory, StatelessProviderFactory<ClientPolicyExecutorProvider> {
 
     public static final String PROVIDER_ID = "apiguard-client-guard";
 

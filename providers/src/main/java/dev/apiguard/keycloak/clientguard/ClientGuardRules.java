@@ -33,18 +33,15 @@ import org.keycloak.utils.StringUtil;
  */
 public final class ClientGuardRules {
 
-
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]");
 
     /** The authorization-request parameters whose length Keycloak limits (see {@link Logins#LIMITED_PARAMETERS}). */
     static final List<String> LIMITED_PARAMETERS = Logins.LIMITED_PARAMETERS;
 
     /** A parameter over its limit: its name, its length (as Keycloak counts it) and the limit. */
-    public record Oversized(String name, int length, int limit) {
-    }
+    public record Oversized(String name, int length, int limit) {}
 
-    private ClientGuardRules() {
-    }
+    private ClientGuardRules() {}
 
     /**
      * The first of {@link #LIMITED_PARAMETERS} whose first value is longer than {@code limit}
@@ -80,11 +77,16 @@ public final class ClientGuardRules {
      * @param proposedRedirectUris the proposed redirect URIs, {@code null} when not proposed
      * @return the violations, empty when the change keeps the baseline
      */
-    public static List<String> violations(boolean codeFlowEnabled, String proposedPkceMethod,
-            Boolean proposedImplicitFlow, Boolean proposedDirectAccessGrants, List<String> proposedRedirectUris) {
+    public static List<String> violations(
+            boolean codeFlowEnabled,
+            String proposedPkceMethod,
+            Boolean proposedImplicitFlow,
+            Boolean proposedDirectAccessGrants,
+            List<String> proposedRedirectUris) {
         List<String> violations = new ArrayList<>();
         if (codeFlowEnabled && proposedPkceMethod != null && !"S256".equals(proposedPkceMethod)) {
-            violations.add(OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD + ": must be S256 for a client with the authorization-code flow (was '"
+            violations.add(OIDCConfigAttributes.PKCE_CODE_CHALLENGE_METHOD
+                    + ": must be S256 for a client with the authorization-code flow (was '"
                     + (proposedPkceMethod.isEmpty() ? "none" : proposedPkceMethod) + "')");
         }
         if (Boolean.TRUE.equals(proposedImplicitFlow)) {
@@ -133,14 +135,24 @@ public final class ClientGuardRules {
         // A URI whose authority is not a host and port (e.g. "127.0.0.1%40evil.example:53682") parses
         // with no host: it matches nothing. Set.of(...).contains(null) would throw.
         String host = uri.getHost();
-        if (host == null || uri.getUserInfo() != null || !"http".equals(uri.getScheme()) || !LOOPBACK_HOSTS.contains(host)
+        if (host == null
+                || uri.getUserInfo() != null
+                || !"http".equals(uri.getScheme())
+                || !LOOPBACK_HOSTS.contains(host)
                 || uri.getPort() == -1) {
             return false;
         }
         String withoutPort;
         try {
-            withoutPort = new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), -1, uri.getPath(), uri.getQuery(),
-                    uri.getFragment()).toString();
+            withoutPort = new URI(
+                            uri.getScheme(),
+                            uri.getUserInfo(),
+                            uri.getHost(),
+                            -1,
+                            uri.getPath(),
+                            uri.getQuery(),
+                            uri.getFragment())
+                    .toString();
         } catch (URISyntaxException e) {
             return false;
         }

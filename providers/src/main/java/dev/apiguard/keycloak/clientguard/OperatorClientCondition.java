@@ -15,7 +15,8 @@ import org.keycloak.services.clientpolicy.condition.AbstractClientPolicyConditio
  * NO for every other client. The baseline policy uses it with negative logic: "every client but
  * the operators'".
  */
-final class OperatorClientCondition extends AbstractClientPolicyConditionProvider<ClientPolicyConditionConfigurationRepresentation> {
+final class OperatorClientCondition
+        extends AbstractClientPolicyConditionProvider<ClientPolicyConditionConfigurationRepresentation> {
 
     OperatorClientCondition(KeycloakSession session) {
         super(session);
@@ -34,7 +35,8 @@ final class OperatorClientCondition extends AbstractClientPolicyConditionProvide
         }
         RealmModel realm = session.getContext().getRealm();
         return OperatorClients.isOperatorClient(realm.getName(), clientId, this::isManagementClientOfARealm)
-                ? ClientPolicyVote.YES : ClientPolicyVote.NO;
+                ? ClientPolicyVote.YES
+                : ClientPolicyVote.NO;
     }
 
     /** Whether {@code clientId} (a client of master) is Keycloak's management client of an existing realm. */
@@ -56,7 +58,9 @@ final class OperatorClientCondition extends AbstractClientPolicyConditionProvide
             if (target != null) {
                 return target.getClientId();
             }
-            return change.get().proposed() == null ? null : change.get().proposed().getClientId();
+            return change.get().proposed() == null
+                    ? null
+                    : change.get().proposed().getClientId();
         }
         Optional<ClientModel> withClient = PolicyContexts.client(context);
         if (withClient.isPresent()) {

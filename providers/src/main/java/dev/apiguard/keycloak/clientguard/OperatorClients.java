@@ -15,11 +15,14 @@ import org.keycloak.models.Constants;
 public final class OperatorClients {
 
     private static final Set<String> EVERY_REALM = Set.of(
-            Constants.ADMIN_CONSOLE_CLIENT_ID, Constants.ADMIN_CLI_CLIENT_ID, Constants.ACCOUNT_MANAGEMENT_CLIENT_ID,
-            Constants.ACCOUNT_CONSOLE_CLIENT_ID, Constants.BROKER_SERVICE_CLIENT_ID, Constants.REALM_MANAGEMENT_CLIENT_ID);
+            Constants.ADMIN_CONSOLE_CLIENT_ID,
+            Constants.ADMIN_CLI_CLIENT_ID,
+            Constants.ACCOUNT_MANAGEMENT_CLIENT_ID,
+            Constants.ACCOUNT_CONSOLE_CLIENT_ID,
+            Constants.BROKER_SERVICE_CLIENT_ID,
+            Constants.REALM_MANAGEMENT_CLIENT_ID);
 
-    private OperatorClients() {
-    }
+    private OperatorClients() {}
 
     /**
      * @param managementClient whether a client id of master is the management client of a realm
@@ -29,6 +32,8 @@ public final class OperatorClients {
         if (EVERY_REALM.contains(clientId)) {
             return true;
         }
-        return Config.getAdminRealm().equals(realmName) && clientId.endsWith("-realm") && managementClient.test(clientId);
+        return Config.getAdminRealm().equals(realmName)
+                && clientId.endsWith("-realm")
+                && managementClient.test(clientId);
     }
 }

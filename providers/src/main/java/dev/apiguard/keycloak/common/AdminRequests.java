@@ -21,8 +21,7 @@ import java.util.Locale;
  */
 public final class AdminRequests {
 
-    private AdminRequests() {
-    }
+    private AdminRequests() {}
 
     /**
      * Runs a Keycloak permission check ({@code auth.realm()::requireManageRealm}); returns the 403
@@ -34,8 +33,11 @@ public final class AdminRequests {
             return null;
         } catch (ForbiddenException e) {
             // Keycloak's permission checks signal "no" with this exception only; it carries nothing to show.
-            return ApiError.response(Response.Status.FORBIDDEN, ApiError.FORBIDDEN,
-                    "the caller lacks the realm permission this endpoint requires", List.of("requires " + permission));
+            return ApiError.response(
+                    Response.Status.FORBIDDEN,
+                    ApiError.FORBIDDEN,
+                    "the caller lacks the realm permission this endpoint requires",
+                    List.of("requires " + permission));
         }
     }
 
@@ -48,12 +50,18 @@ public final class AdminRequests {
             // An unparsable Content-Type header: as good as none.
             type = null;
         }
-        if (type != null && "application".equalsIgnoreCase(type.getType())
-                && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase(Locale.ROOT).endsWith("+json"))) {
+        if (type != null
+                && "application".equalsIgnoreCase(type.getType())
+                && ("json".equalsIgnoreCase(type.getSubtype())
+                        || type.getSubtype().toLowerCase(Locale.ROOT).endsWith("+json"))) {
             return null;
         }
-        return ApiError.response(Response.Status.UNSUPPORTED_MEDIA_TYPE, ApiError.UNSUPPORTED_MEDIA_TYPE,
-                "the body must be JSON", List.of("Content-Type: " + (type == null ? "missing" : "'" + type.getType() + "/"
-                        + type.getSubtype() + "'") + ", application/json expected"));
+        return ApiError.response(
+                Response.Status.UNSUPPORTED_MEDIA_TYPE,
+                ApiError.UNSUPPORTED_MEDIA_TYPE,
+                "the body must be JSON",
+                List.of("Content-Type: "
+                        + (type == null ? "missing" : "'" + type.getType() + "/" + type.getSubtype() + "'")
+                        + ", application/json expected"));
     }
 }

@@ -23,7 +23,9 @@ import java.util.Objects;
  * @param problems every problem found, possibly none
  */
 @JsonPropertyOrder({"error", "error_description", "problems"})
-public record ApiError(@JsonProperty("error") String error, @JsonProperty("error_description") String errorDescription,
+public record ApiError(
+        @JsonProperty("error") String error,
+        @JsonProperty("error_description") String errorDescription,
         @JsonProperty("problems") List<String> problems) {
 
     /** The request is not what the endpoint accepts (unreadable, too large, missing a field). */
@@ -43,7 +45,10 @@ public record ApiError(@JsonProperty("error") String error, @JsonProperty("error
 
     /** The JSON response with this body and {@code status}. */
     public Response toResponse(Response.Status status) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(this).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(this)
+                .build();
     }
 
     /** An answer with {@code status}, {@code error}, a description and the problems. */

@@ -48,8 +48,7 @@ public final class ApiGuardVersion {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + RESOURCE + " from the API Guard JAR", e);
         }
-        return new ApiGuardVersion(
-                required(properties, "version"), required(properties, "keycloak.version"));
+        return new ApiGuardVersion(required(properties, "version"), required(properties, "keycloak.version"));
     }
 
     private static String required(Properties properties, String key) {

@@ -33,8 +33,7 @@ public final class BaselinePolicies {
 
     private static final Logger LOG = Logger.getLogger(BaselinePolicies.class);
 
-    private BaselinePolicies() {
-    }
+    private BaselinePolicies() {}
 
     /** The executor ids applied to every non-operator client of the realm; empty when unknown. */
     public static Set<String> executorsForEveryClient(KeycloakSession session, RealmModel realm) {
@@ -42,7 +41,8 @@ public final class BaselinePolicies {
             return Set.of();
         }
         try {
-            return executorsForEveryClient(session.clientPolicy().getClientProfiles(realm, true),
+            return executorsForEveryClient(
+                    session.clientPolicy().getClientProfiles(realm, true),
                     session.clientPolicy().getClientPolicies(realm, true));
         } catch (ClientPolicyException e) {
             LOG.warnf("Cannot read the client policies of realm '%s': %s", realm.getName(), e.getMessage());
@@ -50,10 +50,12 @@ public final class BaselinePolicies {
         }
     }
 
-    public static Set<String> executorsForEveryClient(ClientProfilesRepresentation profiles, ClientPoliciesRepresentation policies) {
+    public static Set<String> executorsForEveryClient(
+            ClientProfilesRepresentation profiles, ClientPoliciesRepresentation policies) {
         Map<String, ClientProfileRepresentation> byName = new HashMap<>();
         if (profiles != null) {
-            for (List<ClientProfileRepresentation> list : listsOf(profiles.getProfiles(), profiles.getGlobalProfiles())) {
+            for (List<ClientProfileRepresentation> list :
+                    listsOf(profiles.getProfiles(), profiles.getGlobalProfiles())) {
                 list.forEach(profile -> byName.put(profile.getName(), profile));
             }
         }
@@ -63,7 +65,9 @@ public final class BaselinePolicies {
         }
         for (List<ClientPolicyRepresentation> list : listsOf(policies.getPolicies(), policies.getGlobalPolicies())) {
             for (ClientPolicyRepresentation policy : list) {
-                if (!Boolean.TRUE.equals(policy.isEnabled()) || !coversEveryClient(policy.getConditions()) || policy.getProfiles() == null) {
+                if (!Boolean.TRUE.equals(policy.isEnabled())
+                        || !coversEveryClient(policy.getConditions())
+                        || policy.getProfiles() == null) {
                     continue;
                 }
                 for (String name : policy.getProfiles()) {

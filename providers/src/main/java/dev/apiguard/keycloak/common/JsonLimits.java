@@ -33,18 +33,17 @@ public final class JsonLimits {
     public static final int MAX_NAME_CHARS = 256;
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_DEPTH)
-                    .maxNumberLength(MAX_NUMBER_DIGITS)
-                    .maxStringLength(MAX_STRING_CHARS)
-                    .maxNameLength(MAX_NAME_CHARS)
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxNumberLength(MAX_NUMBER_DIGITS)
+                            .maxStringLength(MAX_STRING_CHARS)
+                            .maxNameLength(MAX_NAME_CHARS)
+                            .build())
                     .build())
-            .build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private JsonLimits() {
-    }
+    private JsonLimits() {}
 
     /** A body refused before its content was looked at: not JSON, or over a limit. */
     public static final class Invalid extends Exception {
@@ -99,8 +98,9 @@ public final class JsonLimits {
         if (text.contains("name length")) {
             return "a field name longer than " + MAX_NAME_CHARS + " characters";
         }
-        return "over a limit (at most " + MAX_DEPTH + " levels of nesting, " + MAX_NUMBER_DIGITS + " characters in a number, "
-                + MAX_STRING_CHARS + " in a string, " + MAX_NAME_CHARS + " in a field name)";
+        return "over a limit (at most " + MAX_DEPTH + " levels of nesting, " + MAX_NUMBER_DIGITS
+                + " characters in a number, " + MAX_STRING_CHARS + " in a string, " + MAX_NAME_CHARS
+                + " in a field name)";
     }
 
     /** " at line L, column C" when Jackson knows the place, else nothing. */

@@ -34,8 +34,7 @@ public final class KeycloakCompatibility {
 
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?.*");
 
-    private KeycloakCompatibility() {
-    }
+    private KeycloakCompatibility() {}
 
     /** The supported range, as the refusal and the README state it. */
     public static String supported() {
@@ -62,8 +61,9 @@ public final class KeycloakCompatibility {
             throw refusal(keycloakVersion, apiGuardVersion, "it is not supported");
         }
         if (minor > HIGHEST_TESTED_MINOR) {
-            return Optional.of("API Guard " + apiGuardVersion + " was not tested on Keycloak " + keycloakVersion
-                    + ": it supports " + supported() + ". Run its tests on this version before using it in production.");
+            return Optional.of(
+                    "API Guard " + apiGuardVersion + " was not tested on Keycloak " + keycloakVersion + ": it supports "
+                            + supported() + ". Run its tests on this version before using it in production.");
         }
         return Optional.empty();
     }

@@ -51,7 +51,8 @@ final class BaselineWellKnownProvider implements WellKnownProvider {
     @Override
     public Object getConfig() {
         Object config = keycloak.getConfig();
-        Set<String> executors = BaselinePolicies.executorsForEveryClient(session, session.getContext().getRealm());
+        Set<String> executors = BaselinePolicies.executorsForEveryClient(
+                session, session.getContext().getRealm());
         boolean pkce = executors.contains("pkce-enforcer");
         boolean algorithms = executors.contains(SigningAlgorithms.ENFORCING_EXECUTOR);
         boolean noImplicit = executors.contains(REJECT_IMPLICIT);
@@ -80,7 +81,8 @@ final class BaselineWellKnownProvider implements WellKnownProvider {
             for (Object value : values) {
                 String algorithm = String.valueOf(value);
                 boolean serverSigned = SERVER_SIGNED.contains(entry.getKey());
-                if (!"none".equalsIgnoreCase(algorithm) && (!serverSigned || SigningAlgorithms.ALLOWED.contains(algorithm))) {
+                if (!"none".equalsIgnoreCase(algorithm)
+                        && (!serverSigned || SigningAlgorithms.ALLOWED.contains(algorithm))) {
                     kept.add(value);
                 }
             }
@@ -91,13 +93,17 @@ final class BaselineWellKnownProvider implements WellKnownProvider {
     /** Only {@code code} as response type without the implicit flow; no grant type the baseline refuses. */
     static void narrowFlows(Map<String, Object> document, boolean noImplicit, boolean noPassword) {
         if (noImplicit && document.get(RESPONSE_TYPES) instanceof List<?> types) {
-            document.put(RESPONSE_TYPES, types.stream().filter(OAuth2Constants.CODE::equals).toList());
+            document.put(
+                    RESPONSE_TYPES,
+                    types.stream().filter(OAuth2Constants.CODE::equals).toList());
         }
         if ((noImplicit || noPassword) && document.get(GRANT_TYPES) instanceof List<?> grants) {
-            document.put(GRANT_TYPES, grants.stream()
-                    .filter(grant -> !(noImplicit && OAuth2Constants.IMPLICIT.equals(grant)))
-                    .filter(grant -> !(noPassword && OAuth2Constants.PASSWORD.equals(grant)))
-                    .toList());
+            document.put(
+                    GRANT_TYPES,
+                    grants.stream()
+                            .filter(grant -> !(noImplicit && OAuth2Constants.IMPLICIT.equals(grant)))
+                            .filter(grant -> !(noPassword && OAuth2Constants.PASSWORD.equals(grant)))
+                            .toList());
         }
     }
 

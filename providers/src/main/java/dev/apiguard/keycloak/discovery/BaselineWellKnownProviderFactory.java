@@ -21,8 +21,8 @@ public final class BaselineWellKnownProviderFactory
 
     @Override
     public WellKnownProvider create(KeycloakSession session) {
-        return new BaselineWellKnownProvider(session,
-                session.getProvider(WellKnownProvider.class, Logins.OIDC_WELL_KNOWN));
+        return new BaselineWellKnownProvider(
+                session, session.getProvider(WellKnownProvider.class, Logins.OIDC_WELL_KNOWN));
     }
 
     @Override

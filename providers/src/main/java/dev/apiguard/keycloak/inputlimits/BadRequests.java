@@ -18,8 +18,7 @@ final class BadRequests {
 
     private static final Logger LOG = Logger.getLogger(BadRequests.class);
 
-    private BadRequests() {
-    }
+    private BadRequests() {}
 
     /** {@code status} with {@code {"error": "invalid_request", "error_description": description}}. */
     static Response refuse(Response.Status status, String description, KeycloakSession session) {
@@ -27,8 +26,10 @@ final class BadRequests {
             session.getTransactionManager().setRollbackOnly();
         }
         LOG.debugf("Refused a malformed request: %s", description);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_REQUEST, description)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_REQUEST, description))
+                .build();
     }
 
     /**
@@ -43,12 +44,17 @@ final class BadRequests {
         if (exception instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
             LOG.debugf("Error response %d without a Keycloak session: %s", status, exception.getMessage());
-            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new OAuth2ErrorRepresentation(exception.getMessage() == null ? "unknown_error" : exception.getMessage(), null))
+            return Response.status(status)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new OAuth2ErrorRepresentation(
+                            exception.getMessage() == null ? "unknown_error" : exception.getMessage(), null))
                     .build();
         }
         LOG.error(KeycloakErrors.UNCAUGHT_SERVER_ERROR_TEXT, exception);
-        return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new OAuth2ErrorRepresentation("unknown_error", "For more on this error consult the server log.")).build();
+        return Response.serverError()
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new OAuth2ErrorRepresentation(
+                        "unknown_error", "For more on this error consult the server log."))
+                .build();
     }
 }

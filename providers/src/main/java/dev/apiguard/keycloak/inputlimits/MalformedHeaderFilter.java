@@ -44,10 +44,13 @@ public final class MalformedHeaderFilter implements ContainerRequestFilter {
             request.abortWith(BadRequests.refuse(Response.Status.BAD_REQUEST, "Unparsable Content-Type header", null));
             return;
         }
-        if ("POST".equals(request.getMethod()) && request.getUriInfo().getPath().endsWith(DEVICE_PATH)
+        if ("POST".equals(request.getMethod())
+                && request.getUriInfo().getPath().endsWith(DEVICE_PATH)
                 && !type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
-            request.abortWith(BadRequests.refuse(Response.Status.UNSUPPORTED_MEDIA_TYPE,
-                    "The device authorization request must be application/x-www-form-urlencoded", null));
+            request.abortWith(BadRequests.refuse(
+                    Response.Status.UNSUPPORTED_MEDIA_TYPE,
+                    "The device authorization request must be application/x-www-form-urlencoded",
+                    null));
         }
     }
 }

@@ -33,7 +33,8 @@ public final class MalformedMultipartMapper implements ExceptionMapper<IOExcepti
     }
 
     static boolean isTruncatedMultipart(Throwable exception) {
-        return exception != null && exception.getClass() == IOException.class
+        return exception != null
+                && exception.getClass() == IOException.class
                 && "Connection terminated parsing multipart request".equals(exception.getMessage());
     }
 }

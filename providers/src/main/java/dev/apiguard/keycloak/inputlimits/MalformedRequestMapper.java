@@ -34,7 +34,8 @@ public final class MalformedRequestMapper implements ExceptionMapper<RuntimeExce
     public Response toResponse(RuntimeException exception) {
         KeycloakSession current = session != null ? session : KeycloakSessionUtil.getKeycloakSession();
         if (isParameterLimit(exception)) {
-            return BadRequests.refuse(Response.Status.BAD_REQUEST, TOO_MANY + " (" + exception.getMessage() + ")", current);
+            return BadRequests.refuse(
+                    Response.Status.BAD_REQUEST, TOO_MANY + " (" + exception.getMessage() + ")", current);
         }
         if (isUndecodable(exception)) {
             return BadRequests.refuse(Response.Status.BAD_REQUEST, UNDECODABLE, current);
@@ -47,13 +48,17 @@ public final class MalformedRequestMapper implements ExceptionMapper<RuntimeExce
      * whose message is "Param limit of N was exceeded".
      */
     static boolean isParameterLimit(Throwable exception) {
-        return exception != null && exception.getClass() == RuntimeException.class && exception.getMessage() != null
+        return exception != null
+                && exception.getClass() == RuntimeException.class
+                && exception.getMessage() != null
                 && exception.getMessage().matches("Param limit of \\d+ was exceeded");
     }
 
     /** The URL decoder's refusal of a malformed escape: a plain {@code IllegalArgumentException("Failed to decode URL ...")}. */
     static boolean isUndecodable(Throwable exception) {
-        return exception != null && exception.getClass() == IllegalArgumentException.class && exception.getMessage() != null
+        return exception != null
+                && exception.getClass() == IllegalArgumentException.class
+                && exception.getMessage() != null
                 && exception.getMessage().startsWith("Failed to decode URL ");
     }
 }

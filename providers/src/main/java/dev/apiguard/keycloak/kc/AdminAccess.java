@@ -53,7 +53,8 @@ public final class AdminAccess {
 
     /** Records a successful change of the realm (resource {@code REALM}, path = the request's URI). */
     public void realmUpdated(KeycloakSession session, Object representation, Map<String, String> details) {
-        AdminEventBuilder event = adminEvent.operation(OperationType.UPDATE)
+        AdminEventBuilder event = adminEvent
+                .operation(OperationType.UPDATE)
                 .resource(ResourceType.REALM)
                 .resourcePath(session.getContext().getUri())
                 .representation(representation);

@@ -15,15 +15,21 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
  */
 public final class AdminEvents {
 
-    private AdminEvents() {
-    }
+    private AdminEvents() {}
 
     /**
      * @param template who acted: a copy of a request's event, or one naming only the realm
      * @param details added as event details (in order)
      */
-    public static void success(KeycloakSession session, RealmModel realm, AdminEvent template, OperationType operation,
-            ResourceType resource, String resourcePath, Object representation, Map<String, String> details) {
+    public static void success(
+            KeycloakSession session,
+            RealmModel realm,
+            AdminEvent template,
+            OperationType operation,
+            ResourceType resource,
+            String resourcePath,
+            Object representation,
+            Map<String, String> details) {
         AdminEventBuilder builder = new Builder(realm, session, template)
                 .operation(operation)
                 .resource(resource)
@@ -36,7 +42,14 @@ public final class AdminEvents {
     /** Keycloak's builder, started from a prepared event instead of an {@code AdminAuth}. */
     private static final class Builder extends AdminEventBuilder {
         Builder(RealmModel realm, KeycloakSession session, AdminEvent template) {
-            super(realm, null, session, template.getAuthDetails() == null ? null : template.getAuthDetails().getIpAddress(), template);
+            super(
+                    realm,
+                    null,
+                    session,
+                    template.getAuthDetails() == null
+                            ? null
+                            : template.getAuthDetails().getIpAddress(),
+                    template);
         }
     }
 }

@@ -6,8 +6,7 @@ import org.keycloak.models.KeycloakSession;
 /** Keycloak's cluster-wide "once per period" execution. */
 public final class Cluster {
 
-    private Cluster() {
-    }
+    private Cluster() {}
 
     /**
      * Runs {@code task} unless another node ran the task named {@code taskKey} within the last

@@ -50,8 +50,12 @@ public final class IssuedTokens {
     private final String grantType;
     private final EventType eventType;
 
-    IssuedTokens(KeycloakSession session, TokenManager.AccessTokenResponseBuilder builder,
-            AuthenticatedClientSessionModel clientSession, String grantType, EventType eventType) {
+    IssuedTokens(
+            KeycloakSession session,
+            TokenManager.AccessTokenResponseBuilder builder,
+            AuthenticatedClientSessionModel clientSession,
+            String grantType,
+            EventType eventType) {
         this.session = session;
         this.builder = builder;
         this.clientSession = clientSession;
@@ -64,18 +68,30 @@ public final class IssuedTokens {
         return switch (context.getEvent()) {
             case TOKEN_RESPONSE -> {
                 TokenResponseContext response = (TokenResponseContext) context;
-                yield Optional.of(new IssuedTokens(session, response.getAccessTokenResponseBuilder(), response.getClientSession(),
-                        OAuth2Constants.AUTHORIZATION_CODE, EventType.CODE_TO_TOKEN));
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSession(),
+                        OAuth2Constants.AUTHORIZATION_CODE,
+                        EventType.CODE_TO_TOKEN));
             }
             case TOKEN_REFRESH_RESPONSE -> {
                 TokenRefreshResponseContext response = (TokenRefreshResponseContext) context;
-                yield Optional.of(new IssuedTokens(session, response.getAccessTokenResponseBuilder(), response.getClientSession(),
-                        OAuth2Constants.REFRESH_TOKEN, EventType.REFRESH_TOKEN));
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSession(),
+                        OAuth2Constants.REFRESH_TOKEN,
+                        EventType.REFRESH_TOKEN));
             }
             case SERVICE_ACCOUNT_TOKEN_RESPONSE -> {
                 ServiceAccountTokenResponseContext response = (ServiceAccountTokenResponseContext) context;
-                yield Optional.of(new IssuedTokens(session, response.getAccessTokenResponseBuilder(), response.getClientSession(),
-                        OAuth2Constants.CLIENT_CREDENTIALS, EventType.CLIENT_LOGIN));
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSession(),
+                        OAuth2Constants.CLIENT_CREDENTIALS,
+                        EventType.CLIENT_LOGIN));
             }
             default -> Optional.empty();
         };
@@ -154,8 +170,10 @@ public final class IssuedTokens {
     /** {@code at_hash} (OIDC Core 3.1.3.6) with the ID token's signature algorithm, as Keycloak computes it. */
     private String oidcHash(String encodedAccess) {
         String algorithm = session.tokens().signatureAlgorithm(TokenCategory.ID);
-        String hashAlgorithm = session.getProvider(SignatureProvider.class, algorithm).signer().getHashAlgorithm();
-        return HashUtils.encodeHashToOIDC(session.getProvider(HashProvider.class, hashAlgorithm).hash(encodedAccess));
+        String hashAlgorithm =
+                session.getProvider(SignatureProvider.class, algorithm).signer().getHashAlgorithm();
+        return HashUtils.encodeHashToOIDC(
+                session.getProvider(HashProvider.class, hashAlgorithm).hash(encodedAccess));
     }
 
     @SuppressWarnings("unchecked")
@@ -165,7 +183,8 @@ public final class IssuedTokens {
             ledgers = new IdentityHashMap<>();
             session.setAttribute(LEDGERS, ledgers);
         }
-        return ledgers.computeIfAbsent(builder, b -> new Ledger(builder.getAccessToken().getScope()));
+        return ledgers.computeIfAbsent(
+                builder, b -> new Ledger(builder.getAccessToken().getScope()));
     }
 
     /** What the deciders withheld from one response, and the response once built. */

@@ -10,8 +10,7 @@ public final class KeycloakErrors {
     /** The log text Keycloak uses for an uncaught server error. */
     public static final String UNCAUGHT_SERVER_ERROR_TEXT = KeycloakErrorHandler.UNCAUGHT_SERVER_ERROR_TEXT;
 
-    private KeycloakErrors() {
-    }
+    private KeycloakErrors() {}
 
     /** What Keycloak answers for {@code exception} without API Guard. */
     public static Response response(KeycloakSession session, Throwable exception) {

@@ -28,22 +28,35 @@ public final class Logins {
      * reads them.
      */
     public static final List<String> LIMITED_PARAMETERS = List.of(
-            OIDCLoginProtocol.CLIENT_ID_PARAM, OIDCLoginProtocol.RESPONSE_TYPE_PARAM, OIDCLoginProtocol.RESPONSE_MODE_PARAM,
-            OIDCLoginProtocol.REDIRECT_URI_PARAM, OIDCLoginProtocol.STATE_PARAM, OIDCLoginProtocol.SCOPE_PARAM,
-            OIDCLoginProtocol.RESOURCE_PARAM, OIDCLoginProtocol.LOGIN_HINT_PARAM, OIDCLoginProtocol.PROMPT_PARAM,
-            AdapterConstants.KC_IDP_HINT, Constants.KC_ACTION, OIDCLoginProtocol.NONCE_PARAM, OIDCLoginProtocol.CLAIMS_PARAM,
-            OIDCLoginProtocol.ACR_PARAM, OAuth2Constants.DISPLAY, OIDCLoginProtocol.UI_LOCALES_PARAM,
-            OIDCLoginProtocol.CODE_CHALLENGE_PARAM, OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM, OIDCLoginProtocol.DPOP_JKT);
+            OIDCLoginProtocol.CLIENT_ID_PARAM,
+            OIDCLoginProtocol.RESPONSE_TYPE_PARAM,
+            OIDCLoginProtocol.RESPONSE_MODE_PARAM,
+            OIDCLoginProtocol.REDIRECT_URI_PARAM,
+            OIDCLoginProtocol.STATE_PARAM,
+            OIDCLoginProtocol.SCOPE_PARAM,
+            OIDCLoginProtocol.RESOURCE_PARAM,
+            OIDCLoginProtocol.LOGIN_HINT_PARAM,
+            OIDCLoginProtocol.PROMPT_PARAM,
+            AdapterConstants.KC_IDP_HINT,
+            Constants.KC_ACTION,
+            OIDCLoginProtocol.NONCE_PARAM,
+            OIDCLoginProtocol.CLAIMS_PARAM,
+            OIDCLoginProtocol.ACR_PARAM,
+            OAuth2Constants.DISPLAY,
+            OIDCLoginProtocol.UI_LOCALES_PARAM,
+            OIDCLoginProtocol.CODE_CHALLENGE_PARAM,
+            OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM,
+            OIDCLoginProtocol.DPOP_JKT);
 
-    private Logins() {
-    }
+    private Logins() {}
 
     /**
      * Keycloak's length limit of each standard authorization parameter (its OIDC login protocol's
      * configuration), for a check that refuses what Keycloak would silently drop.
      */
     public static ToIntFunction<String> parameterLimits(KeycloakSession session) {
-        OIDCProviderConfig limits = ((OIDCLoginProtocol) session.getProvider(LoginProtocol.class, OIDCLoginProtocol.LOGIN_PROTOCOL))
+        OIDCProviderConfig limits = ((OIDCLoginProtocol)
+                        session.getProvider(LoginProtocol.class, OIDCLoginProtocol.LOGIN_PROTOCOL))
                 .getConfig();
         return name -> limits.getMaxLengthForTheParameter(name, false);
     }

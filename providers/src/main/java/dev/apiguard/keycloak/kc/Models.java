@@ -15,8 +15,7 @@ import org.keycloak.userprofile.UserProfileProvider;
 /** Keycloak model helpers that are not public SPI: transactions, group paths, start-up events, the user profile. */
 public final class Models {
 
-    private Models() {
-    }
+    private Models() {}
 
     /** Runs {@code job} in a new session and transaction (committed when it returns, rolled back when it throws). */
     public static void inTransaction(KeycloakSessionFactory factory, Consumer<KeycloakSession> job) {

@@ -21,25 +21,24 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public final class PolicyContexts {
 
-    private PolicyContexts() {
-    }
+    private PolicyContexts() {}
 
     /** A client registered or updated (events {@code REGISTER}, {@code UPDATE}). */
-    public record ClientChange(ClientRepresentation proposed, ClientModel target) {
-    }
+    public record ClientChange(ClientRepresentation proposed, ClientModel target) {}
 
     /** An authorization request (event {@code AUTHORIZATION_REQUEST}), after the client was identified. */
-    public record AuthorizationRequest(ClientModel client, String scope, String codeChallenge, String redirectUri,
-            AuthenticationSessionModel authenticationSession) {
-    }
+    public record AuthorizationRequest(
+            ClientModel client,
+            String scope,
+            String codeChallenge,
+            String redirectUri,
+            AuthenticationSessionModel authenticationSession) {}
 
     /** An authorization request before the client is looked up (event {@code PRE_AUTHORIZATION_REQUEST}). */
-    public record PreAuthorization(String clientId, MultivaluedMap<String, String> parameters) {
-    }
+    public record PreAuthorization(String clientId, MultivaluedMap<String, String> parameters) {}
 
     /** A refresh-token request before the token is verified (event {@code TOKEN_REFRESH}). */
-    public record RefreshRequest(ClientModel client, MultivaluedMap<String, String> parameters) {
-    }
+    public record RefreshRequest(ClientModel client, MultivaluedMap<String, String> parameters) {}
 
     public static Optional<ClientChange> clientChange(ClientPolicyContext context) {
         return context instanceof ClientCRUDContext crud
@@ -51,8 +50,11 @@ public final class PolicyContexts {
         if (!(context instanceof AuthorizationRequestContext request)) {
             return Optional.empty();
         }
-        return Optional.of(new AuthorizationRequest(request.getClient(), request.getAuthorizationEndpointRequest().getScope(),
-                request.getAuthorizationEndpointRequest().getCodeChallenge(), request.getRedirectUri(),
+        return Optional.of(new AuthorizationRequest(
+                request.getClient(),
+                request.getAuthorizationEndpointRequest().getScope(),
+                request.getAuthorizationEndpointRequest().getCodeChallenge(),
+                request.getRedirectUri(),
                 request.getAuthenticationSession()));
     }
 
@@ -77,6 +79,8 @@ public final class PolicyContexts {
 
     /** The client of a context that names one (Keycloak's {@code ClientModelContext}); empty otherwise. */
     public static Optional<ClientModel> client(ClientPolicyContext context) {
-        return context instanceof ClientModelContext withClient ? Optional.ofNullable(withClient.getClient()) : Optional.empty();
+        return context instanceof ClientModelContext withClient
+                ? Optional.ofNullable(withClient.getClient())
+                : Optional.empty();
     }
 }

@@ -22,27 +22,28 @@ import org.keycloak.util.JsonSerialization;
  */
 public final class RealmExport {
 
-    private RealmExport() {
-    }
+    private RealmExport() {}
 
     public static RealmRepresentation of(KeycloakSession session, RealmModel realm) {
         ExportOptions options = new ExportOptions(false, true, true, true, true);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        session.getProvider(DatastoreProvider.class).getExportImportManager().exportRealm(realm, options, new ExportAdapter() {
-            @Override
-            public void setType(String mediaType) {
-                // Always JSON.
-            }
+        session.getProvider(DatastoreProvider.class)
+                .getExportImportManager()
+                .exportRealm(realm, options, new ExportAdapter() {
+                    @Override
+                    public void setType(String mediaType) {
+                        // Always JSON.
+                    }
 
-            @Override
-            public void writeToOutputStream(ConsumerOfOutputStream consumer) {
-                try {
-                    consumer.accept(buffer);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("writing the realm export to memory failed", e);
-                }
-            }
-        });
+                    @Override
+                    public void writeToOutputStream(ConsumerOfOutputStream consumer) {
+                        try {
+                            consumer.accept(buffer);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("writing the realm export to memory failed", e);
+                        }
+                    }
+                });
         try {
             return JsonSerialization.readValue(buffer.toByteArray(), RealmRepresentation.class);
         } catch (IOException e) {

@@ -16,8 +16,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  */
 public final class RealmLock {
 
-    private RealmLock() {
-    }
+    private RealmLock() {}
 
     /**
      * Runs {@code operation} in a new transaction holding realm {@code realmId}'s row lock, with the
@@ -26,7 +25,8 @@ public final class RealmLock {
      */
     public static <T> T underLock(KeycloakSessionFactory factory, String realmId, Function<LockedRealm, T> operation) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-            RealmEntity entity = session.getProvider(JpaConnectionProvider.class).getEntityManager()
+            RealmEntity entity = session.getProvider(JpaConnectionProvider.class)
+                    .getEntityManager()
                     .find(RealmEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
             if (entity == null) {
                 return null;
@@ -42,6 +42,5 @@ public final class RealmLock {
     }
 
     /** The session of the locking transaction and the realm as the database holds it. */
-    public record LockedRealm(KeycloakSession session, RealmModel realm) {
-    }
+    public record LockedRealm(KeycloakSession session, RealmModel realm) {}
 }

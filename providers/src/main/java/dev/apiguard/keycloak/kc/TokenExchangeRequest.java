@@ -37,8 +37,7 @@ public final class TokenExchangeRequest {
      * Each is null when absent: no or an undecodable subject token, a token without a session id
      * (a transient session), or a session that has ended.
      */
-    public record Subject(AccessToken token, UserSessionModel userSession, UserModel user) {
-    }
+    public record Subject(AccessToken token, UserSessionModel userSession, UserModel user) {}
 
     public static Optional<TokenExchangeRequest> of(KeycloakSession session, ClientPolicyContext context) {
         return context instanceof TokenExchangeRequestContext exchange
@@ -68,7 +67,10 @@ public final class TokenExchangeRequest {
     /** The subject token's session, resolved once per request. */
     public Subject subject() {
         if (subject == null) {
-            subject = resolve(session, session.getContext().getRealm(), exchange.getTokenExchangeContext().getParams().getSubjectToken());
+            subject = resolve(
+                    session,
+                    session.getContext().getRealm(),
+                    exchange.getTokenExchangeContext().getParams().getSubjectToken());
         }
         return subject;
     }
@@ -94,7 +96,8 @@ public final class TokenExchangeRequest {
     /** Decodes (and verifies) the subject token and finds its user session; see {@link Subject}. */
     static Subject resolve(KeycloakSession session, RealmModel realm, String subjectToken) {
         AccessToken token = subjectToken == null ? null : session.tokens().decode(subjectToken, AccessToken.class);
-        UserSessionModel userSession = token == null || token.getSessionId() == null ? null
+        UserSessionModel userSession = token == null || token.getSessionId() == null
+                ? null
                 : session.sessions().getUserSession(realm, token.getSessionId());
         return new Subject(token, userSession, userSession == null ? null : userSession.getUser());
     }

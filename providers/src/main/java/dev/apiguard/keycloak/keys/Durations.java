@@ -11,8 +11,7 @@ import java.util.Locale;
  */
 final class Durations {
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses {@code text} for the field {@code field}.
@@ -21,7 +20,8 @@ final class Durations {
      */
     static long parseSeconds(String field, String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException(field + " is empty: give an ISO-8601 duration such as P90D or PT30S, or seconds");
+            throw new IllegalArgumentException(
+                    field + " is empty: give an ISO-8601 duration such as P90D or PT30S, or seconds");
         }
         String value = text.trim();
         Duration duration;
@@ -36,8 +36,8 @@ final class Durations {
         try {
             duration = Duration.parse(value.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    field + " '" + value + "' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds");
+            throw new IllegalArgumentException(field + " '" + value
+                    + "' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds");
         }
         if (duration.isNegative()) {
             throw new IllegalArgumentException(field + " '" + value + "' is negative");

@@ -76,13 +76,22 @@ final class KeyEvents {
         if (actor != null) {
             details.put("actor", actor);
         }
-        AdminEvents.success(session, realm, template, operation, ResourceType.COMPONENT, "components/" + componentId,
-                representation, details);
+        AdminEvents.success(
+                session,
+                realm,
+                template,
+                operation,
+                ResourceType.COMPONENT,
+                "components/" + componentId,
+                representation,
+                details);
         if (to == KeyState.REVOKED) {
-            LOG.warnf("apiguard: key revoked: realm '%s', kid '%s', algorithm %s, was %s",
+            LOG.warnf(
+                    "apiguard: key revoked: realm '%s', kid '%s', algorithm %s, was %s",
                     realm.getName(), kid, algorithm, from == null ? "unknown" : from.label());
         } else {
-            LOG.infof("apiguard: key %s: realm '%s', kid '%s', algorithm %s, was %s (%s)",
+            LOG.infof(
+                    "apiguard: key %s: realm '%s', kid '%s', algorithm %s, was %s (%s)",
                     to.label(), realm.getName(), kid, algorithm, from == null ? "not recorded" : from.label(), reason);
         }
     }

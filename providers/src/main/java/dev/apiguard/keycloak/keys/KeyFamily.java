@@ -16,8 +16,8 @@ import java.util.Set;
 record KeyFamily(String id, String providerId, String algorithm, KeyKind kind, List<KeyRecord> keys) {
 
     /** Keycloak's generated key providers whose keys API Guard rotates. */
-    static final Set<String> ROTATED_PROVIDERS = Set.of(
-            "ecdsa-generated", "rsa-generated", "eddsa-generated", "hmac-generated", "aes-generated");
+    static final Set<String> ROTATED_PROVIDERS =
+            Set.of("ecdsa-generated", "rsa-generated", "eddsa-generated", "hmac-generated", "aes-generated");
 
     private static final Set<String> SECRET_PROVIDERS = Set.of("hmac-generated", "aes-generated");
 

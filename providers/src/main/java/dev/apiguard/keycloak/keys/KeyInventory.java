@@ -25,12 +25,10 @@ final class KeyInventory {
     static final String RETIRED = "apiguard.keyRetired";
 
     /** A key API Guard does not rotate, and why. */
-    record Unmanaged(String componentId, String kid, String providerId, String algorithm, String reason) {
-    }
+    record Unmanaged(String componentId, String kid, String providerId, String algorithm, String reason) {}
 
     /** One key and its family. */
-    record Located(KeyFamily family, KeyRecord key) {
-    }
+    record Located(KeyFamily family, KeyRecord key) {}
 
     private final Map<String, KeyFamily> families;
     private final List<Unmanaged> unmanaged;
@@ -49,16 +47,27 @@ final class KeyInventory {
             String kid = key.map(KeyWrapper::getKid).orElse(null);
             String algorithm = key.map(KeyWrapper::getAlgorithmOrDefault).orElse(null);
             if (!KeyFamily.ROTATED_PROVIDERS.contains(component.getProviderId())) {
-                unmanaged.add(new Unmanaged(component.getId(), kid, component.getProviderId(), algorithm,
-                        "provider " + component.getProviderId() + " is not one of Keycloak's generated providers that API Guard rotates"));
+                unmanaged.add(new Unmanaged(
+                        component.getId(),
+                        kid,
+                        component.getProviderId(),
+                        algorithm,
+                        "provider " + component.getProviderId()
+                                + " is not one of Keycloak's generated providers that API Guard rotates"));
                 return;
             }
             if (!component.get("enabled", true)) {
-                unmanaged.add(new Unmanaged(component.getId(), kid, component.getProviderId(), algorithm, "disabled in Keycloak"));
+                unmanaged.add(new Unmanaged(
+                        component.getId(), kid, component.getProviderId(), algorithm, "disabled in Keycloak"));
                 return;
             }
             if (key.isEmpty() || kid == null || algorithm == null) {
-                unmanaged.add(new Unmanaged(component.getId(), kid, component.getProviderId(), algorithm, "the provider offers no usable key"));
+                unmanaged.add(new Unmanaged(
+                        component.getId(),
+                        kid,
+                        component.getProviderId(),
+                        algorithm,
+                        "the provider offers no usable key"));
                 return;
             }
             String familyId = KeyFamily.idOf(component.getProviderId(), algorithm);

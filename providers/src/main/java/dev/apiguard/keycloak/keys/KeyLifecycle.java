@@ -30,7 +30,13 @@ import java.util.Optional;
 final class KeyLifecycle {
 
     /** What a step does. */
-    enum Action { ADOPT, CREATE_NEXT, ACTIVATE, RETIRE, DELETE }
+    enum Action {
+        ADOPT,
+        CREATE_NEXT,
+        ACTIVATE,
+        RETIRE,
+        DELETE
+    }
 
     /**
      * One transition.
@@ -39,8 +45,7 @@ final class KeyLifecycle {
      * @param before the key before (null for {@link Action#CREATE_NEXT})
      * @param after  the key after (null for {@link Action#CREATE_NEXT} and {@link Action#DELETE})
      */
-    record Step(Action action, KeyRecord before, KeyRecord after) {
-    }
+    record Step(Action action, KeyRecord before, KeyRecord after) {}
 
     /**
      * The steps due now and the next transition ahead.
@@ -60,8 +65,7 @@ final class KeyLifecycle {
         }
     }
 
-    private KeyLifecycle() {
-    }
+    private KeyLifecycle() {}
 
     /** The key Keycloak signs with: the active key of highest priority, ties to the lowest component id. */
     static Optional<KeyRecord> signer(List<KeyRecord> keys) {
@@ -81,7 +85,10 @@ final class KeyLifecycle {
         for (KeyRecord key : keys) {
             KeyRecord adopted = adopt(key, key == signer, now);
             if (!adopted.equals(key)) {
-                steps.add(new Step(adopted.state() == KeyState.RETIRED && key.keycloakActive() ? Action.RETIRE : Action.ADOPT, key, adopted));
+                steps.add(new Step(
+                        adopted.state() == KeyState.RETIRED && key.keycloakActive() ? Action.RETIRE : Action.ADOPT,
+                        key,
+                        adopted));
             }
             switch (adopted.state()) {
                 case ACTIVE -> current = adopted;
@@ -140,7 +147,9 @@ final class KeyLifecycle {
     private static KeyRecord adopt(KeyRecord key, boolean signs, long now) {
         if (key.keycloakActive()) {
             if (signs) {
-                return key.state() == KeyState.ACTIVE && key.activated() > 0 ? key : key.withState(KeyState.ACTIVE, now);
+                return key.state() == KeyState.ACTIVE && key.activated() > 0
+                        ? key
+                        : key.withState(KeyState.ACTIVE, now);
             }
             return key.withState(KeyState.RETIRED, now);
         }

@@ -28,7 +28,8 @@ record KeyRecord(
             case NEXT -> new KeyRecord(componentId, kid, false, priority, KeyState.NEXT, at, 0, 0);
             case ACTIVE -> new KeyRecord(componentId, kid, true, priority, KeyState.ACTIVE, created, at, 0);
             case RETIRED -> new KeyRecord(componentId, kid, false, priority, KeyState.RETIRED, created, activated, at);
-            case DELETED, REVOKED -> new KeyRecord(componentId, kid, false, priority, newState, created, activated, retired);
+            case DELETED, REVOKED ->
+                new KeyRecord(componentId, kid, false, priority, newState, created, activated, retired);
         };
     }
 }

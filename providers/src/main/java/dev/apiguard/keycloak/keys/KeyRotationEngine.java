@@ -33,24 +33,29 @@ final class KeyRotationEngine {
 
     /** Realm attribute keeping the last deleted or revoked keys, so that the admin API can show them. */
     static final String HISTORY_ATTRIBUTE = "apiguard.keyRotation.history";
+
     static final int HISTORY_SIZE = 20;
 
     private static final Logger LOG = Logger.getLogger(KeyRotationEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TEMPLATE_CONFIG = List.of(
-            "priority", "algorithm", "keySize", "secretSize", "keyUse",
-            "ecdsaEllipticCurveKey", "eddsaEllipticCurveKey", "ecGenerateCertificate");
+            "priority",
+            "algorithm",
+            "keySize",
+            "secretSize",
+            "keyUse",
+            "ecdsaEllipticCurveKey",
+            "eddsaEllipticCurveKey",
+            "ecGenerateCertificate");
 
     /** A deleted or revoked key, as kept in {@link #HISTORY_ATTRIBUTE}. */
-    record HistoryEntry(String kid, String family, String state, long created, long activated, long retired, long removed) {
-    }
+    record HistoryEntry(
+            String kid, String family, String state, long created, long activated, long retired, long removed) {}
 
     /** The realm under the lock, read from the database, with where its events go. */
-    record Locked(KeycloakSession session, RealmModel realm, KeyEvents events) {
-    }
+    record Locked(KeycloakSession session, RealmModel realm, KeyEvents events) {}
 
-    private KeyRotationEngine() {
-    }
+    private KeyRotationEngine() {}
 
     /**
      * Runs {@code operation} on realm {@code realmId} in a new transaction under the realm's row
@@ -58,8 +63,11 @@ final class KeyRotationEngine {
      *
      * @return what {@code operation} returned; null when the realm does not exist
      */
-    static <T> T underLock(KeycloakSessionFactory factory, String realmId,
-            Function<Locked, KeyEvents> eventsOf, Function<Locked, T> operation) {
+    static <T> T underLock(
+            KeycloakSessionFactory factory,
+            String realmId,
+            Function<Locked, KeyEvents> eventsOf,
+            Function<Locked, T> operation) {
         return RealmLock.underLock(factory, realmId, held -> {
             Locked locked = new Locked(held.session(), held.realm(), null);
             return operation.apply(new Locked(held.session(), held.realm(), eventsOf.apply(locked)));
@@ -94,8 +102,7 @@ final class KeyRotationEngine {
     }
 
     /** A family with its plan and the retirement it applies. */
-    record FamilyPlan(KeyFamily family, long retirementSeconds, KeyLifecycle.Plan plan) {
-    }
+    record FamilyPlan(KeyFamily family, long retirementSeconds, KeyLifecycle.Plan plan) {}
 
     /** The scheduled pass: applies what is due in every family. Returns the number of transitions. */
     static int applyDue(Locked locked) {
@@ -135,12 +142,14 @@ final class KeyRotationEngine {
         for (FamilyPlan familyPlan : plans(locked.session(), locked.realm(), policy, now)) {
             for (KeyLifecycle.Step step : familyPlan.plan().steps()) {
                 if (step.action() == KeyLifecycle.Action.ADOPT
-                        || (step.action() == KeyLifecycle.Action.RETIRE && step.before().state() != KeyState.ACTIVE)) {
+                        || (step.action() == KeyLifecycle.Action.RETIRE
+                                && step.before().state() != KeyState.ACTIVE)) {
                     apply(locked, familyPlan.family(), step, now, "adopted");
                 }
             }
         }
-        for (KeyFamily family : KeyInventory.read(locked.session(), locked.realm()).families()) {
+        for (KeyFamily family :
+                KeyInventory.read(locked.session(), locked.realm()).families()) {
             if (familyFilter != null && !familyFilter.equals(family.id()) && !familyFilter.equals(family.algorithm())) {
                 continue;
             }
@@ -159,12 +168,10 @@ final class KeyRotationEngine {
     }
 
     /** One family rotated by hand. */
-    record Rotation(String family, String previousKid, String activeKid) {
-    }
+    record Rotation(String family, String previousKid, String activeKid) {}
 
     /** What an emergency revoke did. */
-    record Revocation(String kid, String family, KeyKind kind, KeyState previousState, String activeKid) {
-    }
+    record Revocation(String kid, String family, KeyKind kind, KeyState previousState, String activeKid) {}
 
     /**
      * Emergency revoke: the key leaves the realm at once (JWKS, verification); if it was signing,
@@ -191,10 +198,18 @@ final class KeyRotationEngine {
             }
             KeyRecord activated = next.withState(KeyState.ACTIVE, now);
             write(locked, inventoryComponent(locked, next.componentId()), activated, key.priority());
-            locked.events().transition(next.componentId(), next.kid(), family.algorithm(), next.state(), KeyState.ACTIVE, "revoke");
+            locked.events()
+                    .transition(
+                            next.componentId(),
+                            next.kid(),
+                            family.algorithm(),
+                            next.state(),
+                            KeyState.ACTIVE,
+                            "revoke");
             activeKid = next.kid();
         }
-        KeyState previous = key.state() == null ? (key.keycloakActive() ? KeyState.ACTIVE : KeyState.RETIRED) : key.state();
+        KeyState previous =
+                key.state() == null ? (key.keycloakActive() ? KeyState.ACTIVE : KeyState.RETIRED) : key.state();
         remove(locked, family, key, KeyState.REVOKED, now, "revoke");
         return Optional.of(new Revocation(kid, family.id(), family.kind(), previous, activeKid));
     }
@@ -202,27 +217,61 @@ final class KeyRotationEngine {
     static void apply(Locked locked, KeyFamily family, KeyLifecycle.Step step, long now, String reason) {
         switch (step.action()) {
             case ADOPT -> {
-                write(locked, inventoryComponent(locked, step.before().componentId()), step.after(), step.after().priority());
-                locked.events().transition(step.after().componentId(), step.after().kid(), family.algorithm(),
-                        step.before().state(), step.after().state(), "adopted");
+                write(
+                        locked,
+                        inventoryComponent(locked, step.before().componentId()),
+                        step.after(),
+                        step.after().priority());
+                locked.events()
+                        .transition(
+                                step.after().componentId(),
+                                step.after().kid(),
+                                family.algorithm(),
+                                step.before().state(),
+                                step.after().state(),
+                                "adopted");
             }
             case RETIRE, ACTIVATE -> {
-                write(locked, inventoryComponent(locked, step.before().componentId()), step.after(), step.after().priority());
-                locked.events().transition(step.after().componentId(), step.after().kid(), family.algorithm(),
-                        step.before().state(), step.after().state(), reason);
+                write(
+                        locked,
+                        inventoryComponent(locked, step.before().componentId()),
+                        step.after(),
+                        step.after().priority());
+                locked.events()
+                        .transition(
+                                step.after().componentId(),
+                                step.after().kid(),
+                                family.algorithm(),
+                                step.before().state(),
+                                step.after().state(),
+                                reason);
             }
-            case CREATE_NEXT -> createNext(locked, family, KeyLifecycle.signer(family.keys()).orElse(null), now, reason);
+            case CREATE_NEXT ->
+                createNext(locked, family, KeyLifecycle.signer(family.keys()).orElse(null), now, reason);
             case DELETE -> remove(locked, family, step.before(), KeyState.DELETED, now, reason);
         }
     }
 
-    private static void activate(Locked locked, KeyFamily family, KeyRecord next, KeyRecord current, long now, String reason) {
+    private static void activate(
+            Locked locked, KeyFamily family, KeyRecord next, KeyRecord current, long now, String reason) {
         long priority = current == null ? next.priority() : Math.max(current.priority(), next.priority());
         write(locked, inventoryComponent(locked, next.componentId()), next.withState(KeyState.ACTIVE, now), priority);
-        locked.events().transition(next.componentId(), next.kid(), family.algorithm(), next.state(), KeyState.ACTIVE, reason);
+        locked.events()
+                .transition(next.componentId(), next.kid(), family.algorithm(), next.state(), KeyState.ACTIVE, reason);
         if (current != null && !current.componentId().equals(next.componentId())) {
-            write(locked, inventoryComponent(locked, current.componentId()), current.withState(KeyState.RETIRED, now), current.priority());
-            locked.events().transition(current.componentId(), current.kid(), family.algorithm(), current.state(), KeyState.RETIRED, reason);
+            write(
+                    locked,
+                    inventoryComponent(locked, current.componentId()),
+                    current.withState(KeyState.RETIRED, now),
+                    current.priority());
+            locked.events()
+                    .transition(
+                            current.componentId(),
+                            current.kid(),
+                            family.algorithm(),
+                            current.state(),
+                            KeyState.RETIRED,
+                            reason);
         }
     }
 
@@ -295,20 +344,26 @@ final class KeyRotationEngine {
         }
     }
 
-    private static void remove(Locked locked, KeyFamily family, KeyRecord key, KeyState state, long now, String reason) {
+    private static void remove(
+            Locked locked, KeyFamily family, KeyRecord key, KeyState state, long now, String reason) {
         ComponentModel component = inventoryComponent(locked, key.componentId());
         locked.realm().removeComponent(component);
-        KeyState previous = key.state() == null ? (key.keycloakActive() ? KeyState.ACTIVE : KeyState.RETIRED) : key.state();
+        KeyState previous =
+                key.state() == null ? (key.keycloakActive() ? KeyState.ACTIVE : KeyState.RETIRED) : key.state();
         locked.events().transition(key.componentId(), key.kid(), family.algorithm(), previous, state, reason);
         List<HistoryEntry> history = new ArrayList<>(history(locked.realm()));
-        history.add(0, new HistoryEntry(key.kid(), family.id(), state.label(), key.created(), key.activated(), key.retired(), now));
+        history.add(
+                0,
+                new HistoryEntry(
+                        key.kid(), family.id(), state.label(), key.created(), key.activated(), key.retired(), now));
         while (history.size() > HISTORY_SIZE) {
             history.remove(history.size() - 1);
         }
         try {
             locked.realm().setAttribute(HISTORY_ATTRIBUTE, JSON.writeValueAsString(history));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the key history of realm " + locked.realm().getName(), e);
+            throw new IllegalStateException(
+                    "cannot write the key history of realm " + locked.realm().getName(), e);
         }
     }
 
@@ -318,7 +373,7 @@ final class KeyRotationEngine {
             return List.of();
         }
         try {
-            return JSON.readValue(stored, new TypeReference<List<HistoryEntry>>() { });
+            return JSON.readValue(stored, new TypeReference<List<HistoryEntry>>() {});
         } catch (JsonProcessingException e) {
             LOG.warnf("apiguard: the key history of realm '%s' is unreadable and starts over", realm.getName());
             return List.of();
@@ -328,7 +383,8 @@ final class KeyRotationEngine {
     private static ComponentModel inventoryComponent(Locked locked, String componentId) {
         ComponentModel component = locked.realm().getComponent(componentId);
         if (component == null) {
-            throw new IllegalStateException("key component " + componentId + " vanished from realm " + locked.realm().getName());
+            throw new IllegalStateException("key component " + componentId + " vanished from realm "
+                    + locked.realm().getName());
         }
         return component;
     }

@@ -31,37 +31,47 @@ public record KeyRotationReport(
         List<HistoryKey> history) {
 
     /** Retirement periods the schedule applies: the policy's, never below what the realm needs. */
-    public record Retirement(String signingKeys, String secretKeys) {
-    }
+    public record Retirement(String signingKeys, String secretKeys) {}
 
     /** A transition ahead. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Transition(String at, String action, String family, String kid) {
-    }
+    public record Transition(String at, String action, String family, String kid) {}
 
     /** One family and its keys. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Family(String family, String algorithm, String kind, String retirement, List<Key> keys, Transition next) {
-    }
+    public record Family(
+            String family, String algorithm, String kind, String retirement, List<Key> keys, Transition next) {}
 
     /**
      * One key. {@code recorded} is false until the schedule has adopted the key; {@code inUse} is
      * true for the key Keycloak signs (or encrypts) with now.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Key(String kid, String componentId, String state, boolean recorded, boolean inUse,
-            String created, String activated, String retired, String deleteAt) {
-    }
+    public record Key(
+            String kid,
+            String componentId,
+            String state,
+            boolean recorded,
+            boolean inUse,
+            String created,
+            String activated,
+            String retired,
+            String deleteAt) {}
 
     /** A key the schedule leaves alone, and why. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record UnmanagedKey(String kid, String componentId, String providerId, String algorithm, String reason) {
-    }
+    public record UnmanagedKey(String kid, String componentId, String providerId, String algorithm, String reason) {}
 
     /** A deleted or revoked key. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record HistoryKey(String kid, String family, String state, String created, String activated, String retired, String removed) {
-    }
+    public record HistoryKey(
+            String kid,
+            String family,
+            String state,
+            String created,
+            String activated,
+            String retired,
+            String removed) {}
 
     static KeyRotationReport of(KeycloakSession session, RealmModel realm) {
         long now = Time.currentTime();
@@ -76,26 +86,41 @@ public record KeyRotationReport(
             error = "the stored policy is unreadable, nothing is rotated until it is replaced: " + e.getMessage();
         }
         RetirementNeeds needs = RetirementNeeds.of(realm);
-        List<String> findings = new ArrayList<>(source == RotationPolicy.Source.NONE ? List.of() : needs.problems(policy));
+        List<String> findings =
+                new ArrayList<>(source == RotationPolicy.Source.NONE ? List.of() : needs.problems(policy));
         if (source == RotationPolicy.Source.NONE) {
             findings.add("the realm has not adopted key rotation: nothing is rotated until a policy is saved "
                     + "(PUT this resource) or the server sets a default policy");
         } else if (!findings.isEmpty()) {
-            findings.add("the schedule keeps retired keys as long as the realm needs (see retirementApplied) until the policy is raised");
+            findings.add(
+                    "the schedule keeps retired keys as long as the realm needs (see retirementApplied) until the policy is raised");
         }
 
         List<Family> families = new ArrayList<>();
         Transition realmNext = null;
         for (KeyRotationEngine.FamilyPlan familyPlan : KeyRotationEngine.plans(session, realm, policy, now)) {
             KeyFamily family = familyPlan.family();
-            String signer = KeyLifecycle.signer(family.keys()).map(KeyRecord::componentId).orElse(null);
+            String signer = KeyLifecycle.signer(family.keys())
+                    .map(KeyRecord::componentId)
+                    .orElse(null);
             List<Key> keys = new ArrayList<>();
             for (KeyRecord key : family.keys()) {
-                KeyState state = key.state() != null ? key.state()
+                KeyState state = key.state() != null
+                        ? key.state()
                         : key.componentId().equals(signer) ? KeyState.ACTIVE : KeyState.RETIRED;
-                String deleteAt = state == KeyState.RETIRED && key.retired() > 0 ? instant(key.retired() + familyPlan.retirementSeconds()) : null;
-                keys.add(new Key(key.kid(), key.componentId(), state.label(), key.state() != null, key.componentId().equals(signer),
-                        instant(key.created()), instant(key.activated()), instant(key.retired()), deleteAt));
+                String deleteAt = state == KeyState.RETIRED && key.retired() > 0
+                        ? instant(key.retired() + familyPlan.retirementSeconds())
+                        : null;
+                keys.add(new Key(
+                        key.kid(),
+                        key.componentId(),
+                        state.label(),
+                        key.state() != null,
+                        key.componentId().equals(signer),
+                        instant(key.created()),
+                        instant(key.activated()),
+                        instant(key.retired()),
+                        deleteAt));
             }
             keys.sort(Comparator.comparing(Key::state));
             KeyLifecycle.Plan plan = familyPlan.plan();
@@ -110,19 +135,31 @@ public record KeyRotationReport(
             if (next != null && (realmNext == null || next.at().compareTo(realmNext.at()) < 0)) {
                 realmNext = next;
             }
-            families.add(new Family(family.id(), family.algorithm(), family.kind().name().toLowerCase(Locale.ROOT),
-                    Durations.format(familyPlan.retirementSeconds()), keys, next));
+            families.add(new Family(
+                    family.id(),
+                    family.algorithm(),
+                    family.kind().name().toLowerCase(Locale.ROOT),
+                    Durations.format(familyPlan.retirementSeconds()),
+                    keys,
+                    next));
         }
         List<HistoryKey> history = KeyRotationEngine.history(realm).stream()
-                .map(h -> new HistoryKey(h.kid(), h.family(), h.state(), instant(h.created()), instant(h.activated()),
-                        instant(h.retired()), instant(h.removed())))
+                .map(h -> new HistoryKey(
+                        h.kid(),
+                        h.family(),
+                        h.state(),
+                        instant(h.created()),
+                        instant(h.activated()),
+                        instant(h.retired()),
+                        instant(h.removed())))
                 .toList();
         return new KeyRotationReport(
                 realm.getName(),
                 policy.toJson(),
                 source.label(),
                 error,
-                new Retirement(Durations.format(needs.effectiveRetirement(policy, KeyKind.SIGNING)),
+                new Retirement(
+                        Durations.format(needs.effectiveRetirement(policy, KeyKind.SIGNING)),
                         Durations.format(needs.effectiveRetirement(policy, KeyKind.SECRET))),
                 findings,
                 instant(now),

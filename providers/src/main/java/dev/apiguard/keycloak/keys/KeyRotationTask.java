@@ -35,13 +35,21 @@ final class KeyRotationTask implements ScheduledTask {
                 if (!due(session, realm)) {
                     continue;
                 }
-                Cluster.onceAcrossNodes(session, ScheduledKeyRotationFactory.TASK_NAME + "::" + realmId, LOCK_SECONDS,
-                        () -> KeyRotationEngine.underLock(factory, realmId,
+                Cluster.onceAcrossNodes(
+                        session,
+                        ScheduledKeyRotationFactory.TASK_NAME + "::" + realmId,
+                        LOCK_SECONDS,
+                        () -> KeyRotationEngine.underLock(
+                                factory,
+                                realmId,
                                 locked -> KeyEvents.ofSchedule(locked.session(), locked.realm()),
                                 KeyRotationEngine::applyDue));
             } catch (RuntimeException e) {
                 // One realm's failure (a database error, a key provider that cannot generate) must not stop the others.
-                LOG.errorf(e, "apiguard: key rotation pass failed for realm '%s'; retried at the next pass", realm.getName());
+                LOG.errorf(
+                        e,
+                        "apiguard: key rotation pass failed for realm '%s'; retried at the next pass",
+                        realm.getName());
             }
         }
     }
@@ -51,7 +59,8 @@ final class KeyRotationTask implements ScheduledTask {
         try {
             policy = KeyRotationEngine.policyOf(session, realm);
         } catch (PolicyException e) {
-            LOG.errorf("apiguard: the key rotation policy of realm '%s' is unreadable, no key is rotated until it is fixed: %s",
+            LOG.errorf(
+                    "apiguard: the key rotation policy of realm '%s' is unreadable, no key is rotated until it is fixed: %s",
                     realm.getName(), e.getMessage());
             return false;
         }
@@ -60,6 +69,7 @@ final class KeyRotationTask implements ScheduledTask {
         }
         session.getContext().setRealm(realm);
         long now = Time.currentTime();
-        return KeyRotationEngine.plans(session, realm, policy, now).stream().anyMatch(plan -> plan.plan().due());
+        return KeyRotationEngine.plans(session, realm, policy, now).stream()
+                .anyMatch(plan -> plan.plan().due());
     }
 }

@@ -71,7 +71,9 @@ public final class KeysResource {
             return invalidPolicy(e.problems());
         }
         AdminEvent requestEvent = auth.requestEvent();
-        List<String> problems = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
+        List<String> problems = KeyRotationEngine.underLock(
+                session.getKeycloakSessionFactory(),
+                realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                 locked -> {
                     List<String> found = RetirementNeeds.of(locked.realm()).problems(policy);
@@ -105,18 +107,26 @@ public final class KeysResource {
         AdminEvent requestEvent = auth.requestEvent();
         List<KeyRotationEngine.Rotation> rotations;
         try {
-            rotations = KeyRotationEngine.underLock(session.getKeycloakSessionFactory(), realm.getId(),
+            rotations = KeyRotationEngine.underLock(
+                    session.getKeycloakSessionFactory(),
+                    realm.getId(),
                     locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                     locked -> KeyRotationEngine.rotateNow(locked, blankToNull(family)));
         } catch (PolicyException e) {
-            return error(Response.Status.CONFLICT, "invalid_policy", "the stored policy is unreadable: fix it with PUT first",
+            return error(
+                    Response.Status.CONFLICT,
+                    "invalid_policy",
+                    "the stored policy is unreadable: fix it with PUT first",
                     e.problems());
         }
         if (rotations == null) {
             return realmGone();
         }
         if (rotations.isEmpty()) {
-            return error(Response.Status.NOT_FOUND, "family_not_found", "no rotated key family to rotate",
+            return error(
+                    Response.Status.NOT_FOUND,
+                    "family_not_found",
+                    "no rotated key family to rotate",
                     List.of("no rotated key family " + (family == null ? "" : "'" + family + "' ") + "in this realm"));
         }
         List<Map<String, String>> body = new ArrayList<>();
@@ -127,8 +137,13 @@ public final class KeysResource {
             entry.put("activeKid", rotation.activeKid());
             body.add(entry);
         }
-        return Response.ok(Map.of("rotated", body,
-                "expect", "New tokens carry the new kid. Tokens signed before keep verifying until the previous key's retirement ends.")).build();
+        return Response.ok(
+                        Map.of(
+                                "rotated",
+                                body,
+                                "expect",
+                                "New tokens carry the new kid. Tokens signed before keep verifying until the previous key's retirement ends."))
+                .build();
     }
 
     /**
@@ -145,11 +160,16 @@ public final class KeysResource {
         }
         AdminEvent requestEvent = auth.requestEvent();
         Optional<KeyRotationEngine.Revocation> revocation = KeyRotationEngine.underLock(
-                session.getKeycloakSessionFactory(), realm.getId(),
+                session.getKeycloakSessionFactory(),
+                realm.getId(),
                 locked -> KeyEvents.ofAdministrator(locked.session(), locked.realm(), requestEvent),
                 locked -> KeyRotationEngine.revoke(locked, kid));
         if (revocation == null || revocation.isEmpty()) {
-            return error(Response.Status.NOT_FOUND, "key_not_found", "no rotated key with this kid in this realm", List.of());
+            return error(
+                    Response.Status.NOT_FOUND,
+                    "key_not_found",
+                    "no rotated key with this kid in this realm",
+                    List.of());
         }
         KeyRotationEngine.Revocation done = revocation.get();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -177,7 +197,11 @@ public final class KeysResource {
     }
 
     private static Response invalidPolicy(List<String> problems) {
-        return error(Response.Status.BAD_REQUEST, "invalid_policy", ApiError.describe("the key-rotation policy", problems), problems);
+        return error(
+                Response.Status.BAD_REQUEST,
+                "invalid_policy",
+                ApiError.describe("the key-rotation policy", problems),
+                problems);
     }
 
     /** The realm was removed while the request waited for its lock. */

@@ -27,8 +27,7 @@ import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 record RetirementNeeds(List<Lifetime> signing, List<Lifetime> secret) {
 
     /** One lifetime and the setting it comes from, for messages. */
-    record Lifetime(String setting, long seconds) {
-    }
+    record Lifetime(String setting, long seconds) {}
 
     RetirementNeeds {
         signing = List.copyOf(signing);
@@ -40,30 +39,37 @@ record RetirementNeeds(List<Lifetime> signing, List<Lifetime> secret) {
         signing.add(new Lifetime("realm accessTokenLifespan", realm.getAccessTokenLifespan()));
         realm.getClientsStream().forEach(client -> {
             try {
-                Integer lifespan = LifetimeCeilings.clientLifespan(client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN));
+                Integer lifespan = LifetimeCeilings.clientLifespan(
+                        client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN));
                 if (lifespan != null) {
-                    signing.add(new Lifetime("client " + client.getClientId() + " " + OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN, lifespan));
+                    signing.add(new Lifetime(
+                            "client " + client.getClientId() + " " + OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN,
+                            lifespan));
                 }
             } catch (NumberFormatException e) {
                 // Keycloak itself ignores an unreadable override and uses the realm's lifespan.
             }
         });
         if (realm.getClientsStream().anyMatch(ClientModel::isImplicitFlowEnabled)) {
-            signing.add(new Lifetime("realm accessTokenLifespanForImplicitFlow", realm.getAccessTokenLifespanForImplicitFlow()));
+            signing.add(new Lifetime(
+                    "realm accessTokenLifespanForImplicitFlow", realm.getAccessTokenLifespanForImplicitFlow()));
         }
 
         List<Lifetime> secret = new ArrayList<>();
         secret.add(new Lifetime("realm ssoSessionMaxLifespan", realm.getSsoSessionMaxLifespan()));
         if (realm.isRememberMe() && realm.getSsoSessionMaxLifespanRememberMe() > 0) {
-            secret.add(new Lifetime("realm ssoSessionMaxLifespanRememberMe", realm.getSsoSessionMaxLifespanRememberMe()));
+            secret.add(
+                    new Lifetime("realm ssoSessionMaxLifespanRememberMe", realm.getSsoSessionMaxLifespanRememberMe()));
         }
         long offline = realm.getOfflineSessionIdleTimeout();
         if (realm.isOfflineSessionMaxLifespanEnabled() && realm.getOfflineSessionMaxLifespan() > 0) {
             offline = Math.min(offline, realm.getOfflineSessionMaxLifespan());
         }
         secret.add(new Lifetime("realm offlineSessionIdleTimeout", offline));
-        secret.add(new Lifetime("realm actionTokenGeneratedByAdminLifespan", realm.getActionTokenGeneratedByAdminLifespan()));
-        secret.add(new Lifetime("realm actionTokenGeneratedByUserLifespan", realm.getActionTokenGeneratedByUserLifespan()));
+        secret.add(new Lifetime(
+                "realm actionTokenGeneratedByAdminLifespan", realm.getActionTokenGeneratedByAdminLifespan()));
+        secret.add(new Lifetime(
+                "realm actionTokenGeneratedByUserLifespan", realm.getActionTokenGeneratedByUserLifespan()));
         return new RetirementNeeds(signing, secret);
     }
 
@@ -92,16 +98,20 @@ record RetirementNeeds(List<Lifetime> signing, List<Lifetime> secret) {
         return problems;
     }
 
-    private static void check(String field, long configured, Lifetime longest, RotationPolicy policy, List<String> problems) {
+    private static void check(
+            String field, long configured, Lifetime longest, RotationPolicy policy, List<String> problems) {
         long needed = longest.seconds() + policy.clockSkew();
         if (configured < needed) {
-            problems.add(field + " " + Durations.format(configured) + " is shorter than the longest lifetime it must outlive: "
+            problems.add(field + " " + Durations.format(configured)
+                    + " is shorter than the longest lifetime it must outlive: "
                     + longest.setting() + " " + Durations.format(longest.seconds()) + " plus clockSkew "
                     + Durations.format(policy.clockSkew()) + " = " + Durations.format(needed));
         }
     }
 
     private static Lifetime longest(List<Lifetime> lifetimes) {
-        return lifetimes.stream().max(Comparator.comparingLong(Lifetime::seconds)).orElse(new Lifetime("none", 0));
+        return lifetimes.stream()
+                .max(Comparator.comparingLong(Lifetime::seconds))
+                .orElse(new Lifetime("none", 0));
     }
 }

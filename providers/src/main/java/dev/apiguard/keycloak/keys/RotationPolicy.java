@@ -51,13 +51,18 @@ public record RotationPolicy(
      * announced 14 days ahead, kept 14 days after. A realm follows it only when it stores a
      * policy (even {@code {}}) or the server's default policy says so: never by default.
      */
-    public static final RotationPolicy DEFAULT = new RotationPolicy(
-            true, 90 * 86_400L, 14 * 86_400L, 14 * 86_400L, 14 * 86_400L, 3_600L, 60L);
+    public static final RotationPolicy DEFAULT =
+            new RotationPolicy(true, 90 * 86_400L, 14 * 86_400L, 14 * 86_400L, 14 * 86_400L, 3_600L, 60L);
 
     /** What a realm that has not adopted key rotation follows: {@link #DEFAULT}'s periods, switched off. */
     public static final RotationPolicy NONE = new RotationPolicy(
-            false, DEFAULT.rotationPeriod, DEFAULT.prePublication, DEFAULT.retirement, DEFAULT.secretKeyRetirement,
-            DEFAULT.jwksMaxAge, DEFAULT.clockSkew);
+            false,
+            DEFAULT.rotationPeriod,
+            DEFAULT.prePublication,
+            DEFAULT.retirement,
+            DEFAULT.secretKeyRetirement,
+            DEFAULT.jwksMaxAge,
+            DEFAULT.clockSkew);
 
     /** Where the policy a realm follows comes from; the admin API shows it as {@code policySource}. */
     public enum Source {
@@ -102,7 +107,13 @@ public record RotationPolicy(
     }
 
     static final Set<String> FIELDS = Set.of(
-            "enabled", "rotationPeriod", "prePublication", "retirement", "secretKeyRetirement", "jwksMaxAge", "clockSkew");
+            "enabled",
+            "rotationPeriod",
+            "prePublication",
+            "retirement",
+            "secretKeyRetirement",
+            "jwksMaxAge",
+            "clockSkew");
 
     /** The longest policy text accepted, in characters (a complete policy is about 250). */
     public static final int MAX_CHARS = 16_384;
@@ -130,7 +141,8 @@ public record RotationPolicy(
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                problems.add("unknown field '" + name + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+                problems.add("unknown field '" + name + "' (known: "
+                        + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
             }
         }
         boolean enabled = DEFAULT.enabled;
@@ -151,12 +163,13 @@ public record RotationPolicy(
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
-        return new RotationPolicy(enabled, rotation, prePublication, retirement, secretRetirement, jwksMaxAge, clockSkew);
+        return new RotationPolicy(
+                enabled, rotation, prePublication, retirement, secretRetirement, jwksMaxAge, clockSkew);
     }
 
     /** The rules that need nothing but the policy itself. */
-    private static void checkOwnRules(long rotationPeriod, long prePublication, long retirement, long secretKeyRetirement,
-            long jwksMaxAge) {
+    private static void checkOwnRules(
+            long rotationPeriod, long prePublication, long retirement, long secretKeyRetirement, long jwksMaxAge) {
         List<String> problems = new ArrayList<>();
         if (rotationPeriod < 1) {
             problems.add("rotationPeriod must be at least 1 second, was " + Durations.format(rotationPeriod));
@@ -169,11 +182,13 @@ public record RotationPolicy(
         }
         if (prePublication >= rotationPeriod) {
             problems.add("prePublication " + Durations.format(prePublication) + " must be shorter than rotationPeriod "
-                    + Durations.format(rotationPeriod) + " (the next key is published during the current key's period)");
+                    + Durations.format(rotationPeriod)
+                    + " (the next key is published during the current key's period)");
         }
         if (prePublication < jwksMaxAge) {
             problems.add("prePublication " + Durations.format(prePublication) + " is shorter than jwksMaxAge "
-                    + Durations.format(jwksMaxAge) + ": a client that cached the JWKS would not know the next key when it starts signing");
+                    + Durations.format(jwksMaxAge)
+                    + ": a client that cached the JWKS would not know the next key when it starts signing");
         }
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
@@ -222,7 +237,8 @@ public record RotationPolicy(
             } else if (node.isTextual()) {
                 value = Durations.parseSeconds(field, node.textValue());
             } else {
-                throw new IllegalArgumentException(field + " must be an ISO-8601 duration string or whole seconds, was " + node);
+                throw new IllegalArgumentException(
+                        field + " must be an ISO-8601 duration string or whole seconds, was " + node);
             }
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());

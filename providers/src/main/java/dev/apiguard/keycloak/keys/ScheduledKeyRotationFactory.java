@@ -42,8 +42,7 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
     private static final Logger LOG = Logger.getLogger(ScheduledKeyRotationFactory.class);
 
     /** The server options, immutable once read. */
-    record Settings(int intervalSeconds, Optional<RotationPolicy> defaultPolicy) implements KeyRotationProvider {
-    }
+    record Settings(int intervalSeconds, Optional<RotationPolicy> defaultPolicy) implements KeyRotationProvider {}
 
     private Settings settings = new Settings(DEFAULT_INTERVAL_SECONDS, Optional.empty());
 
@@ -55,8 +54,10 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
     @Override
     public void init(Config.Scope config) {
         settings = settings(config.getInt(INTERVAL, DEFAULT_INTERVAL_SECONDS), config.get(DEFAULT_POLICY));
-        settings.defaultPolicy().ifPresent(policy -> LOG.infof(
-                "apiguard: realms without a key-rotation policy of their own follow the server's default policy %s", policy.toJson()));
+        settings.defaultPolicy()
+                .ifPresent(policy -> LOG.infof(
+                        "apiguard: realms without a key-rotation policy of their own follow the server's default policy %s",
+                        policy.toJson()));
     }
 
     /** Checks the options' values; the messages name the option, the value and the allowed range. */
@@ -70,8 +71,9 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
         try {
             return new Settings(interval, Optional.of(RotationPolicy.parse(defaultPolicy)));
         } catch (PolicyException e) {
-            throw new IllegalArgumentException(option(DEFAULT_POLICY) + " is not a valid key-rotation policy: "
-                    + String.join("; ", e.problems()), e);
+            throw new IllegalArgumentException(
+                    option(DEFAULT_POLICY) + " is not a valid key-rotation policy: " + String.join("; ", e.problems()),
+                    e);
         }
     }
 
@@ -83,8 +85,11 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (Models.isServerStarted(event)) {
-                Models.inTransaction(factory, (KeycloakSession session) -> session.getProvider(TimerProvider.class)
-                        .scheduleTask(new KeyRotationTask(factory), settings.intervalSeconds() * 1000L, TASK_NAME));
+                Models.inTransaction(
+                        factory,
+                        (KeycloakSession session) -> session.getProvider(TimerProvider.class)
+                                .scheduleTask(
+                                        new KeyRotationTask(factory), settings.intervalSeconds() * 1000L, TASK_NAME));
                 LOG.infof("apiguard: key rotation schedule started, a pass every %d s", settings.intervalSeconds());
             }
         });
@@ -113,9 +118,10 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
                 .property()
                 .name(DEFAULT_POLICY)
                 .type("string")
-                .helpText("Key-rotation policy (JSON, the body of PUT /admin/realms/{realm}/apiguard/v1/keys) that every "
-                        + "realm without a policy of its own follows, master included. Blank (the default): such realms are "
-                        + "not rotated and keep Keycloak's JWKS header. An invalid policy stops the start.")
+                .helpText(
+                        "Key-rotation policy (JSON, the body of PUT /admin/realms/{realm}/apiguard/v1/keys) that every "
+                                + "realm without a policy of its own follows, master included. Blank (the default): such realms are "
+                                + "not rotated and keep Keycloak's JWKS header. An invalid policy stops the start.")
                 .add()
                 .build();
     }
@@ -124,7 +130,11 @@ public final class ScheduledKeyRotationFactory implements KeyRotationProviderFac
     public Map<String, String> getOperationalInfo() {
         Map<String, String> info = new LinkedHashMap<>();
         info.put("interval-seconds", Integer.toString(settings.intervalSeconds()));
-        info.put("default-policy", settings.defaultPolicy().map(policy -> policy.toJson().toString()).orElse("none"));
+        info.put(
+                "default-policy",
+                settings.defaultPolicy()
+                        .map(policy -> policy.toJson().toString())
+                        .orElse("none"));
         info.put("version", ApiGuardVersion.current().version());
         return info;
     }

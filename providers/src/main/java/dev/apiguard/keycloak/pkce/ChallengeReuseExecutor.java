@@ -55,7 +55,8 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        PolicyContexts.AuthorizationRequest request = PolicyContexts.authorizationRequest(context).orElse(null);
+        PolicyContexts.AuthorizationRequest request =
+                PolicyContexts.authorizationRequest(context).orElse(null);
         if (request == null) {
             return;
         }
@@ -72,14 +73,18 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
             action = configuration.actionOrDefault();
         } catch (IllegalArgumentException e) {
             // Fail closed on a configuration that slipped past validation.
-            LOG.errorf("Executor %s in realm '%s' has an invalid configuration: %s", getProviderId(), realm.getName(), e.getMessage());
-            throw new ClientPolicyException(OAuthErrorException.SERVER_ERROR, "Invalid configuration of " + getProviderId());
+            LOG.errorf(
+                    "Executor %s in realm '%s' has an invalid configuration: %s",
+                    getProviderId(), realm.getName(), e.getMessage());
+            throw new ClientPolicyException(
+                    OAuthErrorException.SERVER_ERROR, "Invalid configuration of " + getProviderId());
         }
         String key = ChallengeReuseKey.of(realm.getId(), client.getClientId(), challenge);
         if (session.singleUseObjects().putIfAbsent(key, window)) {
             return;
         }
-        LOG.warnf("PKCE code_challenge reused by client '%s' in realm '%s' within %d s (action: %s)",
+        LOG.warnf(
+                "PKCE code_challenge reused by client '%s' in realm '%s' within %d s (action: %s)",
                 client.getClientId(), realm.getName(), window, action);
         if (action == ChallengeReuseConfiguration.Action.RECORD) {
             new EventBuilder(realm, session, session.getContext().getConnection())

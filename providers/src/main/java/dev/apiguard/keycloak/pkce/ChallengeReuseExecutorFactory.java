@@ -8,8 +8,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-pkce-challenge-reuse}; see {@link ChallengeReuseExecutor}. */
-public final class ChallengeReuseExecutorFactory implements ClientPolicyExecutorProviderFactory,
-        StatelessProviderFactory<ClientPolicyExecutorProvider> {
+public final class ChallengeReuseExecutorFactory
+        implements ClientPolicyExecutorProviderFactory, StatelessProviderFactory<ClientPolicyExecutorProvider> {
 
     public static final String PROVIDER_ID = "apiguard-pkce-challenge-reuse";
 
@@ -20,13 +20,17 @@ public final class ChallengeReuseExecutorFactory implements ClientPolicyExecutor
             + "'record' lets it pass and raises an event. Blank means refuse.";
 
     private static final List<ProviderConfigProperty> CONFIG_PROPERTIES = List.of(
-            new ProviderConfigProperty("window-seconds", "Window (seconds)", WINDOW_HELP,
-                    ProviderConfigProperty.STRING_TYPE, String.valueOf(ChallengeReuseConfiguration.DEFAULT_WINDOW_SECONDS)),
+            new ProviderConfigProperty(
+                    "window-seconds",
+                    "Window (seconds)",
+                    WINDOW_HELP,
+                    ProviderConfigProperty.STRING_TYPE,
+                    String.valueOf(ChallengeReuseConfiguration.DEFAULT_WINDOW_SECONDS)),
             listProperty());
 
     private static ProviderConfigProperty listProperty() {
-        ProviderConfigProperty property = new ProviderConfigProperty("action", "Action", ACTION_HELP,
-                ProviderConfigProperty.LIST_TYPE, "refuse");
+        ProviderConfigProperty property =
+                new ProviderConfigProperty("action", "Action", ACTION_HELP, ProviderConfigProperty.LIST_TYPE, "refuse");
         property.setOptions(List.of("refuse", "record"));
         return property;
     }

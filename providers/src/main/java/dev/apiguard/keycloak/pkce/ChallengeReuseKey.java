@@ -16,8 +16,7 @@ public final class ChallengeReuseKey {
 
     static final String PREFIX = "apiguard-pkce-challenge:";
 
-    private ChallengeReuseKey() {
-    }
+    private ChallengeReuseKey() {}
 
     public static String of(String realmId, String clientId, String codeChallenge) {
         Objects.requireNonNull(realmId, "realmId");

@@ -38,29 +38,35 @@ public final class AuditedRealm {
     static final String MASKED = "**********";
 
     /** An environment placeholder without default, as realm-config uses, or a vault reference. */
-    private static final Pattern EXTERNALIZED = Pattern.compile("^\\$\\{(?:env\\.)?[A-Z_][A-Z0-9_]*}$|^\\$\\{vault\\.[^}]+}$");
+    private static final Pattern EXTERNALIZED =
+            Pattern.compile("^\\$\\{(?:env\\.)?[A-Z_][A-Z0-9_]*}$|^\\$\\{vault\\.[^}]+}$");
 
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
 
     /** Keycloak's key provider component type and user storage component type. */
     static final String KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
+
     static final String USER_STORAGE = "org.keycloak.storage.UserStorageProvider";
 
     /** Authenticators that verify a second factor (possession or inherence). */
     static final Set<String> SECOND_FACTOR = Set.of(
-            "auth-otp-form", "webauthn-authenticator", "webauthn-authenticator-passwordless",
-            "auth-recovery-authn-code-form", "direct-grant-validate-otp", "auth-conditional-otp-form",
+            "auth-otp-form",
+            "webauthn-authenticator",
+            "webauthn-authenticator-passwordless",
+            "auth-recovery-authn-code-form",
+            "direct-grant-validate-otp",
+            "auth-conditional-otp-form",
             "auth-x509-client-username-form");
 
     /** Authenticators that verify a password. */
-    static final Set<String> PASSWORD = Set.of(
-            "auth-username-password-form", "auth-password-form", "direct-grant-validate-password");
+    static final Set<String> PASSWORD =
+            Set.of("auth-username-password-form", "auth-password-form", "direct-grant-validate-password");
 
     /** Executions that neither add nor remove a factor (SSO cookie, redirect to an identity provider). */
     private static final Set<String> NEUTRAL = Set.of("auth-cookie", "identity-provider-redirector", "auth-spnego");
 
-    private static final Set<String> OPERATOR_CLIENTS = Set.of(
-            "security-admin-console", "admin-cli", "account", "account-console", "broker", "realm-management");
+    private static final Set<String> OPERATOR_CLIENTS =
+            Set.of("security-admin-console", "admin-cli", "account", "account-console", "broker", "realm-management");
 
     private final RealmRepresentation rep;
     private final Instant now;
@@ -102,8 +108,7 @@ public final class AuditedRealm {
     }
 
     /** An element of a list with its index and JSON path. */
-    public record Indexed<T>(int index, T value, String path) {
-    }
+    public record Indexed<T>(int index, T value, String path) {}
 
     public RealmRepresentation rep() {
         return rep;
@@ -125,20 +130,26 @@ public final class AuditedRealm {
 
     /** Enabled OpenID Connect clients (protocol absent means OpenID Connect). */
     public List<Indexed<ClientRepresentation>> oidcClients() {
-        return clients.stream().filter(c -> !Boolean.FALSE.equals(c.value().isEnabled()))
-                .filter(c -> c.value().getProtocol() == null || "openid-connect".equals(c.value().getProtocol()))
+        return clients.stream()
+                .filter(c -> !Boolean.FALSE.equals(c.value().isEnabled()))
+                .filter(c -> c.value().getProtocol() == null
+                        || "openid-connect".equals(c.value().getProtocol()))
                 .toList();
     }
 
     /** Enabled OpenID Connect clients other than Keycloak's own operator clients. */
     public List<Indexed<ClientRepresentation>> applicationClients() {
-        return oidcClients().stream().filter(c -> !isOperatorClient(c.value().getClientId())).toList();
+        return oidcClients().stream()
+                .filter(c -> !isOperatorClient(c.value().getClientId()))
+                .toList();
     }
 
     /** Enabled SAML clients. */
     public List<Indexed<ClientRepresentation>> samlClients() {
-        return clients.stream().filter(c -> !Boolean.FALSE.equals(c.value().isEnabled()))
-                .filter(c -> "saml".equals(c.value().getProtocol())).toList();
+        return clients.stream()
+                .filter(c -> !Boolean.FALSE.equals(c.value().isEnabled()))
+                .filter(c -> "saml".equals(c.value().getProtocol()))
+                .toList();
     }
 
     /** Keycloak's own clients (admin console, admin-cli, account console, broker, realm management). */
@@ -151,7 +162,8 @@ public final class AuditedRealm {
 
     /** Whether a client id names a realm-management client (the one whose roles administer a realm). */
     public boolean isAdminClient(String clientId) {
-        return "realm-management".equals(clientId) || ("master".equals(name()) && clientId != null && clientId.endsWith("-realm"));
+        return "realm-management".equals(clientId)
+                || ("master".equals(name()) && clientId != null && clientId.endsWith("-realm"));
     }
 
     public static String target(ClientRepresentation client) {
@@ -188,7 +200,12 @@ public final class AuditedRealm {
     // ------------------------------------------------------------------ values
 
     /** How a secret-bearing value is stored in the representation. */
-    public enum SecretForm { ABSENT, EXTERNALIZED, MASKED, LITERAL }
+    public enum SecretForm {
+        ABSENT,
+        EXTERNALIZED,
+        MASKED,
+        LITERAL
+    }
 
     /**
      * {@code ${ENV}} (realm-config's placeholders) and {@code ${vault.key}} are externalized;
@@ -305,7 +322,8 @@ public final class AuditedRealm {
      * The realm-management roles (as {@code client/role}) reached from these realm and client
      * roles through composites; empty when none.
      */
-    public Set<String> adminRolesReached(Collection<String> realmRoleNames, Map<String, ? extends Collection<String>> clientRoleNames) {
+    public Set<String> adminRolesReached(
+            Collection<String> realmRoleNames, Map<String, ? extends Collection<String>> clientRoleNames) {
         Set<String> admin = new TreeSet<>();
         Set<String> seen = new HashSet<>();
         Deque<String[]> work = new ArrayDeque<>();
@@ -379,7 +397,8 @@ public final class AuditedRealm {
         }
     }
 
-    private static void walkGroups(List<GroupRepresentation> groups, String path, BiConsumer<GroupRepresentation, String> action) {
+    private static void walkGroups(
+            List<GroupRepresentation> groups, String path, BiConsumer<GroupRepresentation, String> action) {
         for (int i = 0; i < groups.size(); i++) {
             GroupRepresentation group = groups.get(i);
             String here = path + "[" + i + "]";
@@ -402,16 +421,19 @@ public final class AuditedRealm {
         }
         boolean[] found = {false};
         forEachGroup((group, path) -> {
-            if (!adminRolesReached(group.getRealmRoles(), group.getClientRoles()).isEmpty()) {
+            if (!adminRolesReached(group.getRealmRoles(), group.getClientRoles())
+                    .isEmpty()) {
                 found[0] = true;
             }
         });
         if (found[0]) {
             return true;
         }
-        return rep.getUsers() != null && rep.getUsers().stream()
-                .filter(user -> user.getServiceAccountClientId() == null)
-                .anyMatch(user -> !adminRolesReached(user.getRealmRoles(), user.getClientRoles()).isEmpty());
+        return rep.getUsers() != null
+                && rep.getUsers().stream()
+                        .filter(user -> user.getServiceAccountClientId() == null)
+                        .anyMatch(user -> !adminRolesReached(user.getRealmRoles(), user.getClientRoles())
+                                .isEmpty());
     }
 
     // ------------------------------------------------------------------ flows
@@ -458,7 +480,8 @@ public final class AuditedRealm {
     }
 
     static boolean isCondition(AuthenticationExecutionExportRepresentation execution) {
-        return execution.getAuthenticator() != null && execution.getAuthenticator().startsWith("conditional-");
+        return execution.getAuthenticator() != null
+                && execution.getAuthenticator().startsWith("conditional-");
     }
 
     /**
@@ -471,7 +494,8 @@ public final class AuditedRealm {
         return guarantees(flow(alias), roleConditionCounts, new HashSet<>());
     }
 
-    private boolean guarantees(AuthenticationFlowRepresentation flow, boolean roleConditionCounts, Set<String> visiting) {
+    private boolean guarantees(
+            AuthenticationFlowRepresentation flow, boolean roleConditionCounts, Set<String> visiting) {
         if (flow == null || flow.getAuthenticationExecutions() == null || !visiting.add(flow.getAlias())) {
             return false;
         }
@@ -485,28 +509,32 @@ public final class AuditedRealm {
                 switch (execution.getRequirement()) {
                     case "REQUIRED" -> required.add(execution);
                     case "CONDITIONAL" -> {
-                        if (roleConditionCounts && execution.isAuthenticatorFlow() && hasCondition(flow(execution.getFlowAlias()), "conditional-user-role")
+                        if (roleConditionCounts
+                                && execution.isAuthenticatorFlow()
+                                && hasCondition(flow(execution.getFlowAlias()), "conditional-user-role")
                                 && guarantees(flow(execution.getFlowAlias()), true, visiting)) {
                             return true;
                         }
                     }
                     case "ALTERNATIVE" -> alternatives.add(execution);
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             if (!required.isEmpty()) {
                 return required.stream().anyMatch(e -> guaranteesOne(e, roleConditionCounts, visiting));
             }
             List<AuthenticationExecutionExportRepresentation> counted = alternatives.stream()
-                    .filter(e -> e.isAuthenticatorFlow() || !in(NEUTRAL, e.getAuthenticator())).toList();
-            return !counted.isEmpty() && counted.stream().allMatch(e -> guaranteesOne(e, roleConditionCounts, visiting));
+                    .filter(e -> e.isAuthenticatorFlow() || !in(NEUTRAL, e.getAuthenticator()))
+                    .toList();
+            return !counted.isEmpty()
+                    && counted.stream().allMatch(e -> guaranteesOne(e, roleConditionCounts, visiting));
         } finally {
             visiting.remove(flow.getAlias());
         }
     }
 
-    private boolean guaranteesOne(AuthenticationExecutionExportRepresentation execution, boolean roleConditionCounts, Set<String> visiting) {
+    private boolean guaranteesOne(
+            AuthenticationExecutionExportRepresentation execution, boolean roleConditionCounts, Set<String> visiting) {
         if (execution.isAuthenticatorFlow()) {
             return guarantees(flow(execution.getFlowAlias()), roleConditionCounts, visiting);
         }
@@ -514,8 +542,10 @@ public final class AuditedRealm {
     }
 
     static boolean hasCondition(AuthenticationFlowRepresentation flow, String condition) {
-        return flow != null && flow.getAuthenticationExecutions() != null && flow.getAuthenticationExecutions().stream()
-                .anyMatch(e -> enabled(e) && condition.equals(e.getAuthenticator()));
+        return flow != null
+                && flow.getAuthenticationExecutions() != null
+                && flow.getAuthenticationExecutions().stream()
+                        .anyMatch(e -> enabled(e) && condition.equals(e.getAuthenticator()));
     }
 
     /** Every enabled execution reachable from the flow (sub-flows expanded), each with the flow that holds it. */
@@ -526,8 +556,8 @@ public final class AuditedRealm {
     }
 
     /** One execution and the flow it sits in. */
-    public record FlowStep(AuthenticationFlowRepresentation flow, AuthenticationExecutionExportRepresentation execution) {
-    }
+    public record FlowStep(
+            AuthenticationFlowRepresentation flow, AuthenticationExecutionExportRepresentation execution) {}
 
     private void collect(AuthenticationFlowRepresentation flow, List<FlowStep> steps, Set<String> visiting) {
         if (flow == null || flow.getAuthenticationExecutions() == null || !visiting.add(flow.getAlias())) {
@@ -547,7 +577,8 @@ public final class AuditedRealm {
 
     /** Whether the flow (sub-flows included) contains an enabled execution of one of these authenticators. */
     public boolean contains(String alias, Set<String> authenticators) {
-        return steps(alias).stream().anyMatch(s -> in(authenticators, s.execution().getAuthenticator()));
+        return steps(alias).stream()
+                .anyMatch(s -> in(authenticators, s.execution().getAuthenticator()));
     }
 
     /** Every flow declared in the representation, with its JSON path. */
@@ -573,12 +604,14 @@ public final class AuditedRealm {
                 client.value().getAuthenticationFlowBindingOverrides().values().forEach(id -> {
                     // Overrides name flows by id; an export keeps the id on each flow.
                     if (rep.getAuthenticationFlows() != null) {
-                        rep.getAuthenticationFlows().stream().filter(f -> Objects.equals(id, f.getId()) || Objects.equals(id, f.getAlias()))
+                        rep.getAuthenticationFlows().stream()
+                                .filter(f -> Objects.equals(id, f.getId()) || Objects.equals(id, f.getAlias()))
                                 .forEach(f -> flows.add(f.getAlias()));
                     }
                 });
             }
-            if ("saml".equals(client.value().getProtocol()) && isTrue(attribute(client.value(), "saml.allow.ecp.flow"))) {
+            if ("saml".equals(client.value().getProtocol())
+                    && isTrue(attribute(client.value(), "saml.allow.ecp.flow"))) {
                 flows.add("saml ecp");
             }
         }

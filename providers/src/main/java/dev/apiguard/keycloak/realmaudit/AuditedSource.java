@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param outcome      findings after suppression
  * @param locator      line lookup for a file, {@code null} for a live audit
  */
-record AuditedSource(String source, boolean file, AuditReport report, Suppressions.Outcome outcome, JsonLocator locator) {
+record AuditedSource(
+        String source, boolean file, AuditReport report, Suppressions.Outcome outcome, JsonLocator locator) {
 
     AuditedSource {
         Objects.requireNonNull(source, "source");
@@ -24,12 +25,16 @@ record AuditedSource(String source, boolean file, AuditReport report, Suppressio
 
     /** The active findings at or above {@code min}, worst first (catalogue order within a severity). */
     List<Finding> shown(Severity min) {
-        return outcome.active().stream().filter(f -> f.severity().atLeast(min))
-                .sorted(java.util.Comparator.comparing(Finding::severity)).toList();
+        return outcome.active().stream()
+                .filter(f -> f.severity().atLeast(min))
+                .sorted(java.util.Comparator.comparing(Finding::severity))
+                .toList();
     }
 
     /** The line of a finding's path, or 0 when unknown. */
     int line(Finding finding) {
-        return locator == null || finding.check().equals(Checks.SUPPRESSION_EXPIRED) ? 0 : locator.locate(finding.path()).line();
+        return locator == null || finding.check().equals(Checks.SUPPRESSION_EXPIRED)
+                ? 0
+                : locator.locate(finding.path()).line();
     }
 }

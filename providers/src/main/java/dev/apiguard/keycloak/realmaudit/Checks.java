@@ -18,8 +18,7 @@ public final class Checks {
     private static final List<Check> ALL = build();
     private static final Map<String, Check> BY_ID = index(ALL);
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /** Every check, clients first, then realm, keys, flows, identity providers, federation, roles, secrets, audit. */
     public static List<Check> all() {
@@ -41,7 +40,10 @@ public final class Checks {
         checks.addAll(FederationChecks.all());
         checks.addAll(RoleChecks.all());
         checks.addAll(SecretChecks.all());
-        checks.add(new Check(SUPPRESSION_EXPIRED, Severity.MEDIUM, "audit",
+        checks.add(new Check(
+                SUPPRESSION_EXPIRED,
+                Severity.MEDIUM,
+                "audit",
                 "Suppression past its expiry date",
                 "An accepted risk was accepted until a date that has passed: the finding counts again until someone reviews it.",
                 "API Guard realm audit (suppressions file)",

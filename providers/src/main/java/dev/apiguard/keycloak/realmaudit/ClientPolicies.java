@@ -19,18 +19,47 @@ final class ClientPolicies {
 
     /** Keycloak 26.7's global profiles and the executors relevant here that each contains. */
     private static final Map<String, Set<String>> GLOBAL_PROFILE_EXECUTORS = Map.of(
-            "fapi-2-security-profile", Set.of("pkce-enforcer", "reject-implicit-grant", "reject-ropc-grant", "secure-redirect-uris-enforcer"),
-            "fapi-2-message-signing", Set.of("pkce-enforcer", "reject-implicit-grant", "reject-ropc-grant", "secure-redirect-uris-enforcer"),
-            "fapi-2-dpop-security-profile", Set.of("pkce-enforcer", "reject-implicit-grant", "reject-ropc-grant", "secure-redirect-uris-enforcer"),
-            "fapi-2-dpop-message-signing", Set.of("pkce-enforcer", "reject-implicit-grant", "reject-ropc-grant", "secure-redirect-uris-enforcer"),
-            "oauth-2-1-for-confidential-client", Set.of("pkce-enforcer", "reject-implicit-grant", "reject-ropc-grant", "secure-redirect-uris-enforcer"),
-            "oauth-2-1-for-public-client", Set.of("pkce-enforcer", "reject-implicit-grant", "reject-ropc-grant", "secure-redirect-uris-enforcer"));
+            "fapi-2-security-profile",
+                    Set.of(
+                            "pkce-enforcer",
+                            "reject-implicit-grant",
+                            "reject-ropc-grant",
+                            "secure-redirect-uris-enforcer"),
+            "fapi-2-message-signing",
+                    Set.of(
+                            "pkce-enforcer",
+                            "reject-implicit-grant",
+                            "reject-ropc-grant",
+                            "secure-redirect-uris-enforcer"),
+            "fapi-2-dpop-security-profile",
+                    Set.of(
+                            "pkce-enforcer",
+                            "reject-implicit-grant",
+                            "reject-ropc-grant",
+                            "secure-redirect-uris-enforcer"),
+            "fapi-2-dpop-message-signing",
+                    Set.of(
+                            "pkce-enforcer",
+                            "reject-implicit-grant",
+                            "reject-ropc-grant",
+                            "secure-redirect-uris-enforcer"),
+            "oauth-2-1-for-confidential-client",
+                    Set.of(
+                            "pkce-enforcer",
+                            "reject-implicit-grant",
+                            "reject-ropc-grant",
+                            "secure-redirect-uris-enforcer"),
+            "oauth-2-1-for-public-client",
+                    Set.of(
+                            "pkce-enforcer",
+                            "reject-implicit-grant",
+                            "reject-ropc-grant",
+                            "secure-redirect-uris-enforcer"));
 
     /** The executor that marks API Guard's baseline profile. */
     static final String BASELINE_EXECUTOR = "apiguard-token-policy";
 
-    private ClientPolicies() {
-    }
+    private ClientPolicies() {}
 
     static boolean enforcesPkce(AuditedRealm realm) {
         return executorsForEveryClient(realm).contains("pkce-enforcer");
@@ -74,8 +103,13 @@ final class ClientPolicies {
         boolean any = false;
         for (ClientPolicyConditionRepresentation condition : conditions) {
             String id = condition.getConditionProviderId();
-            boolean negative = condition.getConfiguration() != null && condition.getConfiguration().has("is-negative-logic")
-                    && condition.getConfiguration().get("is-negative-logic").asText().equals("true");
+            boolean negative = condition.getConfiguration() != null
+                    && condition.getConfiguration().has("is-negative-logic")
+                    && condition
+                            .getConfiguration()
+                            .get("is-negative-logic")
+                            .asText()
+                            .equals("true");
             if ("any-client".equals(id) && !negative) {
                 any = true;
             } else if (!("apiguard-operator-client".equals(id) && negative)) {

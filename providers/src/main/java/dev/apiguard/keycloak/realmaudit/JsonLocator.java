@@ -29,8 +29,7 @@ public final class JsonLocator {
     }
 
     /** A line (1-based) and column (1-based). */
-    public record Position(int line, int column) {
-    }
+    public record Position(int line, int column) {}
 
     /** Indexes a document; a document that is not JSON yields an index that places everything at line 1. */
     public static JsonLocator of(String content) {

@@ -28,57 +28,84 @@ import org.keycloak.representations.idm.ComponentExportRepresentation;
 final class KeyChecks {
 
     private static final Set<String> RSA_PROVIDERS = Set.of("rsa-generated", "rsa-enc-generated", "rsa", "rsa-enc");
-    private static final List<String> KEY_MATERIAL = List.of("privateKey", "ecdsaPrivateKey", "eddsaPrivateKey", "secret");
+    private static final List<String> KEY_MATERIAL =
+            List.of("privateKey", "ecdsaPrivateKey", "eddsaPrivateKey", "secret");
     /** API Guard's key lifecycle record (keys/KeyInventory): epoch seconds the key was published. */
     static final String KEY_CREATED = "apiguard.keyCreated";
 
-    private KeyChecks() {
-    }
+    private KeyChecks() {}
 
     static List<Check> all() {
         return List.of(
-                new Check("keys.rsa-too-short", Severity.HIGH, "keys",
+                new Check(
+                        "keys.rsa-too-short",
+                        Severity.HIGH,
+                        "keys",
                         "RSA key shorter than 2048 bits",
                         "RSA keys under 2048 bits are within reach of well-funded attackers; FAPI 2.0 requires at least 2048.",
                         "FAPI 2.0 Security Profile 5.4.1; RFC 7518 3.3 and 4.2; NIST SP 800-131A Rev. 2",
                         "Realm settings > Keys > Providers > <rsa provider> > Key size: 2048 or more (config keySize), or add a new key and disable this one.",
-                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER).forEach(key -> {
-                            if (!AuditedRealm.in(RSA_PROVIDERS, key.value().getProviderId()) || !componentEnabled(key.value())) {
-                                return;
-                            }
-                            int bits = rsaBits(key.value());
-                            if (bits > 0 && bits < 2048) {
-                                out.report(componentTarget(key.value()), key.path() + ".config.keySize", "RSA key of " + bits + " bits");
-                            }
-                        })),
-                new Check("keys.secret-key-too-short", Severity.MEDIUM, "keys",
+                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER)
+                                .forEach(key -> {
+                                    if (!AuditedRealm.in(
+                                                    RSA_PROVIDERS, key.value().getProviderId())
+                                            || !componentEnabled(key.value())) {
+                                        return;
+                                    }
+                                    int bits = rsaBits(key.value());
+                                    if (bits > 0 && bits < 2048) {
+                                        out.report(
+                                                componentTarget(key.value()),
+                                                key.path() + ".config.keySize",
+                                                "RSA key of " + bits + " bits");
+                                    }
+                                })),
+                new Check(
+                        "keys.secret-key-too-short",
+                        Severity.MEDIUM,
+                        "keys",
                         "HMAC or AES key too short",
                         "An HMAC key shorter than the hash output (32 bytes for HS256) or an AES key under 128 bits weakens what it protects: refresh tokens, cookies and action tokens.",
                         "RFC 7518 3.2 (key at least as large as the hash output); NIST SP 800-131A Rev. 2",
                         "Realm settings > Keys > Providers > hmac-generated / aes-generated > Secret size: 64 (HMAC) or 32 (AES) bytes (config secretSize).",
-                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER).forEach(key -> {
-                            long size = AuditedRealm.seconds(config(key.value(), "secretSize"), -1);
-                            String provider = key.value().getProviderId();
-                            if (!componentEnabled(key.value()) || size < 0) {
-                                return;
-                            }
-                            if ("hmac-generated".equals(provider) && size < 32 || "aes-generated".equals(provider) && size < 16) {
-                                out.report(componentTarget(key.value()), key.path() + ".config.secretSize", provider + " key of " + size + " bytes");
-                            }
-                        })),
-                new Check("keys.private-key-in-export", Severity.CRITICAL, "keys",
+                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER)
+                                .forEach(key -> {
+                                    long size = AuditedRealm.seconds(config(key.value(), "secretSize"), -1);
+                                    String provider = key.value().getProviderId();
+                                    if (!componentEnabled(key.value()) || size < 0) {
+                                        return;
+                                    }
+                                    if ("hmac-generated".equals(provider) && size < 32
+                                            || "aes-generated".equals(provider) && size < 16) {
+                                        out.report(
+                                                componentTarget(key.value()),
+                                                key.path() + ".config.secretSize",
+                                                provider + " key of " + size + " bytes");
+                                    }
+                                })),
+                new Check(
+                        "keys.private-key-in-export",
+                        Severity.CRITICAL,
+                        "keys",
                         "Private or secret key material in the export",
                         "Whoever reads the file can sign tokens as the realm; a realm file belongs in version control, keys do not.",
                         "RFC 7517 9.2 (protection of private keys); OWASP API Security Top 10 2023 API8",
                         "Remove privateKey / secret from components; let Keycloak generate keys at import (rsa-generated, ecdsa-generated) or load them from a keystore with a ${vault.*} password. Rotate the exposed key.",
-                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER).forEach(key -> {
-                            for (String name : KEY_MATERIAL) {
-                                if (AuditedRealm.isLiteralSecret(config(key.value(), name))) {
-                                    out.report(componentTarget(key.value()), key.path() + ".config." + name, name + " of " + key.value().getProviderId() + " is in the file");
-                                }
-                            }
-                        })),
-                new Check("keys.active-key-too-old", Severity.MEDIUM, "keys",
+                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER)
+                                .forEach(key -> {
+                                    for (String name : KEY_MATERIAL) {
+                                        if (AuditedRealm.isLiteralSecret(config(key.value(), name))) {
+                                            out.report(
+                                                    componentTarget(key.value()),
+                                                    key.path() + ".config." + name,
+                                                    name + " of " + key.value().getProviderId() + " is in the file");
+                                        }
+                                    }
+                                })),
+                new Check(
+                        "keys.active-key-too-old",
+                        Severity.MEDIUM,
+                        "keys",
                         "Active key older than the rotation period",
                         "A signing key used past its period widens the window for an undetected compromise and for cryptanalysis; automated regular rotation is recommended.",
                         "FAPI 2.0 Security Profile 6 (key rotation); NIST SP 800-57 Part 1 5.3 (cryptoperiods)",
@@ -88,19 +115,26 @@ final class KeyChecks {
                             Duration period = Duration.ofSeconds(policy.rotationPeriod());
                             realm.components(AuditedRealm.KEY_PROVIDER).forEach(key -> {
                                 String active = config(key.value(), "active");
-                                if (!componentEnabled(key.value()) || (active != null && !AuditedRealm.isTrue(active))) {
+                                if (!componentEnabled(key.value())
+                                        || (active != null && !AuditedRealm.isTrue(active))) {
                                     return;
                                 }
                                 created(key.value()).ifPresent(created -> {
                                     Duration age = Duration.between(created, realm.now());
                                     if (age.compareTo(period) > 0) {
-                                        out.report(componentTarget(key.value()), key.path(), "active key is " + age.toDays()
-                                                + " days old, rotation period is " + period.toDays() + " days");
+                                        out.report(
+                                                componentTarget(key.value()),
+                                                key.path(),
+                                                "active key is " + age.toDays() + " days old, rotation period is "
+                                                        + period.toDays() + " days");
                                     }
                                 });
                             });
                         }),
-                new Check("keys.rotation-not-adopted", Severity.LOW, "keys",
+                new Check(
+                        "keys.rotation-not-adopted",
+                        Severity.LOW,
+                        "keys",
                         "Key rotation not adopted",
                         "Keycloak never rotates keys by itself; without a rotation policy a realm signs with the same key until someone remembers.",
                         "FAPI 2.0 Security Profile 6 (automated regular key rotation); NIST SP 800-57 Part 1 5.3",
@@ -108,38 +142,61 @@ final class KeyChecks {
                         (realm, out) -> {
                             Optional<RotationPolicy> policy = policy(realm);
                             if (realm.realmAttribute(RotationPolicy.REALM_ATTRIBUTE) == null) {
-                                out.report("realm", "$.attributes", "attribute " + RotationPolicy.REALM_ATTRIBUTE + " is not set");
+                                out.report(
+                                        "realm",
+                                        "$.attributes",
+                                        "attribute " + RotationPolicy.REALM_ATTRIBUTE + " is not set");
                             } else if (policy.isPresent() && !policy.get().enabled()) {
-                                out.report("realm", "$.attributes['" + RotationPolicy.REALM_ATTRIBUTE + "']", "key rotation is disabled");
+                                out.report(
+                                        "realm",
+                                        "$.attributes['" + RotationPolicy.REALM_ATTRIBUTE + "']",
+                                        "key rotation is disabled");
                             }
                         }),
-                new Check("keys.no-fapi-signing-key", Severity.MEDIUM, "keys",
+                new Check(
+                        "keys.no-fapi-signing-key",
+                        Severity.MEDIUM,
+                        "keys",
                         "No active FAPI 2.0 signing key",
                         "Without an active ES256, PS256 or EdDSA key the realm can only sign with RS256 or HMAC, which FAPI 2.0 does not allow.",
                         "FAPI 2.0 Security Profile 5.4; RFC 7518 3.1",
                         "Realm settings > Keys > Add provider > ecdsa-generated (P-256) or eddsa-generated, active and enabled.",
                         (realm, out) -> {
-                            List<Indexed<ComponentExportRepresentation>> keys = realm.components(AuditedRealm.KEY_PROVIDER);
-                            boolean fapi = keys.stream().map(Indexed::value)
+                            List<Indexed<ComponentExportRepresentation>> keys =
+                                    realm.components(AuditedRealm.KEY_PROVIDER);
+                            boolean fapi = keys.stream()
+                                    .map(Indexed::value)
                                     .filter(AuditedRealm::componentEnabled)
-                                    .filter(k -> config(k, "active") == null || AuditedRealm.isTrue(config(k, "active")))
+                                    .filter(k ->
+                                            config(k, "active") == null || AuditedRealm.isTrue(config(k, "active")))
                                     .anyMatch(KeyChecks::isFapiSigningKey);
                             if (!fapi) {
-                                out.report("realm", keys.isEmpty() ? "$" : "$.components['" + AuditedRealm.KEY_PROVIDER + "']",
-                                        keys.isEmpty() ? "no key providers declared: Keycloak generates RS256, HS512 and AES keys only"
+                                out.report(
+                                        "realm",
+                                        keys.isEmpty() ? "$" : "$.components['" + AuditedRealm.KEY_PROVIDER + "']",
+                                        keys.isEmpty()
+                                                ? "no key providers declared: Keycloak generates RS256, HS512 and AES keys only"
                                                 : "no active ecdsa, eddsa or PS256 key provider");
                             }
                         }),
-                new Check("keys.rsa1-5-encryption", Severity.HIGH, "keys",
+                new Check(
+                        "keys.rsa1-5-encryption",
+                        Severity.HIGH,
+                        "keys",
                         "RSA1_5 encryption key",
                         "RSAES-PKCS1-v1_5 is open to padding-oracle (Bleichenbacher) attacks; RSA-OAEP is the safe choice.",
                         "RFC 7518 4.2; RFC 8725 3.2",
                         "Realm settings > Keys > Providers > rsa-enc-generated > Algorithm: RSA-OAEP (config algorithm).",
-                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER).forEach(key -> {
-                            if (componentEnabled(key.value()) && "RSA1_5".equals(config(key.value(), "algorithm"))) {
-                                out.report(componentTarget(key.value()), key.path() + ".config.algorithm", "encryption algorithm RSA1_5");
-                            }
-                        })));
+                        (realm, out) -> realm.components(AuditedRealm.KEY_PROVIDER)
+                                .forEach(key -> {
+                                    if (componentEnabled(key.value())
+                                            && "RSA1_5".equals(config(key.value(), "algorithm"))) {
+                                        out.report(
+                                                componentTarget(key.value()),
+                                                key.path() + ".config.algorithm",
+                                                "encryption algorithm RSA1_5");
+                                    }
+                                })));
     }
 
     static Optional<RotationPolicy> policy(AuditedRealm realm) {
@@ -161,7 +218,10 @@ final class KeyChecks {
         if ("ecdsa-generated".equals(provider) || "eddsa-generated".equals(provider) || "ecdsa".equals(provider)) {
             return true;
         }
-        return AuditedRealm.in(RSA_PROVIDERS, provider) && !provider.contains("enc") && algorithm != null && algorithm.startsWith("PS");
+        return AuditedRealm.in(RSA_PROVIDERS, provider)
+                && !provider.contains("enc")
+                && algorithm != null
+                && algorithm.startsWith("PS");
     }
 
     private static int rsaBits(ComponentExportRepresentation key) {
@@ -169,7 +229,11 @@ final class KeyChecks {
         if (size > 0) {
             return (int) size;
         }
-        return certificate(key).map(c -> c.getPublicKey() instanceof RSAPublicKey rsa ? rsa.getModulus().bitLength() : -1).orElse(-1);
+        return certificate(key)
+                .map(c -> c.getPublicKey() instanceof RSAPublicKey rsa
+                        ? rsa.getModulus().bitLength()
+                        : -1)
+                .orElse(-1);
     }
 
     /** When the key was made: API Guard's record, else the validity start of its certificate. */
@@ -188,7 +252,8 @@ final class KeyChecks {
         }
         try {
             byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-            return Optional.of((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)));
+            return Optional.of((X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)));
         } catch (CertificateException | IllegalArgumentException e) {
             // Not a certificate we can read: the key's age and size stay unknown, and no check guesses.
             return Optional.empty();

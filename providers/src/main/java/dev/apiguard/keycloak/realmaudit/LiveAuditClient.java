@@ -34,7 +34,8 @@ import javax.net.ssl.TrustManagerFactory;
 final class LiveAuditClient {
 
     static final String PATH = "apiguard/v1/realm-audit";
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     /** Why a live audit could not be fetched (no secret in the message). */
@@ -57,8 +58,9 @@ final class LiveAuditClient {
             if (id != null && !id.isBlank() && secret != null && !secret.isEmpty()) {
                 return new Credentials(null, id.trim(), secret);
             }
-            throw new IllegalArgumentException("--server needs credentials in the environment: APIGUARD_AUDIT_TOKEN (an access token),"
-                    + " or APIGUARD_AUDIT_CLIENT_ID and APIGUARD_AUDIT_CLIENT_SECRET (a client whose service account holds view-realm)");
+            throw new IllegalArgumentException(
+                    "--server needs credentials in the environment: APIGUARD_AUDIT_TOKEN (an access token),"
+                            + " or APIGUARD_AUDIT_CLIENT_ID and APIGUARD_AUDIT_CLIENT_SECRET (a client whose service account holds view-realm)");
         }
 
         @Override
@@ -78,11 +80,15 @@ final class LiveAuditClient {
         } catch (IllegalArgumentException e) {
             throw new LiveAuditException("--server '" + server + "' is not a URL");
         }
-        if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && AuditedRealm.isLoopbackHttp(base))) {
-            throw new LiveAuditException("--server '" + server + "' must be https (http only on loopback): the request carries an admin token");
+        if (!"https".equals(uri.getScheme())
+                && !("http".equals(uri.getScheme()) && AuditedRealm.isLoopbackHttp(base))) {
+            throw new LiveAuditException("--server '" + server
+                    + "' must be https (http only on loopback): the request carries an admin token");
         }
         this.server = base;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER);
         if (cacert != null) {
             builder.sslContext(trusting(Path.of(cacert)));
         }
@@ -94,31 +100,47 @@ final class LiveAuditClient {
     }
 
     AuditReport audit(String realm, String authRealm, Credentials credentials) throws LiveAuditException {
-        String token = credentials.token() != null ? credentials.token() : clientCredentialsToken(authRealm, credentials);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint(realm))).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build();
+        String token =
+                credentials.token() != null ? credentials.token() : clientCredentialsToken(authRealm, credentials);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint(realm)))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         HttpResponse<String> response = send(request);
         switch (response.statusCode()) {
             case 200 -> {
                 try {
                     return JSON.readValue(response.body(), AuditReport.class);
                 } catch (IOException e) {
-                    throw new LiveAuditException(endpoint(realm) + " answered 200 with a body that is not an audit report");
+                    throw new LiveAuditException(
+                            endpoint(realm) + " answered 200 with a body that is not an audit report");
                 }
             }
-            case 401 -> throw new LiveAuditException(endpoint(realm) + " answered 401: the token was refused (expired, or issued by another server)");
-            case 403 -> throw new LiveAuditException(endpoint(realm) + " answered 403: the caller lacks view-realm on realm '" + realm + "'");
-            case 404 -> throw new LiveAuditException(endpoint(realm) + " answered 404: no realm '" + realm + "', or API Guard is not installed on the server");
+            case 401 ->
+                throw new LiveAuditException(endpoint(realm)
+                        + " answered 401: the token was refused (expired, or issued by another server)");
+            case 403 ->
+                throw new LiveAuditException(
+                        endpoint(realm) + " answered 403: the caller lacks view-realm on realm '" + realm + "'");
+            case 404 ->
+                throw new LiveAuditException(endpoint(realm) + " answered 404: no realm '" + realm
+                        + "', or API Guard is not installed on the server");
             default -> throw new LiveAuditException(endpoint(realm) + " answered " + response.statusCode());
         }
     }
 
     private String clientCredentialsToken(String authRealm, Credentials credentials) throws LiveAuditException {
         String url = server + "/realms/" + segment(authRealm) + "/protocol/openid-connect/token";
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(credentials.clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(credentials.clientSecret(), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        String form = "grant_type=client_credentials&client_id="
+                + URLEncoder.encode(credentials.clientId(), StandardCharsets.UTF_8) + "&client_secret="
+                + URLEncoder.encode(credentials.clientSecret(), StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
         HttpResponse<String> response = send(request);
         if (response.statusCode() != 200) {
             String error = "";
@@ -128,8 +150,8 @@ final class LiveAuditClient {
             } catch (IOException e) {
                 // Not an OAuth error body: the status code says enough.
             }
-            throw new LiveAuditException(url + " refused client " + credentials.clientId() + ": " + response.statusCode()
-                    + (error.isEmpty() ? "" : " " + error));
+            throw new LiveAuditException(url + " refused client " + credentials.clientId() + ": "
+                    + response.statusCode() + (error.isEmpty() ? "" : " " + error));
         }
         try {
             String token = JSON.readTree(response.body()).path("access_token").asText("");
@@ -162,7 +184,8 @@ final class LiveAuditClient {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             int n = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 store.setCertificateEntry("cert-" + n++, certificate);
             }
             if (n == 0) {

@@ -17,14 +17,14 @@ public final class LiveRealmAudit {
 
     private static final Logger LOG = Logger.getLogger(LiveRealmAudit.class);
 
-    private LiveRealmAudit() {
-    }
+    private LiveRealmAudit() {}
 
     public static AuditReport of(KeycloakSession session, RealmModel realm) {
         long start = System.nanoTime();
         AuditReport report = new RealmAudit(Clock.systemUTC()).audit(RealmExport.of(session, realm));
-        LOG.debugf("realm audit of '%s': %d findings in %d ms", realm.getName(), report.findings().size(),
-                (System.nanoTime() - start) / 1_000_000);
+        LOG.debugf(
+                "realm audit of '%s': %d findings in %d ms",
+                realm.getName(), report.findings().size(), (System.nanoTime() - start) / 1_000_000);
         return report;
     }
 }

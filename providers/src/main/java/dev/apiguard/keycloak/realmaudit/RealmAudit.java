@@ -30,8 +30,11 @@ public final class RealmAudit {
         AuditedRealm realm = new AuditedRealm(rep, clock.instant());
         List<Finding> findings = new ArrayList<>();
         for (Check check : checks) {
-            check.rule().evaluate(realm, (target, path, message) ->
-                    findings.add(new Finding(check.id(), check.severity(), realm.name(), target, path, message)));
+            check.rule()
+                    .evaluate(
+                            realm,
+                            (target, path, message) -> findings.add(
+                                    new Finding(check.id(), check.severity(), realm.name(), target, path, message)));
         }
         return new AuditReport(realm.name(), checks.size(), findings);
     }

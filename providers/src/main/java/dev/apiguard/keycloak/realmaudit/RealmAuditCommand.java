@@ -47,11 +47,10 @@ public final class RealmAuditCommand {
     public static final int USAGE = 2;
     public static final int INPUT = 3;
 
-    private static final ObjectMapper REALM_READER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper REALM_READER =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private RealmAuditCommand() {
-    }
+    private RealmAuditCommand() {}
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
@@ -59,9 +58,18 @@ public final class RealmAuditCommand {
     }
 
     /** Parsed command line. */
-    record Options(List<String> files, String format, Severity minSeverity, Severity failOn, String suppressions,
-                   String output, String server, String realm, String authRealm, String cacert, boolean listChecks) {
-    }
+    record Options(
+            List<String> files,
+            String format,
+            Severity minSeverity,
+            Severity failOn,
+            String suppressions,
+            String output,
+            String server,
+            String realm,
+            String authRealm,
+            String cacert,
+            boolean listChecks) {}
 
     public static int run(String[] args, Function<String, String> env, Clock clock, PrintStream out, PrintStream err) {
         Options options;
@@ -69,8 +77,9 @@ public final class RealmAuditCommand {
             options = parse(args);
         } catch (IllegalArgumentException e) {
             err.println("apiguard audit: " + e.getMessage());
-            err.println("usage: ./apiguard audit [--format text|json|sarif] [--min-severity S] [--fail-on S] [--suppressions FILE]"
-                    + " [--output FILE] (FILE... | --server URL --realm REALM [--cacert FILE] [--auth-realm REALM])");
+            err.println(
+                    "usage: ./apiguard audit [--format text|json|sarif] [--min-severity S] [--fail-on S] [--suppressions FILE]"
+                            + " [--output FILE] (FILE... | --server URL --realm REALM [--cacert FILE] [--auth-realm REALM])");
             return USAGE;
         }
         if (options.listChecks()) {
@@ -80,9 +89,11 @@ public final class RealmAuditCommand {
         Suppressions suppressions = Suppressions.NONE;
         if (options.suppressions() != null) {
             try {
-                suppressions = Suppressions.parse(Files.readString(Path.of(options.suppressions()), StandardCharsets.UTF_8));
+                suppressions =
+                        Suppressions.parse(Files.readString(Path.of(options.suppressions()), StandardCharsets.UTF_8));
             } catch (IOException e) {
-                err.println("apiguard audit: suppressions file " + options.suppressions() + " cannot be read: " + e.getMessage());
+                err.println("apiguard audit: suppressions file " + options.suppressions() + " cannot be read: "
+                        + e.getMessage());
                 return USAGE;
             } catch (IllegalArgumentException e) {
                 err.println("apiguard audit: suppressions file " + options.suppressions() + ": " + e.getMessage());
@@ -103,8 +114,12 @@ public final class RealmAuditCommand {
             }
             try {
                 LiveAuditClient client = new LiveAuditClient(options.server(), options.cacert());
-                AuditReport report = client.audit(options.realm(), options.authRealm() == null ? options.realm() : options.authRealm(), credentials);
-                sources.add(new AuditedSource(client.endpoint(options.realm()), false, report, suppressions.apply(report, today), null));
+                AuditReport report = client.audit(
+                        options.realm(),
+                        options.authRealm() == null ? options.realm() : options.authRealm(),
+                        credentials);
+                sources.add(new AuditedSource(
+                        client.endpoint(options.realm()), false, report, suppressions.apply(report, today), null));
             } catch (LiveAuditClient.LiveAuditException e) {
                 err.println("apiguard audit: " + e.getMessage());
                 return INPUT;
@@ -123,8 +138,13 @@ public final class RealmAuditCommand {
                 try {
                     rep = REALM_READER.readValue(content, RealmRepresentation.class);
                 } catch (JsonProcessingException e) {
-                    String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-                    err.printf("apiguard audit: %s is not a realm representation%s: %s%n", name, where, e.getOriginalMessage());
+                    String where = e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")";
+                    err.printf(
+                            "apiguard audit: %s is not a realm representation%s: %s%n",
+                            name, where, e.getOriginalMessage());
                     inputFailed = true;
                     continue;
                 }
@@ -134,7 +154,8 @@ public final class RealmAuditCommand {
                     continue;
                 }
                 AuditReport report = audit.audit(rep);
-                sources.add(new AuditedSource(name, true, report, suppressions.apply(report, today), JsonLocator.of(content)));
+                sources.add(new AuditedSource(
+                        name, true, report, suppressions.apply(report, today), JsonLocator.of(content)));
             }
         }
         String rendered = switch (options.format()) {
@@ -158,7 +179,9 @@ public final class RealmAuditCommand {
         if (inputFailed) {
             return INPUT;
         }
-        boolean failing = sources.stream().flatMap(s -> s.outcome().active().stream()).anyMatch(f -> f.severity().atLeast(options.failOn()));
+        boolean failing = sources.stream()
+                .flatMap(s -> s.outcome().active().stream())
+                .anyMatch(f -> f.severity().atLeast(options.failOn()));
         return failing ? FINDINGS : OK;
     }
 
@@ -214,7 +237,8 @@ public final class RealmAuditCommand {
                 throw new IllegalArgumentException("--realm, --cacert and --auth-realm go with --server");
             }
         }
-        return new Options(List.copyOf(files), format, min, failOn, suppressions, output, server, realm, authRealm, cacert, list);
+        return new Options(
+                List.copyOf(files), format, min, failOn, suppressions, output, server, realm, authRealm, cacert, list);
     }
 
     private static String value(String[] args, int index, String option) {

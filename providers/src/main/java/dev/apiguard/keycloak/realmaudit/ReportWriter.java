@@ -26,8 +26,7 @@ final class ReportWriter {
     static final String TOOL = "apiguard-realm-audit";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     static String version() {
         return ApiGuardVersion.current().version();
@@ -45,15 +44,29 @@ final class ReportWriter {
             for (Severity severity : Severity.values()) {
                 summary.add(counts.getOrDefault(severity, 0) + " " + severity.label());
             }
-            out.append(String.format("%s (%s): %d checks, %d findings (%s), %d suppressed%n",
-                    source.report().realm(), source.source(), source.report().checks(), source.outcome().active().size(),
-                    String.join(", ", summary), source.outcome().suppressed().size()));
+            out.append(String.format(
+                    "%s (%s): %d checks, %d findings (%s), %d suppressed%n",
+                    source.report().realm(),
+                    source.source(),
+                    source.report().checks(),
+                    source.outcome().active().size(),
+                    String.join(", ", summary),
+                    source.outcome().suppressed().size()));
             for (Finding finding : shown) {
                 Check check = Checks.byId(finding.check());
                 int line = source.line(finding);
-                out.append(String.format("  %-8s %s  %s%s%n", finding.severity().label().toUpperCase(Locale.ROOT), finding.check(),
-                        finding.target(), line > 0 ? "  (line " + line + ")" : ""));
-                out.append("           ").append(finding.message()).append("  [").append(finding.path()).append("]").append(System.lineSeparator());
+                out.append(String.format(
+                        "  %-8s %s  %s%s%n",
+                        finding.severity().label().toUpperCase(Locale.ROOT),
+                        finding.check(),
+                        finding.target(),
+                        line > 0 ? "  (line " + line + ")" : ""));
+                out.append("           ")
+                        .append(finding.message())
+                        .append("  [")
+                        .append(finding.path())
+                        .append("]")
+                        .append(System.lineSeparator());
                 if (check != null) {
                     out.append("           fix: ").append(check.remediation()).append(System.lineSeparator());
                 }
@@ -136,14 +149,20 @@ final class ReportWriter {
             rule.putObject("fullDescription").put("text", check.rationale());
             rule.putObject("help")
                     .put("text", check.rationale() + " Source: " + check.source() + ". Fix: " + check.remediation())
-                    .put("markdown", "**" + check.title() + "**\n\n" + check.rationale() + "\n\n**Source:** " + check.source()
-                            + "\n\n**Fix:** " + check.remediation());
+                    .put(
+                            "markdown",
+                            "**" + check.title() + "**\n\n" + check.rationale() + "\n\n**Source:** " + check.source()
+                                    + "\n\n**Fix:** " + check.remediation());
             rule.putObject("defaultConfiguration").put("level", check.severity().sarifLevel());
             ObjectNode properties = rule.putObject("properties");
             properties.putArray("tags").add("security").add("keycloak").add(check.area());
             properties.put("security-severity", check.severity().securitySeverity());
             properties.put("precision", "high");
-            properties.put("problem.severity", check.severity().sarifLevel().equals("note") ? "recommendation" : check.severity().sarifLevel());
+            properties.put(
+                    "problem.severity",
+                    check.severity().sarifLevel().equals("note")
+                            ? "recommendation"
+                            : check.severity().sarifLevel());
         }
         ArrayNode results = run.putArray("results");
         for (AuditedSource source : sources) {
@@ -160,14 +179,19 @@ final class ReportWriter {
         return write(root);
     }
 
-    private static ObjectNode result(AuditedSource source, Finding finding, List<Check> checks, String suppressionsFile,
+    private static ObjectNode result(
+            AuditedSource source,
+            Finding finding,
+            List<Check> checks,
+            String suppressionsFile,
             Suppressions.Suppression suppression) {
         ObjectNode result = JSON.createObjectNode();
         Check check = Checks.byId(finding.check());
         result.put("ruleId", finding.check());
         result.put("ruleIndex", checks.indexOf(check));
         result.put("level", finding.severity().sarifLevel());
-        result.putObject("message").put("text", finding.message() + " (" + finding.realm() + ", " + finding.target() + ")");
+        result.putObject("message")
+                .put("text", finding.message() + " (" + finding.realm() + ", " + finding.target() + ")");
         ObjectNode location = result.putArray("locations").addObject();
         boolean expired = finding.check().equals(Checks.SUPPRESSION_EXPIRED);
         String artifact = expired ? suppressionsFile : (source.file() ? source.source() : null);
@@ -180,7 +204,10 @@ final class ReportWriter {
             }
         }
         ArrayNode logical = location.putArray("logicalLocations");
-        logical.addObject().put("name", finding.realm()).put("fullyQualifiedName", finding.realm()).put("kind", "realm");
+        logical.addObject()
+                .put("name", finding.realm())
+                .put("fullyQualifiedName", finding.realm())
+                .put("kind", "realm");
         if (!"realm".equals(finding.target())) {
             int colon = finding.target().indexOf(':');
             logical.addObject()
@@ -188,15 +215,19 @@ final class ReportWriter {
                     .put("fullyQualifiedName", finding.realm() + "/" + finding.target())
                     .put("kind", colon > 0 ? finding.target().substring(0, colon) : finding.target());
         }
-        result.putObject("partialFingerprints").put("apiguardFinding/v1",
-                fingerprint(finding.check() + "|" + finding.realm() + "|" + finding.target() + "|" + finding.path()));
+        result.putObject("partialFingerprints")
+                .put(
+                        "apiguardFinding/v1",
+                        fingerprint(finding.check() + "|" + finding.realm() + "|" + finding.target() + "|"
+                                + finding.path()));
         ObjectNode properties = result.putObject("properties");
         properties.put("severity", finding.severity().label());
         properties.put("realm", finding.realm());
         properties.put("target", finding.target());
         properties.put("jsonPath", finding.path());
         if (suppression != null) {
-            result.putArray("suppressions").addObject()
+            result.putArray("suppressions")
+                    .addObject()
                     .put("kind", "external")
                     .put("status", "accepted")
                     .put("justification", suppression.justification() + " (until " + suppression.expires() + ")");

@@ -30,7 +30,8 @@ public final class Suppressions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One entry of the file. */
-    public record Suppression(int index, String check, String realm, String target, String justification, LocalDate expires) {
+    public record Suppression(
+            int index, String check, String realm, String target, String justification, LocalDate expires) {
 
         boolean matches(Finding finding) {
             return check.equals(finding.check())
@@ -44,8 +45,7 @@ public final class Suppressions {
     }
 
     /** A finding and the suppression that accepted it. */
-    public record Suppressed(Finding finding, Suppression suppression) {
-    }
+    public record Suppressed(Finding finding, Suppression suppression) {}
 
     /** A realm's findings after suppression: the ones that count, and the accepted ones. */
     public record Outcome(List<Finding> active, List<Suppressed> suppressed) {
@@ -78,8 +78,9 @@ public final class Suppressions {
         try {
             root = JSON.readTree(content);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+            throw new IllegalArgumentException(
+                    "not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
         }
         if (root == null || !root.isObject() || !root.path("suppressions").isArray()) {
             throw new IllegalArgumentException("expected an object with an array 'suppressions'");
@@ -97,12 +98,14 @@ public final class Suppressions {
             for (Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!FIELDS.contains(name)) {
-                    problems.add(where + ": unknown field '" + name + "' (known: check, expires, justification, realm, target)");
+                    problems.add(where + ": unknown field '" + name
+                            + "' (known: check, expires, justification, realm, target)");
                 }
             }
             String check = text(entry, "check", where, true, problems);
             if (check != null && Checks.byId(check) == null) {
-                problems.add(where + ".check: '" + check + "' is not a check id (./apiguard audit --list-checks lists them)");
+                problems.add(where + ".check: '" + check
+                        + "' is not a check id (./apiguard audit --list-checks lists them)");
             }
             String realm = text(entry, "realm", where, false, problems);
             String target = text(entry, "target", where, true, problems);
@@ -148,7 +151,10 @@ public final class Suppressions {
         List<Suppressed> suppressed = new ArrayList<>();
         Check expiredCheck = Checks.byId(Checks.SUPPRESSION_EXPIRED);
         for (Finding finding : report.findings()) {
-            Suppression match = entries.stream().filter(s -> !s.expiredOn(today) && s.matches(finding)).findFirst().orElse(null);
+            Suppression match = entries.stream()
+                    .filter(s -> !s.expiredOn(today) && s.matches(finding))
+                    .findFirst()
+                    .orElse(null);
             if (match == null) {
                 active.add(finding);
             } else {
@@ -156,10 +162,16 @@ public final class Suppressions {
             }
         }
         for (Suppression entry : entries) {
-            if (entry.expiredOn(today) && (entry.realm() == null || entry.realm().equals(report.realm()))) {
-                active.add(new Finding(expiredCheck.id(), expiredCheck.severity(), report.realm(), entry.target(),
+            if (entry.expiredOn(today)
+                    && (entry.realm() == null || entry.realm().equals(report.realm()))) {
+                active.add(new Finding(
+                        expiredCheck.id(),
+                        expiredCheck.severity(),
+                        report.realm(),
+                        entry.target(),
                         "$.suppressions[" + entry.index() + "]",
-                        "suppression of " + entry.check() + " for " + entry.target() + " expired on " + entry.expires()));
+                        "suppression of " + entry.check() + " for " + entry.target() + " expired on "
+                                + entry.expires()));
             }
         }
         return new Outcome(active, suppressed);

@@ -25,14 +25,13 @@ import org.keycloak.representations.idm.RealmRepresentation;
 final class BuiltInClientScopes {
 
     /** The clients Keycloak 26.7 creates in every realm other than master, in the order it creates them. */
-    static final List<String> BUILT_IN_CLIENTS = List.of(
-            "account", "account-console", "admin-cli", "security-admin-console", "broker", "realm-management");
+    static final List<String> BUILT_IN_CLIENTS =
+            List.of("account", "account-console", "admin-cli", "security-admin-console", "broker", "realm-management");
 
     /** Keycloak's client scope that maps {@code sub} (and {@code auth_time}) into tokens. */
     static final String SUBJECT_SCOPE = "basic";
 
-    private BuiltInClientScopes() {
-    }
+    private BuiltInClientScopes() {}
 
     static List<String> problems(RealmRepresentation realm) {
         if (realm.getClientScopes() == null) {
@@ -57,17 +56,23 @@ final class BuiltInClientScopes {
                 problems.add(String.format(
                         "clients[clientId=%s]: Keycloak's built-in client would get no '%s' default client scope "
                                 + "(its tokens would carry no 'sub'): list '%s' in its defaultClientScopes%s",
-                        clientId, SUBJECT_SCOPE, SUBJECT_SCOPE,
-                        client.getDefaultClientScopes() == null ? " or in the realm's defaultDefaultClientScopes" : ""));
+                        clientId,
+                        SUBJECT_SCOPE,
+                        SUBJECT_SCOPE,
+                        client.getDefaultClientScopes() == null
+                                ? " or in the realm's defaultDefaultClientScopes"
+                                : ""));
             }
         }
         if (!missing.isEmpty()) {
-            problems.add(0, String.format(
-                    "clients: Keycloak's built-in clients %s are not declared; because the file declares clientScopes, "
-                            + "Keycloak would create them without any default client scope (no 'sub' in their tokens, "
-                            + "the account console fails after sign-in): declare each of %s in clients, "
-                            + "as a realm export does (see realm-config/apiguard-demo.json)",
-                    missing, BUILT_IN_CLIENTS));
+            problems.add(
+                    0,
+                    String.format(
+                            "clients: Keycloak's built-in clients %s are not declared; because the file declares clientScopes, "
+                                    + "Keycloak would create them without any default client scope (no 'sub' in their tokens, "
+                                    + "the account console fails after sign-in): declare each of %s in clients, "
+                                    + "as a realm export does (see realm-config/apiguard-demo.json)",
+                            missing, BUILT_IN_CLIENTS));
         }
         return problems;
     }

@@ -17,8 +17,7 @@ import java.util.Map;
  */
 public final class RealmConfigCheckCommand {
 
-    private RealmConfigCheckCommand() {
-    }
+    private RealmConfigCheckCommand() {}
 
     public static void main(String[] args) {
         System.exit(run(args, RealmFileCheck.withProcessEnvironment(), System.out, System.err));

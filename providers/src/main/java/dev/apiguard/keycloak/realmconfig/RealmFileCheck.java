@@ -128,7 +128,8 @@ public final class RealmFileCheck {
 
     /** The key-rotation policy attribute, when present, must be a valid policy: the schedule would skip the realm. */
     private static List<String> keyRotationPolicy(RealmRepresentation realm) {
-        String policy = realm.getAttributes() == null ? null : realm.getAttributes().get(RotationPolicy.REALM_ATTRIBUTE);
+        String policy =
+                realm.getAttributes() == null ? null : realm.getAttributes().get(RotationPolicy.REALM_ATTRIBUTE);
         if (policy == null) {
             return List.of();
         }
@@ -136,7 +137,9 @@ public final class RealmFileCheck {
             RotationPolicy.parse(policy);
             return List.of();
         } catch (PolicyException e) {
-            return e.problems().stream().map(problem -> "attribute " + RotationPolicy.REALM_ATTRIBUTE + ": " + problem).toList();
+            return e.problems().stream()
+                    .map(problem -> "attribute " + RotationPolicy.REALM_ATTRIBUTE + ": " + problem)
+                    .toList();
         }
     }
 
@@ -176,22 +179,28 @@ public final class RealmFileCheck {
 
     private static List<String> literalServerSecrets(RealmRepresentation realm) {
         List<String> problems = new ArrayList<>();
-        String rule = " is not a ${ENV_VAR} placeholder or ${vault.KEY} expression (literal values and defaults are secrets in the file)";
+        String rule =
+                " is not a ${ENV_VAR} placeholder or ${vault.KEY} expression (literal values and defaults are secrets in the file)";
         if (realm.getIdentityProviders() != null) {
             for (IdentityProviderRepresentation provider : realm.getIdentityProviders()) {
-                if (provider.getConfig() != null && isLiteralServerSecret(provider.getConfig().get("clientSecret"))) {
+                if (provider.getConfig() != null
+                        && isLiteralServerSecret(provider.getConfig().get("clientSecret"))) {
                     problems.add("identityProviders[alias=" + provider.getAlias() + "].config.clientSecret" + rule);
                 }
             }
         }
-        if (realm.getSmtpServer() != null && isLiteralServerSecret(realm.getSmtpServer().get("password"))) {
+        if (realm.getSmtpServer() != null
+                && isLiteralServerSecret(realm.getSmtpServer().get("password"))) {
             problems.add("smtpServer.password" + rule);
         }
         if (realm.getComponents() != null && realm.getComponents().get(USER_STORAGE) != null) {
             for (ComponentExportRepresentation component : realm.getComponents().get(USER_STORAGE)) {
-                List<String> values = component.getConfig() == null ? null : component.getConfig().get("bindCredential");
+                List<String> values = component.getConfig() == null
+                        ? null
+                        : component.getConfig().get("bindCredential");
                 if (values != null && values.stream().anyMatch(RealmFileCheck::isLiteralServerSecret)) {
-                    problems.add("components[" + USER_STORAGE + "][name=" + component.getName() + "].config.bindCredential" + rule);
+                    problems.add("components[" + USER_STORAGE + "][name=" + component.getName()
+                            + "].config.bindCredential" + rule);
                 }
             }
         }
@@ -203,7 +212,9 @@ public final class RealmFileCheck {
     }
 
     private static boolean isLiteral(String value) {
-        return value != null && !value.isEmpty() && !CREDENTIAL_PLACEHOLDER.matcher(value).matches();
+        return value != null
+                && !value.isEmpty()
+                && !CREDENTIAL_PLACEHOLDER.matcher(value).matches();
     }
 
     private static String describe(JsonProcessingException e) {

@@ -33,12 +33,18 @@ final class RealmReferences {
 
     /** Keycloak 26.7's global client profiles, which a realm policy may name without declaring. */
     static final Set<String> GLOBAL_PROFILES = Set.of(
-            "fapi-1-baseline", "fapi-1-advanced", "fapi-ciba", "fapi-2-security-profile", "fapi-2-message-signing",
-            "oauth-2-1-for-confidential-client", "oauth-2-1-for-public-client", "fapi-2-dpop-security-profile",
-            "fapi-2-dpop-message-signing", "saml-security-profile");
+            "fapi-1-baseline",
+            "fapi-1-advanced",
+            "fapi-ciba",
+            "fapi-2-security-profile",
+            "fapi-2-message-signing",
+            "oauth-2-1-for-confidential-client",
+            "oauth-2-1-for-public-client",
+            "fapi-2-dpop-security-profile",
+            "fapi-2-dpop-message-signing",
+            "saml-security-profile");
 
-    private RealmReferences() {
-    }
+    private RealmReferences() {}
 
     static List<String> dangling(RealmRepresentation realm) {
         List<String> problems = new ArrayList<>();
@@ -56,7 +62,8 @@ final class RealmReferences {
                     }
                 }
                 if (user.getServiceAccountClientId() != null && !clients.contains(user.getServiceAccountClientId())) {
-                    problems.add(where + ".serviceAccountClientId: client '" + user.getServiceAccountClientId() + "' is not declared");
+                    problems.add(where + ".serviceAccountClientId: client '" + user.getServiceAccountClientId()
+                            + "' is not declared");
                 }
             }
         }
@@ -88,14 +95,18 @@ final class RealmReferences {
                 }
             }
         }
-        if (realm.getParsedClientPolicies() != null && realm.getParsedClientPolicies().getPolicies() != null) {
+        if (realm.getParsedClientPolicies() != null
+                && realm.getParsedClientPolicies().getPolicies() != null) {
             Set<String> profiles = new HashSet<>(GLOBAL_PROFILES);
-            if (realm.getParsedClientProfiles() != null && realm.getParsedClientProfiles().getProfiles() != null) {
-                for (ClientProfileRepresentation profile : realm.getParsedClientProfiles().getProfiles()) {
+            if (realm.getParsedClientProfiles() != null
+                    && realm.getParsedClientProfiles().getProfiles() != null) {
+                for (ClientProfileRepresentation profile :
+                        realm.getParsedClientProfiles().getProfiles()) {
                     profiles.add(profile.getName());
                 }
             }
-            for (ClientPolicyRepresentation policy : realm.getParsedClientPolicies().getPolicies()) {
+            for (ClientPolicyRepresentation policy :
+                    realm.getParsedClientPolicies().getPolicies()) {
                 for (String profile : orEmpty(policy.getProfiles())) {
                     if (!profiles.contains(profile)) {
                         problems.add("clientPolicies[name=" + policy.getName() + "].profiles: profile '" + profile
@@ -108,7 +119,9 @@ final class RealmReferences {
     }
 
     private static Set<String> realmRoles(RealmRepresentation realm) {
-        Set<String> roles = new HashSet<>(Set.of(Constants.OFFLINE_ACCESS_ROLE, Constants.AUTHZ_UMA_AUTHORIZATION,
+        Set<String> roles = new HashSet<>(Set.of(
+                Constants.OFFLINE_ACCESS_ROLE,
+                Constants.AUTHZ_UMA_AUTHORIZATION,
                 Constants.DEFAULT_ROLES_ROLE_PREFIX + "-" + realm.getRealm()));
         if (realm.getRoles() != null && realm.getRoles().getRealm() != null) {
             for (RoleRepresentation role : realm.getRoles().getRealm()) {
@@ -118,7 +131,8 @@ final class RealmReferences {
         return roles;
     }
 
-    private static void checkScopes(String where, List<String> referenced, Set<String> declared, List<String> problems) {
+    private static void checkScopes(
+            String where, List<String> referenced, Set<String> declared, List<String> problems) {
         for (String scope : orEmpty(referenced)) {
             if (!declared.contains(scope)) {
                 problems.add(where + ": client scope '" + scope + "' is not declared in clientScopes");

@@ -24,11 +24,9 @@ public final class AdminScopes {
     private static final Logger LOG = Logger.getLogger(AdminScopes.class);
 
     /** One administrative scope: the acr it needs and within how many seconds. */
-    public record AdminScope(String name, String acr, int maxAgeSeconds) {
-    }
+    public record AdminScope(String name, String acr, int maxAgeSeconds) {}
 
-    private AdminScopes() {
-    }
+    private AdminScopes() {}
 
     /** The realm's administrative scopes by name. An unreadable max age fails closed (0: never fresh). */
     public static Map<String, AdminScope> of(RealmModel realm) {
@@ -47,7 +45,8 @@ public final class AdminScopes {
             try {
                 maxAge = Integer.parseInt(rawMaxAge.trim());
             } catch (NumberFormatException e) {
-                LOG.errorf("Client scope '%s' of realm '%s' has an invalid %s '%s': no authentication is fresh enough for it",
+                LOG.errorf(
+                        "Client scope '%s' of realm '%s' has an invalid %s '%s': no authentication is fresh enough for it",
                         scope.getName(), realm.getName(), MAX_AGE_ATTRIBUTE, rawMaxAge);
                 maxAge = 0;
             }

@@ -11,8 +11,7 @@ import org.keycloak.util.JsonSerialization;
  */
 public final class LevelTimes {
 
-    private LevelTimes() {
-    }
+    private LevelTimes() {}
 
     /** Parses the note; an absent or unreadable note means no level was reached. */
     public static Map<Integer, Long> parse(String note) {
@@ -20,7 +19,7 @@ public final class LevelTimes {
             return Map.of();
         }
         try {
-            Map<Integer, Long> levels = JsonSerialization.readValue(note, new TypeReference<Map<Integer, Long>>() { });
+            Map<Integer, Long> levels = JsonSerialization.readValue(note, new TypeReference<Map<Integer, Long>>() {});
             return levels == null ? Map.of() : levels;
         } catch (IOException e) {
             return Map.of();
@@ -33,7 +32,9 @@ public final class LevelTimes {
      */
     public static boolean satisfied(Map<Integer, Long> levels, int requiredLevel, int maxAgeSeconds, long now) {
         for (Map.Entry<Integer, Long> entry : levels.entrySet()) {
-            if (entry.getKey() >= requiredLevel && entry.getValue() != null && now - entry.getValue() <= maxAgeSeconds
+            if (entry.getKey() >= requiredLevel
+                    && entry.getValue() != null
+                    && now - entry.getValue() <= maxAgeSeconds
                     && entry.getValue() <= now) {
                 return true;
             }

@@ -113,8 +113,9 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         AuthenticationSessionModel authSession = request.authenticationSession();
         authSession.setClientNote(Constants.REQUESTED_LEVEL_OF_AUTHENTICATION, String.valueOf(required));
         authSession.setClientNote(Constants.FORCE_LEVEL_OF_AUTHENTICATION, "true");
-        LOG.debugf("Client '%s' of realm '%s' asked for an administrative scope: level %d required", client.getClientId(),
-                realm.getName(), required);
+        LOG.debugf(
+                "Client '%s' of realm '%s' asked for an administrative scope: level %d required",
+                client.getClientId(), realm.getName(), required);
     }
 
     /**
@@ -132,19 +133,23 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
             return ScopeDecision.keepAll(getProviderId());
         }
         UserSessionModel userSession = clientSession.getUserSession();
-        Map<Integer, Long> levels = serviceAccount || userSession == null ? Map.of()
+        Map<Integer, Long> levels = serviceAccount || userSession == null
+                ? Map.of()
                 : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
         long now = Time.currentTime();
         Set<String> withheld = new LinkedHashSet<>();
         for (String scope : TokenScopes.split(issued.scope())) {
             AdminScopes.AdminScope admin = adminScopes.get(scope);
-            if (admin != null && (serviceAccount
-                    || !LevelTimes.satisfied(levels, levelOf(realm, client, admin), admin.maxAgeSeconds(), now))) {
+            if (admin != null
+                    && (serviceAccount
+                            || !LevelTimes.satisfied(
+                                    levels, levelOf(realm, client, admin), admin.maxAgeSeconds(), now))) {
                 withheld.add(scope);
             }
         }
         String reason = serviceAccount
-                ? "service accounts get administrative scopes only when the client allows it (" + AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE + ")"
+                ? "service accounts get administrative scopes only when the client allows it ("
+                        + AdminScopes.SERVICE_ACCOUNT_ATTRIBUTE + ")"
                 : "the login session has not reached the scope's level within its max age";
         for (String scope : withheld) {
             event(issued.eventType(), client, userSession, scope, reason);
@@ -165,21 +170,29 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
             return;
         }
         UserSessionModel userSession = exchange.subject().userSession();
-        Map<Integer, Long> levels = userSession == null ? Map.of() : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
+        Map<Integer, Long> levels =
+                userSession == null ? Map.of() : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
         long now = Time.currentTime();
         for (AdminScopes.AdminScope admin : requested) {
             if (!LevelTimes.satisfied(levels, levelOf(realm, exchange.client(), admin), admin.maxAgeSeconds(), now)) {
-                event(EventType.TOKEN_EXCHANGE, exchange.client(), userSession, admin.name(),
+                event(
+                        EventType.TOKEN_EXCHANGE,
+                        exchange.client(),
+                        userSession,
+                        admin.name(),
                         "the subject token's session has not reached the scope's level within its max age");
-                throw new ClientPolicyException(OAuthErrorException.INVALID_SCOPE,
-                        "Scope " + admin.name() + " needs acr " + admin.acr() + " within " + admin.maxAgeSeconds() + " s");
+                throw new ClientPolicyException(
+                        OAuthErrorException.INVALID_SCOPE,
+                        "Scope " + admin.name() + " needs acr " + admin.acr() + " within " + admin.maxAgeSeconds()
+                                + " s");
             }
         }
     }
 
     private void event(EventType type, ClientModel client, UserSessionModel userSession, String scope, String reason) {
         RealmModel realm = session.getContext().getRealm();
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+        EventBuilder event = new EventBuilder(
+                        realm, session, session.getContext().getConnection())
                 .event(type)
                 .client(client)
                 .detail(Details.SCOPE, scope)
@@ -188,19 +201,20 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
             event.user(userSession.getUser()).session(userSession);
         }
         event.error(ERROR);
-        LOG.infof("Administrative scope '%s' withheld from client '%s' in realm '%s': %s", scope, client.getClientId(),
-                realm.getName(), reason);
+        LOG.infof(
+                "Administrative scope '%s' withheld from client '%s' in realm '%s': %s",
+                scope, client.getClientId(), realm.getName(), reason);
     }
 
     /** The level an administrative scope's acr maps to; an unmapped acr fails closed. */
     private static int levelOf(RealmModel realm, ClientModel client, AdminScopes.AdminScope admin) {
         Integer level = Acr.levels(client).get(admin.acr());
         if (level == null) {
-            LOG.errorf("acr '%s' of administrative scope '%s' is not in the acr.loa.map of realm '%s': nothing satisfies it",
+            LOG.errorf(
+                    "acr '%s' of administrative scope '%s' is not in the acr.loa.map of realm '%s': nothing satisfies it",
                     admin.acr(), admin.name(), realm.getName());
             return Integer.MAX_VALUE;
         }
         return level;
     }
-
 }

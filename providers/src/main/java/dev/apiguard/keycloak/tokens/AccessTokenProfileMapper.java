@@ -28,9 +28,11 @@ public final class AccessTokenProfileMapper extends AbstractOIDCProtocolMapper i
     public static final String PROVIDER_ID = "apiguard-access-token-profile";
     public static final String MAX_LIFESPAN = "max.lifespan";
 
-    static final String MAX_LIFESPAN_HELP = "Ceiling in seconds for access tokens that carry this client scope (1 to 86400). "
-            + "Blank: only the realm's ceiling (realm attribute " + LifetimeCeilings.REALM_CEILING_ATTRIBUTE + ", default "
-            + LifetimeCeilings.DEFAULT_REALM_CEILING + " s), the realm's and the client's own lifespan apply.";
+    static final String MAX_LIFESPAN_HELP =
+            "Ceiling in seconds for access tokens that carry this client scope (1 to 86400). "
+                    + "Blank: only the realm's ceiling (realm attribute " + LifetimeCeilings.REALM_CEILING_ATTRIBUTE
+                    + ", default "
+                    + LifetimeCeilings.DEFAULT_REALM_CEILING + " s), the realm's and the client's own lifespan apply.";
 
     private static final Logger LOG = Logger.getLogger(AccessTokenProfileMapper.class);
 
@@ -66,8 +68,12 @@ public final class AccessTokenProfileMapper extends AbstractOIDCProtocolMapper i
     }
 
     @Override
-    public AccessToken transformAccessToken(AccessToken token, ProtocolMapperModel mappingModel, KeycloakSession session,
-            UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
+    public AccessToken transformAccessToken(
+            AccessToken token,
+            ProtocolMapperModel mappingModel,
+            KeycloakSession session,
+            UserSessionModel userSession,
+            ClientSessionContext clientSessionCtx) {
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = clientSessionCtx.getClientSession().getClient();
         token.getOtherClaims().putIfAbsent(OAuth2Constants.CLIENT_ID, client.getClientId());
@@ -75,19 +81,27 @@ public final class AccessTokenProfileMapper extends AbstractOIDCProtocolMapper i
             return token;
         }
         int scopeCeiling = scopeCeiling(mappingModel, realm);
-        long exp = LifetimeCeilings.cappedExpiry(token.getIat(), token.getExp(), realm.getAccessTokenLifespan(),
-                clientLifespan(client), RealmTokenSettings.realmCeiling(realm), scopeCeiling);
+        long exp = LifetimeCeilings.cappedExpiry(
+                token.getIat(),
+                token.getExp(),
+                realm.getAccessTokenLifespan(),
+                clientLifespan(client),
+                RealmTokenSettings.realmCeiling(realm),
+                scopeCeiling);
         token.exp(exp);
         return token;
     }
 
     private static int scopeCeiling(ProtocolMapperModel mappingModel, RealmModel realm) {
-        String raw = mappingModel.getConfig() == null ? null : mappingModel.getConfig().get(MAX_LIFESPAN);
+        String raw = mappingModel.getConfig() == null
+                ? null
+                : mappingModel.getConfig().get(MAX_LIFESPAN);
         try {
             return LifetimeCeilings.parseSeconds(raw, 0);
         } catch (IllegalArgumentException e) {
             // Fail closed: an unreadable ceiling caps at the shortest sane value rather than not at all.
-            LOG.errorf("Mapper '%s' in realm '%s' has an invalid %s (%s): capping at 60 s",
+            LOG.errorf(
+                    "Mapper '%s' in realm '%s' has an invalid %s (%s): capping at 60 s",
                     mappingModel.getName(), realm.getName(), MAX_LIFESPAN, e.getMessage());
             return 60;
         }
@@ -95,7 +109,8 @@ public final class AccessTokenProfileMapper extends AbstractOIDCProtocolMapper i
 
     private static int clientLifespan(ClientModel client) {
         try {
-            Integer lifespan = LifetimeCeilings.clientLifespan(client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN));
+            Integer lifespan =
+                    LifetimeCeilings.clientLifespan(client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN));
             return lifespan == null ? -1 : lifespan;
         } catch (NumberFormatException e) {
             return -1; // Keycloak itself then uses the realm's lifespan

@@ -16,8 +16,7 @@ public final class LifetimeCeilings {
     /** Realm attribute holding the realm's access-token ceiling in seconds. */
     public static final String REALM_CEILING_ATTRIBUTE = "apiguard.accessTokenLifespanCeiling";
 
-    private LifetimeCeilings() {
-    }
+    private LifetimeCeilings() {}
 
     /**
      * @param iat the token's issue time (seconds)
@@ -28,7 +27,8 @@ public final class LifetimeCeilings {
      * @param scopeCeiling a scope's ceiling, or a value below 1 for none
      * @return the expiry to put into the token
      */
-    public static long cappedExpiry(long iat, long exp, int realmSetting, int clientSetting, int realmCeiling, int scopeCeiling) {
+    public static long cappedExpiry(
+            long iat, long exp, int realmSetting, int clientSetting, int realmCeiling, int scopeCeiling) {
         long lifetime = Math.min(realmSetting, realmCeiling);
         if (clientSetting > 0) {
             lifetime = Math.min(lifetime, clientSetting);

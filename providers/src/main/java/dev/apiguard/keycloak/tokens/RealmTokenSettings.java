@@ -8,16 +8,19 @@ final class RealmTokenSettings {
 
     private static final Logger LOG = Logger.getLogger(RealmTokenSettings.class);
 
-    private RealmTokenSettings() {
-    }
+    private RealmTokenSettings() {}
 
     static int realmCeiling(RealmModel realm) {
         String raw = realm.getAttribute(LifetimeCeilings.REALM_CEILING_ATTRIBUTE);
         try {
             return LifetimeCeilings.parseSeconds(raw, LifetimeCeilings.DEFAULT_REALM_CEILING);
         } catch (IllegalArgumentException e) {
-            LOG.errorf("Realm '%s' has an invalid %s (%s): applying the default of %d s",
-                    realm.getName(), LifetimeCeilings.REALM_CEILING_ATTRIBUTE, e.getMessage(), LifetimeCeilings.DEFAULT_REALM_CEILING);
+            LOG.errorf(
+                    "Realm '%s' has an invalid %s (%s): applying the default of %d s",
+                    realm.getName(),
+                    LifetimeCeilings.REALM_CEILING_ATTRIBUTE,
+                    e.getMessage(),
+                    LifetimeCeilings.DEFAULT_REALM_CEILING);
             return LifetimeCeilings.DEFAULT_REALM_CEILING;
         }
     }

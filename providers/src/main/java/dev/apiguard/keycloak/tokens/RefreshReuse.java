@@ -9,8 +9,7 @@ import java.util.Objects;
  */
 public final class RefreshReuse {
 
-    private RefreshReuse() {
-    }
+    private RefreshReuse() {}
 
     /**
      * @param presentedId the presented refresh token's {@code jti}
@@ -20,8 +19,13 @@ public final class RefreshReuse {
      * @param newestIssuedAt when the newest refresh token of the session was issued (0: none by refresh yet)
      * @param maxReuse the realm's allowed reuse count ({@code refreshTokenMaxReuse})
      */
-    public static boolean isReuse(String presentedId, long presentedIat, String lastUsedId, int lastUsedCount,
-            long newestIssuedAt, int maxReuse) {
+    public static boolean isReuse(
+            String presentedId,
+            long presentedIat,
+            String lastUsedId,
+            int lastUsedCount,
+            long newestIssuedAt,
+            int maxReuse) {
         Objects.requireNonNull(presentedId, "presentedId");
         if (lastUsedId == null) {
             return false;

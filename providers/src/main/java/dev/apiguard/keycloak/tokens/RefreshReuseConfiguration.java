@@ -39,7 +39,10 @@ public final class RefreshReuseConfiguration extends ClientPolicyExecutorConfigu
 
     @Override
     public boolean validateConfig() {
-        boolean known = clients == null || clients.isBlank() || "all".equalsIgnoreCase(clients.trim()) || "public".equalsIgnoreCase(clients.trim());
+        boolean known = clients == null
+                || clients.isBlank()
+                || "all".equalsIgnoreCase(clients.trim())
+                || "public".equalsIgnoreCase(clients.trim());
         return known && getConfigAsMap().isEmpty();
     }
 }

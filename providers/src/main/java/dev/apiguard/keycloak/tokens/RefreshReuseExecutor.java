@@ -58,7 +58,8 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        PolicyContexts.RefreshRequest refresh = PolicyContexts.refreshRequest(context).orElse(null);
+        PolicyContexts.RefreshRequest refresh =
+                PolicyContexts.refreshRequest(context).orElse(null);
         if (refresh == null) {
             return;
         }
@@ -69,7 +70,10 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
         }
         String encoded = refresh.parameters().getFirst(OAuth2Constants.REFRESH_TOKEN);
         RefreshToken token = encoded == null ? null : session.tokens().decode(encoded, RefreshToken.class);
-        if (token == null || token.getId() == null || token.getIat() == null || token.getSessionId() == null
+        if (token == null
+                || token.getId() == null
+                || token.getIat() == null
+                || token.getSessionId() == null
                 || !client.getClientId().equals(token.getIssuedFor())) {
             return; // Keycloak answers tokens it cannot verify or that belong to another client
         }
@@ -80,19 +84,30 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
         if (userSession == null) {
             return; // already ended: Keycloak answers invalid_grant
         }
-        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(client.getId());
+        AuthenticatedClientSessionModel clientSession =
+                userSession.getAuthenticatedClientSessionByClient(client.getId());
         if (clientSession == null) {
             return;
         }
-        String key = Optional.ofNullable(token.getOtherClaims().get(Constants.REUSE_ID)).map(String::valueOf).orElse("");
-        boolean reused = RefreshReuse.isReuse(token.getId(), token.getIat(), clientSession.getRefreshToken(key),
-                clientSession.getRefreshTokenUseCount(key), clientSession.getRefreshTokenLastRefresh(key),
+        String key = Optional.ofNullable(token.getOtherClaims().get(Constants.REUSE_ID))
+                .map(String::valueOf)
+                .orElse("");
+        boolean reused = RefreshReuse.isReuse(
+                token.getId(),
+                token.getIat(),
+                clientSession.getRefreshToken(key),
+                clientSession.getRefreshTokenUseCount(key),
+                clientSession.getRefreshTokenLastRefresh(key),
                 realm.getRefreshTokenMaxReuse());
         if (!reused) {
             return;
         }
-        LOG.warnf("Refresh token reuse by client '%s' in realm '%s': revoking session '%s' of user '%s'",
-                client.getClientId(), realm.getName(), userSession.getId(), userSession.getUser().getId());
+        LOG.warnf(
+                "Refresh token reuse by client '%s' in realm '%s': revoking session '%s' of user '%s'",
+                client.getClientId(),
+                realm.getName(),
+                userSession.getId(),
+                userSession.getUser().getId());
         new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.REFRESH_TOKEN)
                 .client(client)

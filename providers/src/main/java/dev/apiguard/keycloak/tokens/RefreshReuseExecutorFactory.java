@@ -13,14 +13,15 @@ public final class RefreshReuseExecutorFactory
 
     public static final String PROVIDER_ID = "apiguard-refresh-token-reuse";
 
-    static final String CLIENTS_HELP = "Which clients a reused refresh token revokes the session for: 'public' (default; "
-            + "confidential FAPI clients may keep non-rotating refresh tokens) or 'all'. Blank means public.";
+    static final String CLIENTS_HELP =
+            "Which clients a reused refresh token revokes the session for: 'public' (default; "
+                    + "confidential FAPI clients may keep non-rotating refresh tokens) or 'all'. Blank means public.";
 
     private static final List<ProviderConfigProperty> CONFIG_PROPERTIES = List.of(clientsProperty());
 
     private static ProviderConfigProperty clientsProperty() {
-        ProviderConfigProperty property = new ProviderConfigProperty("clients", "Clients", CLIENTS_HELP,
-                ProviderConfigProperty.LIST_TYPE, "public");
+        ProviderConfigProperty property = new ProviderConfigProperty(
+                "clients", "Clients", CLIENTS_HELP, ProviderConfigProperty.LIST_TYPE, "public");
         property.setOptions(List.of("public", "all"));
         return property;
     }

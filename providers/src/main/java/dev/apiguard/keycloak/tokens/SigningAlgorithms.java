@@ -21,8 +21,8 @@ public final class SigningAlgorithms {
     /** Client attributes that choose an algorithm for something the server signs. */
     public static final List<String> CLIENT_ATTRIBUTES = List.of(
             OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG, OIDCConfigAttributes.ID_TOKEN_SIGNED_RESPONSE_ALG,
-            OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG, OIDCConfigAttributes.AUTHORIZATION_SIGNED_RESPONSE_ALG);
+            OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG,
+                    OIDCConfigAttributes.AUTHORIZATION_SIGNED_RESPONSE_ALG);
 
-    private SigningAlgorithms() {
-    }
+    private SigningAlgorithms() {}
 }

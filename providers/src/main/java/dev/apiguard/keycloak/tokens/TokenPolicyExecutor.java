@@ -21,7 +21,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * {@code invalid_client_metadata} naming each attribute, and turns RFC 9068's {@code at+jwt}
  * header on when the request leaves it out.
  */
-final class TokenPolicyExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
+final class TokenPolicyExecutor
+        implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
     private static final Logger LOG = Logger.getLogger(TokenPolicyExecutor.class);
 
@@ -52,16 +53,20 @@ final class TokenPolicyExecutor implements ClientPolicyExecutorProvider<ClientPo
             return;
         }
         RealmModel realm = session.getContext().getRealm();
-        List<String> violations = TokenPolicyRules.violations(proposed.getAttributes(), RealmTokenSettings.realmCeiling(realm));
+        List<String> violations =
+                TokenPolicyRules.violations(proposed.getAttributes(), RealmTokenSettings.realmCeiling(realm));
         if (!violations.isEmpty()) {
             ClientModel target = context.target();
-            String clientId = proposed.getClientId() != null ? proposed.getClientId()
+            String clientId = proposed.getClientId() != null
+                    ? proposed.getClientId()
                     : target != null ? target.getClientId() : "(new client)";
-            LOG.warnf("Token policy refused %s of client '%s' in realm '%s': %s", event, clientId,
-                    realm.getName(), String.join("; ", violations));
+            LOG.warnf(
+                    "Token policy refused %s of client '%s' in realm '%s': %s",
+                    event, clientId, realm.getName(), String.join("; ", violations));
             throw new ClientMetadataRefusal(violations);
         }
-        Map<String, String> attributes = proposed.getAttributes() == null ? new HashMap<>() : new HashMap<>(proposed.getAttributes());
+        Map<String, String> attributes =
+                proposed.getAttributes() == null ? new HashMap<>() : new HashMap<>(proposed.getAttributes());
         if (!attributes.containsKey(TokenPolicyRules.RFC9068_HEADER_ATTRIBUTE)) {
             attributes.put(TokenPolicyRules.RFC9068_HEADER_ATTRIBUTE, "true");
             proposed.setAttributes(attributes);

@@ -28,15 +28,22 @@ public record TokenPolicyReport(
         }
         String algorithm = realm.getDefaultSignatureAlgorithm();
         if (algorithm != null && !SigningAlgorithms.ALLOWED.contains(algorithm)) {
-            findings.add("realm defaultSignatureAlgorithm: " + algorithm + " is not allowed (" + SigningAlgorithms.ALLOWED_TEXT + ")");
+            findings.add("realm defaultSignatureAlgorithm: " + algorithm + " is not allowed ("
+                    + SigningAlgorithms.ALLOWED_TEXT + ")");
         } else if ("RS256".equals(algorithm)) {
-            findings.add("realm defaultSignatureAlgorithm: RS256 is for clients that opt in; use ES256, PS256 or EdDSA");
+            findings.add(
+                    "realm defaultSignatureAlgorithm: RS256 is for clients that opt in; use ES256, PS256 or EdDSA");
         }
         if (!realm.isRevokeRefreshToken()) {
-            findings.add("realm revokeRefreshToken: off, so refresh tokens are not rotated and reuse cannot be detected");
+            findings.add(
+                    "realm revokeRefreshToken: off, so refresh tokens are not rotated and reuse cannot be detected");
         }
         realm.getClientsStream().forEach(client -> findings.addAll(clientFindings(client, ceiling)));
-        return new TokenPolicyReport(ceiling, realm.getAccessTokenLifespan(), algorithm, realm.isRevokeRefreshToken(),
+        return new TokenPolicyReport(
+                ceiling,
+                realm.getAccessTokenLifespan(),
+                algorithm,
+                realm.isRevokeRefreshToken(),
                 List.copyOf(findings));
     }
 

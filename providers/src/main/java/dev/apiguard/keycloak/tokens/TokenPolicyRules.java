@@ -14,8 +14,7 @@ public final class TokenPolicyRules {
 
     public static final String RFC9068_HEADER_ATTRIBUTE = "access.token.header.type.rfc9068";
 
-    private TokenPolicyRules() {
-    }
+    private TokenPolicyRules() {}
 
     /**
      * @param proposedAttributes the client attributes a create or update request proposes ({@code null}: none)
@@ -30,17 +29,19 @@ public final class TokenPolicyRules {
         try {
             Integer seconds = LifetimeCeilings.clientLifespan(lifespan);
             if (seconds != null && (seconds < 1 || seconds > realmCeiling)) {
-                    violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": " + seconds
-                            + " s is outside 1.." + realmCeiling + " s (the realm's access-token ceiling, "
-                            + LifetimeCeilings.REALM_CEILING_ATTRIBUTE + ")");
+                violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": " + seconds
+                        + " s is outside 1.." + realmCeiling + " s (the realm's access-token ceiling, "
+                        + LifetimeCeilings.REALM_CEILING_ATTRIBUTE + ")");
             }
         } catch (NumberFormatException e) {
-            violations.add(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": '" + lifespan + "' is not a number of seconds");
+            violations.add(
+                    OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN + ": '" + lifespan + "' is not a number of seconds");
         }
         for (String attribute : SigningAlgorithms.CLIENT_ATTRIBUTES) {
             String algorithm = proposedAttributes.get(attribute);
             if (algorithm != null && !algorithm.isBlank() && !SigningAlgorithms.ALLOWED.contains(algorithm)) {
-                violations.add(attribute + ": " + algorithm + " is not allowed (" + SigningAlgorithms.ALLOWED_TEXT + ")");
+                violations.add(
+                        attribute + ": " + algorithm + " is not allowed (" + SigningAlgorithms.ALLOWED_TEXT + ")");
             }
         }
         if ("false".equalsIgnoreCase(proposedAttributes.get(RFC9068_HEADER_ATTRIBUTE))) {

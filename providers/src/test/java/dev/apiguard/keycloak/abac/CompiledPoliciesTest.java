@@ -62,8 +62,16 @@ class CompiledPoliciesTest {
             svc     | orders:read  | demo-service | false   | 192.0.2.1   | PERMIT        | -       | orders-read-api-users   | permit condition holds
             svc     | orders:write | demo-service | false   | 192.0.2.1   | DENY          | DROP    | orders-write-sales      | default deny: permit condition is false
             """)
-    void decideWhenAttributesDifferThenTheTableOutcome(String user, String scope, String client, boolean partial, String ip,
-            Decision.Outcome outcome, Policy.OnDeny onDeny, String policy, String reason) {
+    void decideWhenAttributesDifferThenTheTableOutcome(
+            String user,
+            String scope,
+            String client,
+            boolean partial,
+            String ip,
+            Decision.Outcome outcome,
+            Policy.OnDeny onDeny,
+            String policy,
+            String reason) {
         Decision decision = POLICIES.decide(scope, client, input(user, client, ip), partial);
 
         assertThat(decision.outcome()).isEqualTo(outcome);
@@ -96,8 +104,8 @@ class CompiledPoliciesTest {
                   {"name": "shared-2", "scopes": ["b"], "effect": "deny", "condition": "'api-user' in user.realmRoles"}]}
                 """));
 
-        Map<String, Decision> decisions = compiled.decideAll(List.of("a", "b", "c", "openid"), "demo-spa",
-                input("alice", "demo-spa", "192.0.2.1"), false);
+        Map<String, Decision> decisions = compiled.decideAll(
+                List.of("a", "b", "c", "openid"), "demo-spa", input("alice", "demo-spa", "192.0.2.1"), false);
 
         assertThat(decisions).containsOnlyKeys("a", "b", "c");
         assertThat(decisions.get("a").outcome()).isEqualTo(Decision.Outcome.PERMIT);
@@ -115,16 +123,24 @@ class CompiledPoliciesTest {
                 .value(PolicyVariables.REQUEST_GRANT_TYPE, "authorization_code")
                 .value(PolicyVariables.NOW, Instant.parse("2026-01-01T10:00:00Z"));
         switch (user) {
-            case "alice" -> input.value(PolicyVariables.USER_ATTRIBUTES, Map.of("department", List.of("sales")))
-                    .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user")).value(PolicyVariables.USER_EMAIL_VERIFIED, true);
-            case "ann" -> input.value(PolicyVariables.USER_ATTRIBUTES, Map.of("department", List.of("engineering")))
-                    .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user", "api-admin"))
-                    .value(PolicyVariables.USER_EMAIL_VERIFIED, true);
-            case "nodept" -> input.value(PolicyVariables.USER_ATTRIBUTES, Map.of())
-                    .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user")).value(PolicyVariables.USER_EMAIL_VERIFIED, true);
-            case "mfa" -> input.value(PolicyVariables.AUTH_ACR, "mfa").value(PolicyVariables.USER_REALM_ROLES, List.of());
-            case "svc" -> input.value(PolicyVariables.USER_ATTRIBUTES, Map.of())
-                    .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user")).value(PolicyVariables.USER_EMAIL_VERIFIED, false);
+            case "alice" ->
+                input.value(PolicyVariables.USER_ATTRIBUTES, Map.of("department", List.of("sales")))
+                        .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user"))
+                        .value(PolicyVariables.USER_EMAIL_VERIFIED, true);
+            case "ann" ->
+                input.value(PolicyVariables.USER_ATTRIBUTES, Map.of("department", List.of("engineering")))
+                        .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user", "api-admin"))
+                        .value(PolicyVariables.USER_EMAIL_VERIFIED, true);
+            case "nodept" ->
+                input.value(PolicyVariables.USER_ATTRIBUTES, Map.of())
+                        .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user"))
+                        .value(PolicyVariables.USER_EMAIL_VERIFIED, true);
+            case "mfa" ->
+                input.value(PolicyVariables.AUTH_ACR, "mfa").value(PolicyVariables.USER_REALM_ROLES, List.of());
+            case "svc" ->
+                input.value(PolicyVariables.USER_ATTRIBUTES, Map.of())
+                        .value(PolicyVariables.USER_REALM_ROLES, List.of("api-user"))
+                        .value(PolicyVariables.USER_EMAIL_VERIFIED, false);
             default -> throw new IllegalArgumentException(user);
         }
         return input.build();

@@ -22,11 +22,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PolicyDocumentPropertiesTest {
 
-    private static final String SHIPPED = read(Path.of(System.getProperty("apiguard.repo.root"), "realm-config", "abac",
-            "apiguard-demo-policies.json"));
+    private static final String SHIPPED = read(
+            Path.of(System.getProperty("apiguard.repo.root"), "realm-config", "abac", "apiguard-demo-policies.json"));
 
-    private static final String[] FIELDS = {"apiVersion", "protectedScopes", "policies", "name", "description", "scopes",
-            "clients", "effect", "condition", "onDeny"};
+    private static final String[] FIELDS = {
+        "apiVersion",
+        "protectedScopes",
+        "policies",
+        "name",
+        "description",
+        "scopes",
+        "clients",
+        "effect",
+        "condition",
+        "onDeny"
+    };
 
     /** Fewer than {@link JsonFuzz#SAMPLES}: each compiles a CEL expression, some 3,000 parentheses deep. */
     private static final int CONDITION_SAMPLES = 100;
@@ -36,9 +46,13 @@ class PolicyDocumentPropertiesTest {
     void parseWhenGivenAnyTextThenADocumentOrErrorsAndNothingElse(String text) {
         Throwable thrown = catchThrowable(() -> PolicyDocumentParser.parse(text));
 
-        assertThat(thrown).satisfiesAnyOf(
-                t -> assertThat(t).isNull(),
-                t -> assertThat(t).isInstanceOfSatisfying(PolicyDocumentException.class, e -> assertThat(e.errors()).isNotEmpty()));
+        assertThat(thrown)
+                .satisfiesAnyOf(
+                        t -> assertThat(t).isNull(),
+                        t -> assertThat(t)
+                                .isInstanceOfSatisfying(
+                                        PolicyDocumentException.class,
+                                        e -> assertThat(e.errors()).isNotEmpty()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -52,8 +66,10 @@ class PolicyDocumentPropertiesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("conditions")
     void compileWhenAConditionIsAnyTextThenCompiledOrErrorsAndNothingThrown(String condition) {
-        String document = "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": \"p\", "
-                + "\"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": " + JsonFuzz.quote(condition) + "}]}";
+        String document =
+                "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": \"p\", "
+                        + "\"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": " + JsonFuzz.quote(condition)
+                        + "}]}";
 
         PolicyStore.State state = PolicyStore.compile(document);
 
@@ -61,23 +77,35 @@ class PolicyDocumentPropertiesTest {
     }
 
     static Stream<Arguments> documents() {
-        return JsonFuzz.samples(JsonFuzz.SAMPLES,
-                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText, r -> JsonFuzz.object(r, FIELDS), JsonFuzz::deepNesting,
+        return JsonFuzz.samples(
+                JsonFuzz.SAMPLES,
+                random -> JsonFuzz.oneOf(
+                        random,
+                        JsonFuzz::anyText,
+                        r -> JsonFuzz.object(r, FIELDS),
+                        JsonFuzz::deepNesting,
                         r -> JsonFuzz.damaged(r, SHIPPED)),
                 JsonFuzz.edgeCases(JsonFuzz.edge("the shipped document", SHIPPED)));
     }
 
     static Stream<Arguments> conditions() {
-        return JsonFuzz.samples(CONDITION_SAMPLES,
-                random -> JsonFuzz.oneOf(random,
+        return JsonFuzz.samples(
+                CONDITION_SAMPLES,
+                random -> JsonFuzz.oneOf(
+                        random,
                         r -> JsonFuzz.anyChars(r, 1, 200),
-                        r -> JsonFuzz.chars(r, "user.attributes[]'\"()&|!=<>+-*/%.,:?0123456789 realmRoles in size has", 1, 200),
+                        r -> JsonFuzz.chars(
+                                r, "user.attributes[]'\"()&|!=<>+-*/%.,:?0123456789 realmRoles in size has", 1, 200),
                         r -> {
                             int depth = r.nextInt(1, 3_001);
                             return "(".repeat(depth) + "true" + ")".repeat(depth);
                         }),
-                List.of(JsonFuzz.edge("true", "true"), JsonFuzz.edge("one space", " "), JsonFuzz.edge("NUL", "\u0000"),
-                        JsonFuzz.edge("lone high surrogate", "\uD800"), JsonFuzz.edge("an unclosed parenthesis", "(true")));
+                List.of(
+                        JsonFuzz.edge("true", "true"),
+                        JsonFuzz.edge("one space", " "),
+                        JsonFuzz.edge("NUL", "\u0000"),
+                        JsonFuzz.edge("lone high surrogate", "\uD800"),
+                        JsonFuzz.edge("an unclosed parenthesis", "(true")));
     }
 
     private static String read(Path path) {

@@ -24,7 +24,8 @@ class PolicyDocumentValidationTest {
 
     /** A valid policy with one field replaced; {@code %s} is the replacement. */
     private static String withPolicy(String policy) {
-        return "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"orders:write\"], \"policies\": [" + policy + "]}";
+        return "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"orders:write\"], \"policies\": [" + policy
+                + "]}";
     }
 
     @ParameterizedTest(name = "{0}")
@@ -40,7 +41,8 @@ class PolicyDocumentValidationTest {
             blank protected scope     | `{"apiVersion": "apiguard/v1", "protectedScopes": [" "], "policies": []}` | protectedScopes[0]: must be a non-blank string without spaces
             """)
     void parseWhenTheDocumentIsMalformedThenTheExactError(String label, String json, String error) {
-        PolicyDocumentException thrown = catchThrowableOfType(PolicyDocumentException.class, () -> PolicyDocumentParser.parse(json));
+        PolicyDocumentException thrown =
+                catchThrowableOfType(PolicyDocumentException.class, () -> PolicyDocumentParser.parse(json));
 
         assertThat(thrown).as(label).isNotNull();
         assertThat(thrown.errors()).containsExactly(error);
@@ -61,8 +63,8 @@ class PolicyDocumentValidationTest {
             blank condition      | `{"name": "p", "scopes": ["s"], "effect": "permit", "condition": " "}`                                    | policies[0].condition: must be a non-blank string
             """)
     void parseWhenAPolicyIsMalformedThenTheExactError(String label, String policy, String error) {
-        PolicyDocumentException thrown = catchThrowableOfType(PolicyDocumentException.class,
-                () -> PolicyDocumentParser.parse(withPolicy(policy)));
+        PolicyDocumentException thrown = catchThrowableOfType(
+                PolicyDocumentException.class, () -> PolicyDocumentParser.parse(withPolicy(policy)));
 
         assertThat(thrown).as(label).isNotNull();
         assertThat(thrown.errors()).containsExactly(error);
@@ -72,8 +74,8 @@ class PolicyDocumentValidationTest {
     void parseWhenTwoPoliciesShareANameThenTheSecondIsNamed() {
         String policy = "{\"name\": \"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": \"true\"}";
 
-        PolicyDocumentException thrown = catchThrowableOfType(PolicyDocumentException.class,
-                () -> PolicyDocumentParser.parse(withPolicy(policy + "," + policy)));
+        PolicyDocumentException thrown = catchThrowableOfType(
+                PolicyDocumentException.class, () -> PolicyDocumentParser.parse(withPolicy(policy + "," + policy)));
 
         assertThat(thrown.errors()).containsExactly("policies[1].name: \"p\" is used by an earlier policy");
     }
@@ -88,11 +90,14 @@ class PolicyDocumentValidationTest {
             computed attribute  | `user.attributes[request.grantType] == ['x']` | policies[0].condition: reads user.attributes with a computed key or as a whole; name each attribute literally (user.attributes.name or user.attributes['name']) so that it can be checked
             attributes as whole | `user.attributes.exists(k, k == 'x')`     | policies[0].condition: reads user.attributes with a computed key or as a whole; name each attribute literally (user.attributes.name or user.attributes['name']) so that it can be checked
             """)
-    void compileWhenAConditionIsInvalidThenLineAndColumn(String label, String condition, String error) throws Exception {
-        PolicyDocument document = PolicyDocumentParser.parse(withPolicy(
-                "{\"name\": \"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": \"" + condition.replace("'", "'") + "\"}"));
+    void compileWhenAConditionIsInvalidThenLineAndColumn(String label, String condition, String error)
+            throws Exception {
+        PolicyDocument document = PolicyDocumentParser.parse(
+                withPolicy("{\"name\": \"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": \""
+                        + condition.replace("'", "'") + "\"}"));
 
-        PolicyDocumentException thrown = catchThrowableOfType(PolicyDocumentException.class, () -> PolicyCompiler.compile(document));
+        PolicyDocumentException thrown =
+                catchThrowableOfType(PolicyDocumentException.class, () -> PolicyCompiler.compile(document));
 
         assertThat(thrown).as(label).isNotNull();
         assertThat(thrown.errors()).containsExactly(error);
@@ -103,14 +108,18 @@ class PolicyDocumentValidationTest {
         UPConfig profile = new UPConfig();
         profile.addOrReplaceAttribute(attribute("department", "admin"));
         profile.addOrReplaceAttribute(attribute("nickname", "admin", "user"));
-        CompiledPolicies policies = PolicyCompiler.compile(PolicyDocumentParser.parse(withPolicy(
-                "{\"name\": \"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", "
-                        + "\"condition\": \"user.attributes.department == ['sales'] || user.attributes['nickname'] == ['boss']\"}")));
+        CompiledPolicies policies = PolicyCompiler.compile(
+                PolicyDocumentParser.parse(
+                        withPolicy(
+                                "{\"name\": \"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", "
+                                        + "\"condition\": \"user.attributes.department == ['sales'] || user.attributes['nickname'] == ['boss']\"}")));
 
         List<String> errors = AttributeTrust.untrusted(profile, PolicyCompiler.userAttributesRead(policies));
 
-        assertThat(errors).containsExactly("policy \"p\" reads user attribute 'nickname', which users can edit themselves "
-                + "(user profile: edit permission includes user): only attributes users cannot edit may decide access");
+        assertThat(errors)
+                .containsExactly(
+                        "policy \"p\" reads user attribute 'nickname', which users can edit themselves "
+                                + "(user profile: edit permission includes user): only attributes users cannot edit may decide access");
     }
 
     @Test
@@ -118,24 +127,31 @@ class PolicyDocumentValidationTest {
         UPConfig profile = new UPConfig();
         profile.setUnmanagedAttributePolicy(UPConfig.UnmanagedAttributePolicy.ENABLED);
 
-        assertThat(AttributeTrust.untrusted(profile, Map.of("p", Set.of("level")))).containsExactly("policy \"p\" reads user "
-                + "attribute 'level', which users can edit themselves (not in the user profile, and unmanaged attributes are "
-                + "editable by users): only attributes users cannot edit may decide access");
+        assertThat(AttributeTrust.untrusted(profile, Map.of("p", Set.of("level"))))
+                .containsExactly("policy \"p\" reads user "
+                        + "attribute 'level', which users can edit themselves (not in the user profile, and unmanaged attributes are "
+                        + "editable by users): only attributes users cannot edit may decide access");
         profile.setUnmanagedAttributePolicy(UPConfig.UnmanagedAttributePolicy.ADMIN_EDIT);
-        assertThat(AttributeTrust.untrusted(profile, Map.of("p", Set.of("level")))).isEmpty();
+        assertThat(AttributeTrust.untrusted(profile, Map.of("p", Set.of("level"))))
+                .isEmpty();
     }
 
     @Test
     void demoDocumentWhenShippedThenCompilesAndEqualsTheDemoRealmsAttribute() throws Exception {
         String file = Files.readString(REALM_CONFIG.resolve("abac/apiguard-demo-policies.json"));
         ObjectMapper json = new ObjectMapper();
-        JsonNode realm = json.readTree(REALM_CONFIG.resolve("apiguard-demo.json").toFile());
+        JsonNode realm =
+                json.readTree(REALM_CONFIG.resolve("apiguard-demo.json").toFile());
 
         CompiledPolicies compiled = PolicyCompiler.compile(PolicyDocumentParser.parse(file));
 
-        assertThat(compiled.document().protectedScopes()).containsExactlyInAnyOrder("orders:read", "orders:write", "orders:admin");
-        assertThat(json.readTree(realm.get("attributes").get(PolicyStore.ATTRIBUTE).asText())).isEqualTo(json.readTree(file));
-        assertThat(PolicyCompiler.userAttributesRead(compiled).values().stream().flatMap(Set::stream)).containsOnly("department");
+        assertThat(compiled.document().protectedScopes())
+                .containsExactlyInAnyOrder("orders:read", "orders:write", "orders:admin");
+        assertThat(json.readTree(
+                        realm.get("attributes").get(PolicyStore.ATTRIBUTE).asText()))
+                .isEqualTo(json.readTree(file));
+        assertThat(PolicyCompiler.userAttributesRead(compiled).values().stream().flatMap(Set::stream))
+                .containsOnly("department");
     }
 
     private static UPAttribute attribute(String name, String... editors) {

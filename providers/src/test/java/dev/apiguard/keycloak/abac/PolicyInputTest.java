@@ -24,7 +24,8 @@ class PolicyInputTest {
 
     @Test
     void findWhenAVariableIsNullOrNotBoundThenEmpty() {
-        PolicyInput input = PolicyInput.builder().value(PolicyVariables.USER_EMAIL, null).build();
+        PolicyInput input =
+                PolicyInput.builder().value(PolicyVariables.USER_EMAIL, null).build();
 
         assertThat(input.find(PolicyVariables.USER_EMAIL)).isEmpty();
         assertThat(input.find(PolicyVariables.AUTH_ACR)).isEmpty();
@@ -34,6 +35,7 @@ class PolicyInputTest {
     @Test
     void builderWhenTheVariableIsUnknownThenRefusedNamingIt() {
         assertThatThrownBy(() -> PolicyInput.builder().value("user.department", "sales"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown policy variable 'user.department'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown policy variable 'user.department'");
     }
 }

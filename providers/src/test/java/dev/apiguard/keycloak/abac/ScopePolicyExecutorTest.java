@@ -85,8 +85,15 @@ class ScopePolicyExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ClientPolicyEvent.class, mode = EnumSource.Mode.EXCLUDE,
-            names = {"TOKEN_RESPONSE", "TOKEN_REFRESH_RESPONSE", "SERVICE_ACCOUNT_TOKEN_RESPONSE", "TOKEN_EXCHANGE_REQUEST"})
+    @EnumSource(
+            value = ClientPolicyEvent.class,
+            mode = EnumSource.Mode.EXCLUDE,
+            names = {
+                "TOKEN_RESPONSE",
+                "TOKEN_REFRESH_RESPONSE",
+                "SERVICE_ACCOUNT_TOKEN_RESPONSE",
+                "TOKEN_EXCHANGE_REQUEST"
+            })
     void executeOnEventWhenTheEventIssuesNoTokenThenNothingIsReadOrChanged(ClientPolicyEvent event) throws Exception {
         ClientPolicyContext context = mock(ClientPolicyContext.class);
         when(context.getEvent()).thenReturn(event);
@@ -122,18 +129,24 @@ class ScopePolicyExecutorTest {
     void clientCredentialsWhenARefusingPolicyDeniesThenInvalidScopeNamingTheScopeOnly() {
         when(realm.getAttribute(PolicyStore.ATTRIBUTE)).thenReturn(DOCUMENT.formatted("refuse"));
 
-        assertThatThrownBy(() -> executor.executeOnEvent(serviceAccountResponse())).isInstanceOf(ClientPolicyException.class)
-                .satisfies(e -> assertThat(((ClientPolicyException) e).getError()).isEqualTo(OAuthErrorException.INVALID_SCOPE))
-                .satisfies(e -> assertThat(((ClientPolicyException) e).getErrorDetail()).isEqualTo("Scope orders:write is not permitted"));
+        assertThatThrownBy(() -> executor.executeOnEvent(serviceAccountResponse()))
+                .isInstanceOf(ClientPolicyException.class)
+                .satisfies(e ->
+                        assertThat(((ClientPolicyException) e).getError()).isEqualTo(OAuthErrorException.INVALID_SCOPE))
+                .satisfies(e -> assertThat(((ClientPolicyException) e).getErrorDetail())
+                        .isEqualTo("Scope orders:write is not permitted"));
         assertThat(token.getScope()).as("nothing issued, nothing changed").isEqualTo("openid orders:read orders:write");
     }
 
     @Test
     void clientCredentialsWhenTheStoredDocumentIsBrokenThenEveryRequestFailsClosed() {
-        when(realm.getAttribute(PolicyStore.ATTRIBUTE)).thenReturn("{\"apiVersion\": \"apiguard/v1\", \"policies\": [{}]}");
+        when(realm.getAttribute(PolicyStore.ATTRIBUTE))
+                .thenReturn("{\"apiVersion\": \"apiguard/v1\", \"policies\": [{}]}");
 
-        assertThatThrownBy(() -> executor.executeOnEvent(serviceAccountResponse())).isInstanceOf(ClientPolicyException.class)
-                .satisfies(e -> assertThat(((ClientPolicyException) e).getError()).isEqualTo(OAuthErrorException.INVALID_SCOPE));
+        assertThatThrownBy(() -> executor.executeOnEvent(serviceAccountResponse()))
+                .isInstanceOf(ClientPolicyException.class)
+                .satisfies(e -> assertThat(((ClientPolicyException) e).getError())
+                        .isEqualTo(OAuthErrorException.INVALID_SCOPE));
     }
 
     private ServiceAccountTokenResponseContext serviceAccountResponse() {

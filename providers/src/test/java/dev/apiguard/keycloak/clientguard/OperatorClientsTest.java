@@ -12,22 +12,25 @@ class OperatorClientsTest {
     private static final Set<String> EXISTING_REALMS = Set.of("master-realm", "apiguard-demo-realm");
 
     @ParameterizedTest(name = "{1} in {0}: {2}")
-    @CsvSource(value = {
-        "apiguard-demo, security-admin-console, true",
-        "apiguard-demo, admin-cli, true",
-        "apiguard-demo, account-console, true",
-        "apiguard-demo, realm-management, true",
-        "apiguard-demo, broker, true",
-        "apiguard-demo, account, true",
-        "master, apiguard-demo-realm, true",
-        "master, master-realm, true",
-        "master, x-realm, false",
-        "master, attacker-realm, false",
-        "apiguard-demo, apiguard-demo-realm, false",
-        "apiguard-demo, demo-spa, false",
-        "apiguard-demo, admin-cli-copy, false",
-    })
-    void isOperatorClientWhenAskedThenOnlyKeycloaksOwnManagementClients(String realm, String clientId, boolean expected) {
-        assertThat(OperatorClients.isOperatorClient(realm, clientId, EXISTING_REALMS::contains)).isEqualTo(expected);
+    @CsvSource(
+            value = {
+                "apiguard-demo, security-admin-console, true",
+                "apiguard-demo, admin-cli, true",
+                "apiguard-demo, account-console, true",
+                "apiguard-demo, realm-management, true",
+                "apiguard-demo, broker, true",
+                "apiguard-demo, account, true",
+                "master, apiguard-demo-realm, true",
+                "master, master-realm, true",
+                "master, x-realm, false",
+                "master, attacker-realm, false",
+                "apiguard-demo, apiguard-demo-realm, false",
+                "apiguard-demo, demo-spa, false",
+                "apiguard-demo, admin-cli-copy, false",
+            })
+    void isOperatorClientWhenAskedThenOnlyKeycloaksOwnManagementClients(
+            String realm, String clientId, boolean expected) {
+        assertThat(OperatorClients.isOperatorClient(realm, clientId, EXISTING_REALMS::contains))
+                .isEqualTo(expected);
     }
 }

@@ -10,11 +10,13 @@ class ApiErrorTest {
 
     @Test
     void serialisedWhenProblemsAreGivenThenTheThreeDocumentedFieldsInOrder() throws Exception {
-        String json = new ObjectMapper().writeValueAsString(new ApiError("invalid_policy", "the policy has 1 problem",
-                List.of("retirement '-5' is negative")));
+        String json = new ObjectMapper()
+                .writeValueAsString(new ApiError(
+                        "invalid_policy", "the policy has 1 problem", List.of("retirement '-5' is negative")));
 
-        assertThat(json).isEqualTo("{\"error\":\"invalid_policy\",\"error_description\":\"the policy has 1 problem\","
-                + "\"problems\":[\"retirement '-5' is negative\"]}");
+        assertThat(json)
+                .isEqualTo("{\"error\":\"invalid_policy\",\"error_description\":\"the policy has 1 problem\","
+                        + "\"problems\":[\"retirement '-5' is negative\"]}");
     }
 
     @Test

@@ -28,7 +28,8 @@ class BaselinePoliciesTest {
 
     @Test
     void executorsWhenPolicyIsDisabledThenNone() throws Exception {
-        assertThat(executors(policy(false, "[{\"condition\": \"any-client\"}]", "p"))).isEmpty();
+        assertThat(executors(policy(false, "[{\"condition\": \"any-client\"}]", "p")))
+                .isEmpty();
     }
 
     @Test
@@ -39,22 +40,27 @@ class BaselinePoliciesTest {
 
     @Test
     void executorsWhenOperatorConditionIsNotNegatedThenNone() throws Exception {
-        assertThat(executors(policy(true, "[{\"condition\": \"apiguard-operator-client\"}]", "p"))).isEmpty();
+        assertThat(executors(policy(true, "[{\"condition\": \"apiguard-operator-client\"}]", "p")))
+                .isEmpty();
     }
 
     @Test
     void executorsWhenPolicyNamesAnotherProfileThenOnlyThatProfilesExecutors() throws Exception {
-        assertThat(executors(policy(true, "[{\"condition\": \"any-client\"}]", "other"))).containsExactly("reject-ropc-grant");
+        assertThat(executors(policy(true, "[{\"condition\": \"any-client\"}]", "other")))
+                .containsExactly("reject-ropc-grant");
     }
 
     @Test
     void executorsWhenNoPolicyThenNone() throws Exception {
-        assertThat(BaselinePolicies.executorsForEveryClient(JSON.readValue(PROFILES, ClientProfilesRepresentation.class),
-                new ClientPoliciesRepresentation())).isEmpty();
+        assertThat(BaselinePolicies.executorsForEveryClient(
+                        JSON.readValue(PROFILES, ClientProfilesRepresentation.class),
+                        new ClientPoliciesRepresentation()))
+                .isEmpty();
     }
 
     private static Set<String> executors(String policies) throws Exception {
-        return BaselinePolicies.executorsForEveryClient(JSON.readValue(PROFILES, ClientProfilesRepresentation.class),
+        return BaselinePolicies.executorsForEveryClient(
+                JSON.readValue(PROFILES, ClientProfilesRepresentation.class),
                 JSON.readValue(policies, ClientPoliciesRepresentation.class));
     }
 

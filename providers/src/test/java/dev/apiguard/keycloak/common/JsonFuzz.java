@@ -34,24 +34,37 @@ public final class JsonFuzz {
 
     private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    private static final List<String> EDGE_SCALARS = List.of("-1", "0", "1e400", "-0.5", "1.0", "9223372036854775808",
-            "-9223372036854775809", "true", "false", "null", "\"P90D\"", "\"PT30S\"", "\"-PT5S\"", "\"P99999999999999D\"", "\"\"");
+    private static final List<String> EDGE_SCALARS = List.of(
+            "-1",
+            "0",
+            "1e400",
+            "-0.5",
+            "1.0",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "true",
+            "false",
+            "null",
+            "\"P90D\"",
+            "\"PT30S\"",
+            "\"-PT5S\"",
+            "\"P99999999999999D\"",
+            "\"\"");
 
-    private JsonFuzz() {
-    }
+    private JsonFuzz() {}
 
     /** A text generator: one sample from a source of randomness. */
     @FunctionalInterface
-    public interface Gen extends Function<RandomGenerator, String> {
-    }
+    public interface Gen extends Function<RandomGenerator, String> {}
 
     /**
      * {@code count} samples of {@code generator} as named arguments ("sample i (seed s)", i from 1), followed
      * by the fixed {@code edgeCases}.
      */
     public static Stream<Arguments> samples(int count, Gen generator, List<Named<String>> edgeCases) {
-        Stream<Arguments> generated = IntStream.rangeClosed(1, count).mapToObj(index ->
-                Arguments.of(Named.of("sample " + index + " (seed " + SEED + ")", sample(SEED, index, generator))));
+        Stream<Arguments> generated = IntStream.rangeClosed(1, count)
+                .mapToObj(index -> Arguments.of(
+                        Named.of("sample " + index + " (seed " + SEED + ")", sample(SEED, index, generator))));
         return Stream.concat(generated, edgeCases.stream().map(Arguments::of));
     }
 
@@ -71,18 +84,23 @@ public final class JsonFuzz {
      */
     @SafeVarargs
     public static List<Named<String>> edgeCases(Named<String>... more) {
-        return Stream.concat(Stream.of(
-                edge("empty", ""),
-                edge("one space", " "),
-                edge("NUL", "\u0000"),
-                edge("lone high surrogate", "\uD800"),
-                edge("lone low surrogate in a string", "\"\uDC00\""),
-                edge("empty object", "{}"),
-                edge("empty array", "[]"),
-                edge("null", "null"),
-                edge("an object cut after its first key", "{\"a\":"),
-                edge("arrays nested one past the limit", "[".repeat(JsonLimits.MAX_DEPTH + 1) + "]".repeat(JsonLimits.MAX_DEPTH + 1)),
-                edge("a number of 5000 digits", "{\"a\":" + "9".repeat(5_000) + "}")), Stream.of(more)).toList();
+        return Stream.concat(
+                        Stream.of(
+                                edge("empty", ""),
+                                edge("one space", " "),
+                                edge("NUL", "\u0000"),
+                                edge("lone high surrogate", "\uD800"),
+                                edge("lone low surrogate in a string", "\"\uDC00\""),
+                                edge("empty object", "{}"),
+                                edge("empty array", "[]"),
+                                edge("null", "null"),
+                                edge("an object cut after its first key", "{\"a\":"),
+                                edge(
+                                        "arrays nested one past the limit",
+                                        "[".repeat(JsonLimits.MAX_DEPTH + 1) + "]".repeat(JsonLimits.MAX_DEPTH + 1)),
+                                edge("a number of 5000 digits", "{\"a\":" + "9".repeat(5_000) + "}")),
+                        Stream.of(more))
+                .toList();
     }
 
     /** One of {@code generators}, each equally likely. */

@@ -16,13 +16,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JsonLimitsTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "50,000 nested arrays   | ARRAY",
-        "50,000 nested objects  | OBJECT",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "50,000 nested arrays   | ARRAY",
+                "50,000 nested objects  | OBJECT",
+            })
     void readWhenNestedDeeperThanTheLimitThenInvalidNamingTheLimits(String label, String kind) {
         int depth = 50_000;
-        String json = kind.equals("ARRAY") ? "[".repeat(depth) + "]".repeat(depth) : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+        String json = kind.equals("ARRAY")
+                ? "[".repeat(depth) + "]".repeat(depth)
+                : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
 
         assertThatThrownBy(() -> JsonLimits.read(json, 1_000_000, "the body"))
                 .isInstanceOf(JsonLimits.Invalid.class)
@@ -41,19 +45,22 @@ class JsonLimitsTest {
         String json = "{\"a\": \"" + "x".repeat(JsonLimits.MAX_STRING_CHARS + 1) + "\"}";
 
         assertThatThrownBy(() -> JsonLimits.read(json, 1_000_000, "the body"))
-                .isInstanceOf(JsonLimits.Invalid.class).hasMessage("the body: a string longer than 100000 characters");
+                .isInstanceOf(JsonLimits.Invalid.class)
+                .hasMessage("the body: a string longer than 100000 characters");
     }
 
     @Test
     void readWhenTheTextIsLongerThanTheCallersLimitThenInvalidWithBothNumbers() {
         assertThatThrownBy(() -> JsonLimits.read("{}" + " ".repeat(100), 50, "the policy"))
-                .isInstanceOf(JsonLimits.Invalid.class).hasMessage("the policy: 102 characters, at most 50 allowed");
+                .isInstanceOf(JsonLimits.Invalid.class)
+                .hasMessage("the policy: 102 characters, at most 50 allowed");
     }
 
     @Test
     void readWhenAFieldIsGivenTwiceThenInvalid() {
         assertThatThrownBy(() -> JsonLimits.read("{\"a\": 1, \"a\": 2}", 100, "the body"))
-                .isInstanceOf(JsonLimits.Invalid.class).hasMessageStartingWith("the body: not valid JSON at line 1");
+                .isInstanceOf(JsonLimits.Invalid.class)
+                .hasMessageStartingWith("the body: not valid JSON at line 1");
     }
 
     @Test
@@ -73,14 +80,19 @@ class JsonLimitsTest {
     void readWhenGivenAnyTextThenAValueOrInvalidAndNothingElse(String text) {
         Throwable thrown = catchThrowable(() -> JsonLimits.read(text, 100_000, "the body"));
 
-        assertThat(thrown).satisfiesAnyOf(
-                t -> assertThat(t).isNull(),
-                t -> assertThat(t).isInstanceOf(JsonLimits.Invalid.class).hasMessageStartingWith("the body: "));
+        assertThat(thrown)
+                .satisfiesAnyOf(
+                        t -> assertThat(t).isNull(),
+                        t -> assertThat(t)
+                                .isInstanceOf(JsonLimits.Invalid.class)
+                                .hasMessageStartingWith("the body: "));
     }
 
     static Stream<Arguments> hostile() {
-        return JsonFuzz.samples(JsonFuzz.SAMPLES,
-                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText, r -> JsonFuzz.jsonValue(r, "a", "b"), JsonFuzz::deepNesting),
+        return JsonFuzz.samples(
+                JsonFuzz.SAMPLES,
+                random -> JsonFuzz.oneOf(
+                        random, JsonFuzz::anyText, r -> JsonFuzz.jsonValue(r, "a", "b"), JsonFuzz::deepNesting),
                 JsonFuzz.edgeCases());
     }
 }

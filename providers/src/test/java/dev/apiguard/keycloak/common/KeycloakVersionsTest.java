@@ -25,12 +25,15 @@ class KeycloakVersionsTest {
 
     @Test
     void testedVersionsWhenComparedWithTheBuildThenThePinnedAndEverySmokeVersion() throws IOException {
-        assertThat(KeycloakCompatibility.TESTED).containsExactlyInAnyOrderElementsOf(versions("keycloak\\.smoke\\.version"));
+        assertThat(KeycloakCompatibility.TESTED)
+                .containsExactlyInAnyOrderElementsOf(versions("keycloak\\.smoke\\.version"));
         for (String version : KeycloakCompatibility.TESTED) {
             assertThat(KeycloakCompatibility.check(version, "test")).as(version).isEmpty();
         }
         for (String version : versions("keycloak\\.refused\\.version")) {
-            assertThatThrownBy(() -> KeycloakCompatibility.check(version, "test")).as(version).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> KeycloakCompatibility.check(version, "test"))
+                    .as(version)
+                    .isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -43,7 +46,9 @@ class KeycloakVersionsTest {
         List<String> all = new ArrayList<>(versions("keycloak\\.smoke\\.version"));
         all.addAll(versions("keycloak\\.refused\\.version"));
         for (String version : all) {
-            assertThat(compatibility).as("README compatibility names %s", version).contains(version);
+            assertThat(compatibility)
+                    .as("README compatibility names %s", version)
+                    .contains(version);
         }
     }
 
@@ -68,7 +73,8 @@ class KeycloakVersionsTest {
     }
 
     private static String property(Path pom, String name) throws IOException {
-        Matcher matcher = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(Files.readString(pom, StandardCharsets.UTF_8));
+        Matcher matcher = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</")
+                .matcher(Files.readString(pom, StandardCharsets.UTF_8));
         assertThat(matcher.find()).as("%s in %s", name, pom).isTrue();
         return matcher.group(1);
     }

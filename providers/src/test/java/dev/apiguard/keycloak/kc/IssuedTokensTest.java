@@ -45,15 +45,19 @@ class IssuedTokensTest {
 
     IssuedTokensTest() {
         Map<String, Object> attributes = new HashMap<>();
-        doAnswer(call -> attributes.put(call.getArgument(0), call.getArgument(1))).when(session).setAttribute(anyString(), any());
+        doAnswer(call -> attributes.put(call.getArgument(0), call.getArgument(1)))
+                .when(session)
+                .setAttribute(anyString(), any());
         when(session.getAttribute(anyString())).thenAnswer(call -> attributes.get((String) call.getArgument(0)));
         when(session.tokens()).thenReturn(tokens);
-        when(tokens.encode(any(Token.class))).thenAnswer(call -> "jwt[" + ((AccessToken) call.getArgument(0)).getScope() + "]");
+        when(tokens.encode(any(Token.class)))
+                .thenAnswer(call -> "jwt[" + ((AccessToken) call.getArgument(0)).getScope() + "]");
         access.setScope(ISSUED);
         refresh.setScope(ISSUED);
         when(builder.getAccessToken()).thenReturn(access);
         when(builder.getRefreshToken()).thenReturn(refresh);
-        // Keycloak's builder: encodes the tokens and takes "scope" from the client session (the unnarrowed scope), once.
+        // Keycloak's builder: encodes the tokens and takes "scope" from the client session (the unnarrowed scope),
+        // once.
         AccessTokenResponse[] built = new AccessTokenResponse[1];
         when(builder.build()).thenAnswer(call -> {
             if (built[0] == null) {
@@ -95,7 +99,9 @@ class IssuedTokensTest {
         issued().apply(ScopeDecision.keepAll("apiguard-admin-step-up"));
 
         AccessTokenResponse response = builder.build();
-        assertThat(response.getScope()).isEqualTo("openid profile orders:read orders:admin").isEqualTo(access.getScope());
+        assertThat(response.getScope())
+                .isEqualTo("openid profile orders:read orders:admin")
+                .isEqualTo(access.getScope());
         verify(tokens, never()).encode(any(Token.class));
     }
 

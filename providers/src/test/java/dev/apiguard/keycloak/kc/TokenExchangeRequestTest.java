@@ -30,14 +30,16 @@ class TokenExchangeRequestTest {
 
     @Test
     void resolveWhenThereIsNoSubjectTokenThenNothingIsKnown() {
-        assertThat(TokenExchangeRequest.resolve(session, realm, null)).isEqualTo(new TokenExchangeRequest.Subject(null, null, null));
+        assertThat(TokenExchangeRequest.resolve(session, realm, null))
+                .isEqualTo(new TokenExchangeRequest.Subject(null, null, null));
     }
 
     @Test
     void resolveWhenTheSubjectTokenDoesNotVerifyThenNothingIsKnown() {
         when(tokens.decode(eq("forged"), eq(AccessToken.class))).thenReturn(null);
 
-        assertThat(TokenExchangeRequest.resolve(session, realm, "forged")).isEqualTo(new TokenExchangeRequest.Subject(null, null, null));
+        assertThat(TokenExchangeRequest.resolve(session, realm, "forged"))
+                .isEqualTo(new TokenExchangeRequest.Subject(null, null, null));
     }
 
     @Test

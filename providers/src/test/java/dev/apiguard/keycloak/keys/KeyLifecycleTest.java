@@ -61,7 +61,8 @@ class KeyLifecycleTest {
         Plan plan = KeyLifecycle.plan(POLICY, RETIREMENT, 1_100, List.of(active("a", 1_000), next("b", 1_080)));
 
         assertThat(actions(plan)).containsExactly(Action.ACTIVATE, Action.RETIRE);
-        assertThat(plan.steps().get(0).after()).isEqualTo(new KeyRecord("b", "kid-b", true, 100, KeyState.ACTIVE, 1_080, 1_100, 0));
+        assertThat(plan.steps().get(0).after())
+                .isEqualTo(new KeyRecord("b", "kid-b", true, 100, KeyState.ACTIVE, 1_080, 1_100, 0));
         assertThat(plan.steps().get(1).after().state()).isEqualTo(KeyState.RETIRED);
         assertThat(plan.steps().get(1).after().retired()).isEqualTo(1_100);
         assertThat(plan.steps().get(1).after().keycloakActive()).isFalse();
@@ -87,16 +88,22 @@ class KeyLifecycleTest {
 
     @Test
     void planAfterDowntimeThenARetiredKeyIsDeletedOnlyWhenItsRetirementHasEnded() {
-        assertThat(KeyLifecycle.plan(POLICY, RETIREMENT, 1_129, List.of(active("b", 1_100), retired("a", 1_100))).steps()).isEmpty();
-        assertThat(actions(KeyLifecycle.plan(POLICY, RETIREMENT, 1_130, List.of(active("b", 1_100), retired("a", 1_100)))))
+        assertThat(KeyLifecycle.plan(POLICY, RETIREMENT, 1_129, List.of(active("b", 1_100), retired("a", 1_100)))
+                        .steps())
+                .isEmpty();
+        assertThat(actions(
+                        KeyLifecycle.plan(POLICY, RETIREMENT, 1_130, List.of(active("b", 1_100), retired("a", 1_100)))))
                 .containsExactly(Action.DELETE);
-        assertThat(actions(KeyLifecycle.plan(POLICY, RETIREMENT, 9_999, List.of(active("b", 9_990), retired("a", 1_100)))))
+        assertThat(actions(
+                        KeyLifecycle.plan(POLICY, RETIREMENT, 9_999, List.of(active("b", 9_990), retired("a", 1_100)))))
                 .containsExactly(Action.DELETE);
     }
 
     @Test
     void planWhenRealmNeedsLongerRetirementThenTheLongerOneIsApplied() {
-        assertThat(KeyLifecycle.plan(POLICY, 60, 1_130, List.of(active("b", 1_100), retired("a", 1_100))).steps()).isEmpty();
+        assertThat(KeyLifecycle.plan(POLICY, 60, 1_130, List.of(active("b", 1_100), retired("a", 1_100)))
+                        .steps())
+                .isEmpty();
         assertThat(actions(KeyLifecycle.plan(POLICY, 60, 1_160, List.of(active("b", 1_100), retired("a", 1_100)))))
                 .containsExactly(Action.DELETE);
     }
@@ -110,7 +117,8 @@ class KeyLifecycleTest {
         Plan plan = KeyLifecycle.plan(POLICY, RETIREMENT, 2_000, List.of(signer, lowerActive, passive));
 
         assertThat(actions(plan)).containsExactly(Action.ADOPT, Action.RETIRE, Action.ADOPT);
-        assertThat(plan.steps().get(0).after()).isEqualTo(new KeyRecord("a", "kid-a", true, 200, KeyState.ACTIVE, 0, 2_000, 0));
+        assertThat(plan.steps().get(0).after())
+                .isEqualTo(new KeyRecord("a", "kid-a", true, 200, KeyState.ACTIVE, 0, 2_000, 0));
         assertThat(plan.steps().get(1).after().keycloakActive()).isFalse();
         assertThat(plan.steps().get(2).after().state()).isEqualTo(KeyState.RETIRED);
         assertThat(plan.nextAt()).isEqualTo(2_030);
@@ -168,7 +176,9 @@ class KeyLifecycleTest {
                     }
                 }
             }
-            assertThat(keys.stream().filter(KeyRecord::keycloakActive)).as("signing keys at %d: %s", now, keys).hasSize(1);
+            assertThat(keys.stream().filter(KeyRecord::keycloakActive))
+                    .as("signing keys at %d: %s", now, keys)
+                    .hasSize(1);
             assertThat(keys).as("keys at %d", now).hasSizeLessThanOrEqualTo(3);
         }
         // Rotations at 1 100, 1 200, 1 300, 1 400; deletions 30 s after each but the last.

@@ -31,7 +31,9 @@ class KeyRotationEngineTest {
     /** The server options as the factory reads them: no default policy unless a test sets one. */
     @BeforeEach
     void noServerDefaultPolicy() {
-        doReturn(new ScheduledKeyRotationFactory.Settings(60, Optional.empty())).when(session).getProvider(KeyRotationProvider.class);
+        doReturn(new ScheduledKeyRotationFactory.Settings(60, Optional.empty()))
+                .when(session)
+                .getProvider(KeyRotationProvider.class);
     }
 
     @Test
@@ -60,7 +62,8 @@ class KeyRotationEngineTest {
     @Test
     void policyOfWhenTheRealmHasNoPolicyAndTheServerNoDefaultThenRotationIsOff() {
         assertThat(KeyRotationEngine.policyOf(session, realm)).isEqualTo(RotationPolicy.NONE);
-        assertThat(KeyRotationEngine.applyDue(new KeyRotationEngine.Locked(session, realm, events))).isZero();
+        assertThat(KeyRotationEngine.applyDue(new KeyRotationEngine.Locked(session, realm, events)))
+                .isZero();
         verify(realm, never()).getComponentsStream(any());
         verifyNoInteractions(events);
     }
@@ -68,16 +71,20 @@ class KeyRotationEngineTest {
     @Test
     void policyOfWhenTheRealmHasNoPolicyAndTheServerHasADefaultThenTheServerDefault() {
         RotationPolicy serverDefault = RotationPolicy.parse("{\"rotationPeriod\": \"P30D\"}");
-        doReturn(new ScheduledKeyRotationFactory.Settings(60, Optional.of(serverDefault))).when(session).getProvider(KeyRotationProvider.class);
+        doReturn(new ScheduledKeyRotationFactory.Settings(60, Optional.of(serverDefault)))
+                .when(session)
+                .getProvider(KeyRotationProvider.class);
 
         assertThat(KeyRotationEngine.policyOf(session, realm)).isEqualTo(serverDefault);
     }
 
     @Test
     void policyOfWhenTheStoredPolicyBreaksARuleThenPolicyExceptionNamingIt() {
-        when(realm.getAttribute(RotationPolicy.REALM_ATTRIBUTE)).thenReturn("{\"rotationPeriod\": \"PT30S\", \"prePublication\": \"PT40S\"}");
+        when(realm.getAttribute(RotationPolicy.REALM_ATTRIBUTE))
+                .thenReturn("{\"rotationPeriod\": \"PT30S\", \"prePublication\": \"PT40S\"}");
 
-        assertThatThrownBy(() -> KeyRotationEngine.policyOf(session, realm)).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(() -> KeyRotationEngine.policyOf(session, realm))
+                .isInstanceOf(PolicyException.class)
                 .hasMessageContaining("prePublication PT40S must be shorter than rotationPeriod PT30S");
     }
 }

@@ -23,9 +23,13 @@ class RotationPolicyPropertiesTest {
     void parseWhenGivenAnyTextThenAPolicyOrProblemsAndNothingElse(String text) {
         Throwable thrown = catchThrowable(() -> RotationPolicy.parse(text));
 
-        assertThat(thrown).satisfiesAnyOf(
-                t -> assertThat(t).isNull(),
-                t -> assertThat(t).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).isNotEmpty()));
+        assertThat(thrown)
+                .satisfiesAnyOf(
+                        t -> assertThat(t).isNull(),
+                        t -> assertThat(t)
+                                .isInstanceOfSatisfying(
+                                        PolicyException.class,
+                                        e -> assertThat(e.problems()).isNotEmpty()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,11 +49,18 @@ class RotationPolicyPropertiesTest {
     }
 
     static Stream<Arguments> policies() {
-        return JsonFuzz.samples(JsonFuzz.SAMPLES,
-                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText, r -> JsonFuzz.object(r, FIELDS), r -> JsonFuzz.object(r, FIELDS),
+        return JsonFuzz.samples(
+                JsonFuzz.SAMPLES,
+                random -> JsonFuzz.oneOf(
+                        random,
+                        JsonFuzz::anyText,
+                        r -> JsonFuzz.object(r, FIELDS),
+                        r -> JsonFuzz.object(r, FIELDS),
                         JsonFuzz::deepNesting),
-                JsonFuzz.edgeCases(JsonFuzz.edge("the demo realm's policy", "{\"enabled\":true,\"rotationPeriod\":\"P90D\","
-                        + "\"prePublication\":\"P14D\",\"retirement\":\"P14D\",\"secretKeyRetirement\":\"P31D\","
-                        + "\"jwksMaxAge\":\"PT1H\",\"clockSkew\":\"PT1M\"}")));
+                JsonFuzz.edgeCases(JsonFuzz.edge(
+                        "the demo realm's policy",
+                        "{\"enabled\":true,\"rotationPeriod\":\"P90D\","
+                                + "\"prePublication\":\"P14D\",\"retirement\":\"P14D\",\"secretKeyRetirement\":\"P31D\","
+                                + "\"jwksMaxAge\":\"PT1H\",\"clockSkew\":\"PT1M\"}")));
     }
 }

@@ -15,8 +15,10 @@ class RotationPolicyTest {
         RotationPolicy policy = RotationPolicy.parse("{}");
 
         assertThat(policy).isEqualTo(RotationPolicy.DEFAULT);
-        assertThat(policy.toJson().toString()).isEqualTo("{\"enabled\":true,\"rotationPeriod\":\"P90D\",\"prePublication\":\"P14D\","
-                + "\"retirement\":\"P14D\",\"secretKeyRetirement\":\"P14D\",\"jwksMaxAge\":\"PT1H\",\"clockSkew\":\"PT1M\"}");
+        assertThat(policy.toJson().toString())
+                .isEqualTo(
+                        "{\"enabled\":true,\"rotationPeriod\":\"P90D\",\"prePublication\":\"P14D\","
+                                + "\"retirement\":\"P14D\",\"secretKeyRetirement\":\"P14D\",\"jwksMaxAge\":\"PT1H\",\"clockSkew\":\"PT1M\"}");
     }
 
     @Test
@@ -39,7 +41,9 @@ class RotationPolicyTest {
     void effectiveWhenTheRealmHasAPolicyThenItWinsOverTheServerDefault() {
         RotationPolicy serverDefault = new RotationPolicy(true, 30, 8, 12, 20, 5, 2);
 
-        assertThat(RotationPolicy.effective("{\"enabled\":false}", serverDefault).enabled()).isFalse();
+        assertThat(RotationPolicy.effective("{\"enabled\":false}", serverDefault)
+                        .enabled())
+                .isFalse();
         assertThat(RotationPolicy.effective("{}", null)).isEqualTo(RotationPolicy.DEFAULT);
         assertThat(RotationPolicy.Source.of("{}", serverDefault).label()).isEqualTo("realm");
     }
@@ -60,25 +64,27 @@ class RotationPolicyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"retirement\": } | the policy: not valid JSON at line 1, column 16: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
-        "{\"rotationPeriod\": | the policy: not valid JSON at line 1, column 19: Unexpected end-of-input within/between Object entries",
-        "{\"retirement\": 99999999999999999999} | retirement 99999999999999999999 is longer than ten years",
-        "{\"retirement\": 999999999999999999999} | the policy: a number longer than 20 characters",
-        "[]                  | the policy must be a JSON object",
-        "{\"rotation\":1}    | unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
-        "{\"enabled\":\"yes\"} | enabled must be true or false, was \"yes\"",
-        "{\"retirement\":\"two weeks\"} | retirement 'two weeks' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds",
-        "{\"retirement\":-5} | retirement '-5' is negative",
-        "{\"retirement\":\"-PT5S\"} | retirement '-PT5S' is negative",
-        "{\"retirement\":\"PT0.5S\"} | retirement 'PT0.5S' is not a whole number of seconds",
-        "{\"retirement\":true} | retirement must be an ISO-8601 duration string or whole seconds, was true",
-        "{\"retirement\":\"\"} | retirement is empty: give an ISO-8601 duration such as P90D or PT30S, or seconds",
-        "{\"retirement\":\"P5000D\"} | retirement P5000D is longer than ten years",
-        "{\"retirement\":0} | retirement must be at least 1 second, was PT0S",
-        "{\"rotationPeriod\":\"P14D\"} | prePublication P14D must be shorter than rotationPeriod P14D (the next key is published during the current key's period)",
-        "{\"prePublication\":\"PT30M\"} | prePublication PT30M is shorter than jwksMaxAge PT1H: a client that cached the JWKS would not know the next key when it starts signing",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"retirement\": } | the policy: not valid JSON at line 1, column 16: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                "{\"rotationPeriod\": | the policy: not valid JSON at line 1, column 19: Unexpected end-of-input within/between Object entries",
+                "{\"retirement\": 99999999999999999999} | retirement 99999999999999999999 is longer than ten years",
+                "{\"retirement\": 999999999999999999999} | the policy: a number longer than 20 characters",
+                "[]                  | the policy must be a JSON object",
+                "{\"rotation\":1}    | unknown field 'rotation' (known: clockSkew, enabled, jwksMaxAge, prePublication, retirement, rotationPeriod, secretKeyRetirement)",
+                "{\"enabled\":\"yes\"} | enabled must be true or false, was \"yes\"",
+                "{\"retirement\":\"two weeks\"} | retirement 'two weeks' is not a duration: give an ISO-8601 duration such as P90D or PT30S, or seconds",
+                "{\"retirement\":-5} | retirement '-5' is negative",
+                "{\"retirement\":\"-PT5S\"} | retirement '-PT5S' is negative",
+                "{\"retirement\":\"PT0.5S\"} | retirement 'PT0.5S' is not a whole number of seconds",
+                "{\"retirement\":true} | retirement must be an ISO-8601 duration string or whole seconds, was true",
+                "{\"retirement\":\"\"} | retirement is empty: give an ISO-8601 duration such as P90D or PT30S, or seconds",
+                "{\"retirement\":\"P5000D\"} | retirement P5000D is longer than ten years",
+                "{\"retirement\":0} | retirement must be at least 1 second, was PT0S",
+                "{\"rotationPeriod\":\"P14D\"} | prePublication P14D must be shorter than rotationPeriod P14D (the next key is published during the current key's period)",
+                "{\"prePublication\":\"PT30M\"} | prePublication PT30M is shorter than jwksMaxAge PT1H: a client that cached the JWKS would not know the next key when it starts signing",
+            })
     void parseWhenInvalidThenRefusedNamingFieldAndValue(String json, String message) {
         assertThatThrownBy(() -> RotationPolicy.parse(json))
                 .isInstanceOf(PolicyException.class)
@@ -88,21 +94,25 @@ class RotationPolicyTest {
     @Test
     void parseWhenSeveralProblemsThenAllAreListed() {
         assertThatThrownBy(() -> RotationPolicy.parse("{\"retirement\":\"x\",\"clockSkew\":-1,\"extra\":1}"))
-                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).hasSize(3));
+                .isInstanceOfSatisfying(
+                        PolicyException.class, e -> assertThat(e.problems()).hasSize(3));
     }
 
     @Test
     void retirementWhenShorterThanLongestTokenPlusSkewThenRefusedNamingBothValues() {
         RetirementNeeds needs = new RetirementNeeds(
-                List.of(new RetirementNeeds.Lifetime("realm accessTokenLifespan", 300),
+                List.of(
+                        new RetirementNeeds.Lifetime("realm accessTokenLifespan", 300),
                         new RetirementNeeds.Lifetime("client spa access.token.lifespan", 60)),
-                List.of(new RetirementNeeds.Lifetime("realm offlineSessionIdleTimeout", 2_592_000),
+                List.of(
+                        new RetirementNeeds.Lifetime("realm offlineSessionIdleTimeout", 2_592_000),
                         new RetirementNeeds.Lifetime("realm ssoSessionMaxLifespan", 36_000)));
         RotationPolicy policy = new RotationPolicy(true, 90 * 86_400L, 14 * 86_400L, 120, 14 * 86_400L, 3_600, 60);
 
-        assertThat(needs.problems(policy)).containsExactly(
-                "retirement PT2M is shorter than the longest lifetime it must outlive: realm accessTokenLifespan PT5M plus clockSkew PT1M = PT6M",
-                "secretKeyRetirement P14D is shorter than the longest lifetime it must outlive: realm offlineSessionIdleTimeout P30D plus clockSkew PT1M = PT720H1M");
+        assertThat(needs.problems(policy))
+                .containsExactly(
+                        "retirement PT2M is shorter than the longest lifetime it must outlive: realm accessTokenLifespan PT5M plus clockSkew PT1M = PT6M",
+                        "secretKeyRetirement P14D is shorter than the longest lifetime it must outlive: realm offlineSessionIdleTimeout P30D plus clockSkew PT1M = PT720H1M");
         assertThat(needs.effectiveRetirement(policy, KeyKind.SIGNING)).isEqualTo(360);
         assertThat(needs.effectiveRetirement(policy, KeyKind.SECRET)).isEqualTo(2_592_060);
     }
@@ -113,8 +123,10 @@ class RotationPolicyTest {
                 List.of(new RetirementNeeds.Lifetime("realm accessTokenLifespan", 10)),
                 List.of(new RetirementNeeds.Lifetime("realm ssoSessionMaxLifespan", 15)));
 
-        assertThat(needs.problems(new RotationPolicy(true, 30, 8, 12, 17, 5, 2))).isEmpty();
-        assertThat(needs.effectiveRetirement(new RotationPolicy(true, 30, 8, 12, 17, 5, 2), KeyKind.SIGNING)).isEqualTo(12);
+        assertThat(needs.problems(new RotationPolicy(true, 30, 8, 12, 17, 5, 2)))
+                .isEmpty();
+        assertThat(needs.effectiveRetirement(new RotationPolicy(true, 30, 8, 12, 17, 5, 2), KeyKind.SIGNING))
+                .isEqualTo(12);
     }
 
     @Test

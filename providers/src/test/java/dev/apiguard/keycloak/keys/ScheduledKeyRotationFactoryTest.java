@@ -15,22 +15,26 @@ class ScheduledKeyRotationFactoryTest {
 
         assertThat(settings.intervalSeconds()).isEqualTo(60);
         assertThat(settings.defaultPolicy()).isEmpty();
-        assertThat(ScheduledKeyRotationFactory.settings(60, " ").defaultPolicy()).isEmpty();
+        assertThat(ScheduledKeyRotationFactory.settings(60, " ").defaultPolicy())
+                .isEmpty();
     }
 
     @Test
     void settingsWhenADefaultPolicyIsGivenThenItIsParsedWithOmittedFieldsFromTheDefaults() {
-        ScheduledKeyRotationFactory.Settings settings = ScheduledKeyRotationFactory.settings(5, "{\"rotationPeriod\":\"P30D\"}");
+        ScheduledKeyRotationFactory.Settings settings =
+                ScheduledKeyRotationFactory.settings(5, "{\"rotationPeriod\":\"P30D\"}");
 
-        assertThat(settings.defaultPolicy()).contains(new RotationPolicy(true, 30 * 86_400L, 14 * 86_400L, 14 * 86_400L,
-                14 * 86_400L, 3_600L, 60L));
+        assertThat(settings.defaultPolicy())
+                .contains(
+                        new RotationPolicy(true, 30 * 86_400L, 14 * 86_400L, 14 * 86_400L, 14 * 86_400L, 3_600L, 60L));
     }
 
     @Test
     void settingsWhenTheDefaultPolicyIsInvalidThenTheStartFailsNamingTheOptionAndEveryProblem() {
         assertThatThrownBy(() -> ScheduledKeyRotationFactory.settings(60, "{\"rotation\":1,\"retirement\":\"soon\"}"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--spi-apiguard-key-rotation--default--default-policy is not a valid key-rotation policy: ")
+                .hasMessageStartingWith(
+                        "--spi-apiguard-key-rotation--default--default-policy is not a valid key-rotation policy: ")
                 .hasMessageContaining("unknown field 'rotation'")
                 .hasMessageContaining("retirement 'soon' is not a duration");
     }
@@ -40,6 +44,7 @@ class ScheduledKeyRotationFactoryTest {
     void settingsWhenTheIntervalIsOutOfRangeThenRefusedNamingOptionValueAndRange(int interval) {
         assertThatThrownBy(() -> ScheduledKeyRotationFactory.settings(interval, null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--spi-apiguard-key-rotation--default--interval must be 1 to 3600 seconds, was " + interval);
+                .hasMessage(
+                        "--spi-apiguard-key-rotation--default--interval must be 1 to 3600 seconds, was " + interval);
     }
 }

@@ -21,7 +21,8 @@ class ChallengeReuseKeyTest {
 
         assertThat(ChallengeReuseKey.of("realm-2", "demo-spa", CHALLENGE)).isNotEqualTo(key);
         assertThat(ChallengeReuseKey.of("realm-1", "other-client", CHALLENGE)).isNotEqualTo(key);
-        assertThat(ChallengeReuseKey.of("realm-1", "demo-spa", CHALLENGE.replace('E', 'F'))).isNotEqualTo(key);
+        assertThat(ChallengeReuseKey.of("realm-1", "demo-spa", CHALLENGE.replace('E', 'F')))
+                .isNotEqualTo(key);
     }
 
     @Test
@@ -34,7 +35,10 @@ class ChallengeReuseKeyTest {
         String key = ChallengeReuseKey.of("realm-1", "demo-spa", CHALLENGE);
         String longKey = ChallengeReuseKey.of("realm-1", "x".repeat(5000), CHALLENGE);
 
-        assertThat(key).startsWith("apiguard-pkce-challenge:").doesNotContain(CHALLENGE).doesNotContain("demo-spa");
+        assertThat(key)
+                .startsWith("apiguard-pkce-challenge:")
+                .doesNotContain(CHALLENGE)
+                .doesNotContain("demo-spa");
         assertThat(longKey).hasSameSizeAs(key);
     }
 }

@@ -125,7 +125,8 @@ class ChecksTest {
 
     static Stream<Arguments> rows() {
         return TABLE.lines().filter(line -> !line.isBlank()).map(line -> {
-            String[] parts = line.replace("KEYS", KEYS).replace("LDAP.", LDAP + ".").split(" \\| ", -1);
+            String[] parts =
+                    line.replace("KEYS", KEYS).replace("LDAP.", LDAP + ".").split(" \\| ", -1);
             if (parts.length != 3) {
                 throw new IllegalStateException("row needs id | failing | passing: " + line);
             }
@@ -143,22 +144,27 @@ class ChecksTest {
     void checkFiresOnFailingFixtureAndNotOnPassingFixture(String id, String failing, String passing) {
         assertThat(Checks.byId(id)).as("check %s exists", id).isNotNull();
         List<Finding> failed = Fixtures.audit(Fixtures.edited(failing)).findings();
-        assertThat(failed).as("failing fixture of %s", id).anyMatch(f -> f.check().equals(id));
-        assertThat(failed.stream().filter(f -> f.check().equals(id)))
-                .allSatisfy(f -> {
-                    assertThat(f.severity()).isEqualTo(Checks.byId(id).severity());
-                    assertThat(f.realm()).isEqualTo("clean");
-                    assertThat(f.path()).startsWith("$");
-                });
+        assertThat(failed)
+                .as("failing fixture of %s", id)
+                .anyMatch(f -> f.check().equals(id));
+        assertThat(failed.stream().filter(f -> f.check().equals(id))).allSatisfy(f -> {
+            assertThat(f.severity()).isEqualTo(Checks.byId(id).severity());
+            assertThat(f.realm()).isEqualTo("clean");
+            assertThat(f.path()).startsWith("$");
+        });
         List<Finding> passed = Fixtures.audit(Fixtures.edited(passing)).findings();
-        assertThat(passed).as("passing fixture of %s", id).noneMatch(f -> f.check().equals(id));
+        assertThat(passed)
+                .as("passing fixture of %s", id)
+                .noneMatch(f -> f.check().equals(id));
     }
 
     @Test
     void masterRealmWithKeycloaksDefaultFlowsThenAdministratorsWithoutSecondFactor() {
-        var master = Fixtures.edited("realm=\"master\" ; browserFlow=~ ; resetCredentialsFlow=~ ; firstBrokerLoginFlow=~ ; authenticationFlows=~");
-        assertThat(Fixtures.audit(master).findings()).anyMatch(f -> f.check().equals("flows.admin-without-second-factor")
-                && f.target().equals("flow:browser"));
+        var master = Fixtures.edited(
+                "realm=\"master\" ; browserFlow=~ ; resetCredentialsFlow=~ ; firstBrokerLoginFlow=~ ; authenticationFlows=~");
+        assertThat(Fixtures.audit(master).findings())
+                .anyMatch(f -> f.check().equals("flows.admin-without-second-factor")
+                        && f.target().equals("flow:browser"));
         assertThat(Fixtures.audit(Fixtures.edited("realm=\"master\"")).findings())
                 .noneMatch(f -> f.check().equals("flows.admin-without-second-factor"));
     }
@@ -175,8 +181,11 @@ class ChecksTest {
     @Test
     void catalogueHasAtLeastSixtyChecksCoveringEveryArea() {
         assertThat(Checks.all()).hasSizeGreaterThanOrEqualTo(60);
-        Map<String, Long> byArea = Checks.all().stream().collect(Collectors.groupingBy(Check::area, Collectors.counting()));
-        assertThat(byArea.keySet()).containsAll(Arrays.asList("clients", "realm", "keys", "flows", "identity-providers", "federation", "roles", "secrets"));
+        Map<String, Long> byArea =
+                Checks.all().stream().collect(Collectors.groupingBy(Check::area, Collectors.counting()));
+        assertThat(byArea.keySet())
+                .containsAll(Arrays.asList(
+                        "clients", "realm", "keys", "flows", "identity-providers", "federation", "roles", "secrets"));
         assertThat(Checks.all()).allSatisfy(check -> {
             assertThat(check.source()).isNotBlank();
             assertThat(check.remediation()).isNotBlank();

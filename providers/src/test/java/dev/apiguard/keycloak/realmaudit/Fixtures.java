@@ -31,8 +31,7 @@ final class Fixtures {
 
     private static final Pattern SEGMENT = Pattern.compile("\\['([^']*)'\\]|\\[(\\d+)\\]|\\.?([A-Za-z_][A-Za-z0-9_]*)");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static String resource(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/realmaudit/" + name)) {

@@ -26,8 +26,11 @@ class JsonLocatorTest {
         assertThat(locator.locate("$.realm").line()).isEqualTo(2);
         assertThat(locator.locate("$.clients[1]").line()).isEqualTo(5);
         assertThat(locator.locate("$.clients[1].redirectUris[1]").line()).isEqualTo(7);
-        assertThat(locator.locate("$.clients[1].redirectUris[1]").column()).isGreaterThan(locator.locate("$.clients[1].redirectUris[0]").column());
-        assertThat(locator.locate("$.clients[1].attributes['pkce.code.challenge.method']").line()).isEqualTo(8);
+        assertThat(locator.locate("$.clients[1].redirectUris[1]").column())
+                .isGreaterThan(locator.locate("$.clients[1].redirectUris[0]").column());
+        assertThat(locator.locate("$.clients[1].attributes['pkce.code.challenge.method']")
+                        .line())
+                .isEqualTo(8);
     }
 
     @Test
@@ -39,6 +42,7 @@ class JsonLocatorTest {
 
     @Test
     void locateWhenDocumentBrokenThenFirstLine() {
-        assertThat(JsonLocator.of("{ \"realm\": ").locate("$.clients[3]").line()).isEqualTo(1);
+        assertThat(JsonLocator.of("{ \"realm\": ").locate("$.clients[3]").line())
+                .isEqualTo(1);
     }
 }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RealmAuditCommandTest {
 
     /** Findings: implicit flow (high), wildcard redirect (high), full scope (low) on app-web. */
-    private static final String FINDINGS = "clients[0].implicitFlowEnabled=true ; clients[0].redirectUris=[\"https://app.example.org/*\"]"
-            + " ; clients[0].fullScopeAllowed=true";
+    private static final String FINDINGS =
+            "clients[0].implicitFlowEnabled=true ; clients[0].redirectUris=[\"https://app.example.org/*\"]"
+                    + " ; clients[0].fullScopeAllowed=true";
 
     @TempDir
     Path dir;
@@ -38,17 +39,21 @@ class RealmAuditCommandTest {
         clean = dir.resolve("clean.json");
         Files.writeString(clean, Fixtures.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Fixtures.clean()));
         failing = dir.resolve("failing realm.json");
-        Files.writeString(failing, Fixtures.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Fixtures.edited(FINDINGS)));
+        Files.writeString(
+                failing, Fixtures.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Fixtures.edited(FINDINGS)));
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = RealmAuditCommand.run(args, Map.<String, String>of()::get, Fixtures.CLOCK,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = RealmAuditCommand.run(
+                args,
+                Map.<String, String>of()::get,
+                Fixtures.CLOCK,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -71,7 +76,8 @@ class RealmAuditCommandTest {
         Run run = run("--min-severity", "critical", failing.toString());
         assertThat(run.exit()).isEqualTo(RealmAuditCommand.FINDINGS);
         assertThat(run.out()).doesNotContain("client.implicit-flow").contains("3 findings");
-        assertThat(run("--min-severity", "low", failing.toString()).out()).contains("client.implicit-flow", "client.full-scope-allowed");
+        assertThat(run("--min-severity", "low", failing.toString()).out())
+                .contains("client.implicit-flow", "client.full-scope-allowed");
     }
 
     @Test
@@ -129,19 +135,27 @@ class RealmAuditCommandTest {
                 .contains("client.redirect-uri-wildcard", Checks.SUPPRESSION_EXPIRED, "client.full-scope-allowed")
                 .doesNotContain("client.implicit-flow");
         assertThat(report.get("suppressed").get(0).get("check").asText()).isEqualTo("client.implicit-flow");
-        assertThat(report.get("suppressed").get(0).get("justification").asText()).isEqualTo("legacy app, retired in Q3");
+        assertThat(report.get("suppressed").get(0).get("justification").asText())
+                .isEqualTo("legacy app, retired in Q3");
         assertThat(run.exit()).isEqualTo(RealmAuditCommand.FINDINGS);
         // the expired suppression names the realm "other": not a finding in realm "clean"
-        assertThat(report.get("findings").findValuesAsText("check").stream().filter(Checks.SUPPRESSION_EXPIRED::equals)).hasSize(1);
+        assertThat(report.get("findings").findValuesAsText("check").stream().filter(Checks.SUPPRESSION_EXPIRED::equals))
+                .hasSize(1);
     }
 
     @Test
     void invalidSuppressionsFileExitsTwoNamingTheProblem() throws IOException {
         Path suppressions = dir.resolve("bad.json");
-        Files.writeString(suppressions, "{\"suppressions\": [{\"check\": \"client.no-such-check\", \"target\": \"*\", \"expires\": \"someday\"}]}");
+        Files.writeString(
+                suppressions,
+                "{\"suppressions\": [{\"check\": \"client.no-such-check\", \"target\": \"*\", \"expires\": \"someday\"}]}");
         Run run = run("--suppressions", suppressions.toString(), clean.toString());
         assertThat(run.exit()).isEqualTo(RealmAuditCommand.USAGE);
-        assertThat(run.err()).contains("'client.no-such-check' is not a check id", "justification is required", "'someday' is not a date");
+        assertThat(run.err())
+                .contains(
+                        "'client.no-such-check' is not a check id",
+                        "justification is required",
+                        "'someday' is not a date");
     }
 
     @Test
@@ -153,7 +167,8 @@ class RealmAuditCommandTest {
                   {"check": "client.full-scope-allowed", "target": "*", "justification": "old", "expires": "2026-01-01"}
                 ]}
                 """);
-        Run run = run("--format", "sarif", "--suppressions", suppressions.toString(), failing.toString(), clean.toString());
+        Run run = run(
+                "--format", "sarif", "--suppressions", suppressions.toString(), failing.toString(), clean.toString());
         assertThat(run.exit()).isEqualTo(RealmAuditCommand.FINDINGS);
         JsonNode sarif = read(run.out());
         assertThat(schemaErrors(run.out())).isEmpty();
@@ -176,9 +191,13 @@ class RealmAuditCommandTest {
             }
         }
         assertThat(wildcard).isNotNull();
-        assertThat(wildcard.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).endsWith("failing%20realm.json");
-        assertThat(wildcard.at("/locations/0/physicalLocation/region/startLine").asInt()).isGreaterThan(1);
-        assertThat(wildcard.at("/locations/0/logicalLocations").findValuesAsText("fullyQualifiedName")).containsExactly("clean", "clean/client:app-web");
+        assertThat(wildcard.at("/locations/0/physicalLocation/artifactLocation/uri")
+                        .asText())
+                .endsWith("failing%20realm.json");
+        assertThat(wildcard.at("/locations/0/physicalLocation/region/startLine").asInt())
+                .isGreaterThan(1);
+        assertThat(wildcard.at("/locations/0/logicalLocations").findValuesAsText("fullyQualifiedName"))
+                .containsExactly("clean", "clean/client:app-web");
         assertThat(wildcard.at("/properties/jsonPath").asText()).isEqualTo("$.clients[0].redirectUris[0]");
         assertThat(wildcard.at("/level").asText()).isEqualTo("error");
         assertThat(implicit.at("/suppressions/0/status").asText()).isEqualTo("accepted");
@@ -188,18 +207,27 @@ class RealmAuditCommandTest {
     @Test
     void sarifOfALiveAuditHasLogicalLocationsOnlyAndValidates() {
         AuditReport report = Fixtures.audit(Fixtures.edited(FINDINGS));
-        AuditedSource live = new AuditedSource("https://127.0.0.1:8443/admin/realms/clean/apiguard/v1/realm-audit", false, report,
-                Suppressions.NONE.apply(report, java.time.LocalDate.of(2026, 6, 1)), null);
+        AuditedSource live = new AuditedSource(
+                "https://127.0.0.1:8443/admin/realms/clean/apiguard/v1/realm-audit",
+                false,
+                report,
+                Suppressions.NONE.apply(report, java.time.LocalDate.of(2026, 6, 1)),
+                null);
         String sarif = ReportWriter.sarif(List.of(live), Severity.INFO, null);
         assertThat(schemaErrors(sarif)).isEmpty();
-        assertThat(read(sarif).at("/runs/0/results/0/locations/0/physicalLocation").isMissingNode()).isTrue();
+        assertThat(read(sarif)
+                        .at("/runs/0/results/0/locations/0/physicalLocation")
+                        .isMissingNode())
+                .isTrue();
     }
 
     @Test
     void schemaValidationRejectsAnInvalidSarifLog() {
         AuditReport report = Fixtures.audit(Fixtures.edited(FINDINGS));
-        AuditedSource source = new AuditedSource("x.json", false, report, Suppressions.NONE.apply(report, java.time.LocalDate.of(2026, 6, 1)), null);
-        String broken = ReportWriter.sarif(List.of(source), Severity.INFO, null).replace("\"level\" : \"error\"", "\"level\" : \"fatal\"");
+        AuditedSource source = new AuditedSource(
+                "x.json", false, report, Suppressions.NONE.apply(report, java.time.LocalDate.of(2026, 6, 1)), null);
+        String broken = ReportWriter.sarif(List.of(source), Severity.INFO, null)
+                .replace("\"level\" : \"error\"", "\"level\" : \"fatal\"");
         assertThat(broken).contains("fatal");
         assertThat(schemaErrors(broken)).isNotEmpty();
     }
@@ -212,8 +240,11 @@ class RealmAuditCommandTest {
     }
 
     private static List<Error> schemaErrors(String sarif) {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4,
-                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_4,
+                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                        .formatAssertionsEnabled(true)
+                        .build()));
         Schema schema = registry.getSchema(Fixtures.resource("sarif-schema-2.1.0.json"), InputFormat.JSON);
         return schema.validate(read(sarif));
     }

@@ -13,10 +13,13 @@ class RealmAuditDocsTest {
 
     @Test
     void docsListEveryCheckWithItsSeverity() throws IOException {
-        String docs = Files.readString(Path.of(System.getProperty("apiguard.repo.root", "..")).resolve("docs/realm-audit.md"),
+        String docs = Files.readString(
+                Path.of(System.getProperty("apiguard.repo.root", "..")).resolve("docs/realm-audit.md"),
                 StandardCharsets.UTF_8);
-        assertThat(Checks.all()).allSatisfy(check ->
-                assertThat(docs).as(check.id()).contains("| `" + check.id() + "` | " + check.severity().label() + " |"));
+        assertThat(Checks.all())
+                .allSatisfy(check -> assertThat(docs)
+                        .as(check.id())
+                        .contains("| `" + check.id() + "` | " + check.severity().label() + " |"));
         assertThat(docs).contains(Checks.all().size() + " checks");
     }
 }

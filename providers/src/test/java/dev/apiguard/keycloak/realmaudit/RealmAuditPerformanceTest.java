@@ -32,13 +32,19 @@ class RealmAuditPerformanceTest {
         ArrayNode clients = realm.putArray("clients");
         ArrayNode users = realm.putArray("users");
         for (int i = 0; i < 1000; i++) {
-            ObjectNode client = (ObjectNode) Fixtures.clean().get("clients").get(i % 3).deepCopy();
+            ObjectNode client =
+                    (ObjectNode) Fixtures.clean().get("clients").get(i % 3).deepCopy();
             client.put("clientId", "client-" + i);
-            client.putArray("redirectUris").add("https://app" + i + ".example.org/callback").add("https://app" + i + ".example.org/*");
+            client.putArray("redirectUris")
+                    .add("https://app" + i + ".example.org/callback")
+                    .add("https://app" + i + ".example.org/*");
             clients.add(client);
             if (i % 3 == 2) {
-                users.addObject().put("username", "service-account-client-" + i).put("serviceAccountClientId", "client-" + i)
-                        .putArray("realmRoles").add("api-user");
+                users.addObject()
+                        .put("username", "service-account-client-" + i)
+                        .put("serviceAccountClientId", "client-" + i)
+                        .putArray("realmRoles")
+                        .add("api-user");
             }
         }
         Path file = dir.resolve("big.json");
@@ -46,7 +52,9 @@ class RealmAuditPerformanceTest {
 
         long first = timedRun(file);
         long second = timedRun(file);
-        System.out.printf("realm audit of 1,000 clients (read, audit, SARIF): first run %d ms, second run %d ms%n", first, second);
+        System.out.printf(
+                "realm audit of 1,000 clients (read, audit, SARIF): first run %d ms, second run %d ms%n",
+                first, second);
         assertThat(first).isLessThan(30_000);
         assertThat(second).isLessThan(5_000);
     }
@@ -54,8 +62,12 @@ class RealmAuditPerformanceTest {
     private static long timedRun(Path file) {
         long start = System.nanoTime();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = RealmAuditCommand.run(new String[] {"--format", "sarif", file.toString()}, Map.<String, String>of()::get,
-                Fixtures.CLOCK, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int exit = RealmAuditCommand.run(
+                new String[] {"--format", "sarif", file.toString()},
+                Map.<String, String>of()::get,
+                Fixtures.CLOCK,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(exit).isEqualTo(RealmAuditCommand.FINDINGS);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("client-999");

@@ -29,11 +29,16 @@ class ShippedRealmConfigAuditTest {
         }
         assertThat(files).isNotEmpty();
         for (Path file : files) {
-            RealmRepresentation rep = Fixtures.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), RealmRepresentation.class);
+            RealmRepresentation rep =
+                    Fixtures.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), RealmRepresentation.class);
             AuditReport report = new RealmAudit(Clock.systemUTC()).audit(rep);
             assertThat(report.findings()).as(file.toString()).allSatisfy(finding -> {
-                assertThat(finding.severity().atLeast(Severity.MEDIUM)).as("%s: %s %s", finding.check(), finding.target(), finding.message()).isFalse();
-                assertThat(readme).as("realm-config/README.md explains %s", finding.check()).contains("`" + finding.check() + "`");
+                assertThat(finding.severity().atLeast(Severity.MEDIUM))
+                        .as("%s: %s %s", finding.check(), finding.target(), finding.message())
+                        .isFalse();
+                assertThat(readme)
+                        .as("realm-config/README.md explains %s", finding.check())
+                        .contains("`" + finding.check() + "`");
             });
         }
     }

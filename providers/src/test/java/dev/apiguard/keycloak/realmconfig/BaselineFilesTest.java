@@ -16,19 +16,32 @@ class BaselineFilesTest {
 
     @Test
     void demoRealmWhenComparedThenHasTheBaselineProfilesAndPoliciesVerbatim() throws IOException {
-        JsonNode realm = JSON.readTree(REALM_CONFIG.resolve("apiguard-demo.json").toFile());
+        JsonNode realm =
+                JSON.readTree(REALM_CONFIG.resolve("apiguard-demo.json").toFile());
 
-        assertThat(realm.get("clientProfiles")).isEqualTo(JSON.readTree(REALM_CONFIG.resolve("baseline/client-profiles.json").toFile()));
-        assertThat(realm.get("clientPolicies")).isEqualTo(JSON.readTree(REALM_CONFIG.resolve("baseline/client-policies.json").toFile()));
+        assertThat(realm.get("clientProfiles"))
+                .isEqualTo(JSON.readTree(
+                        REALM_CONFIG.resolve("baseline/client-profiles.json").toFile()));
+        assertThat(realm.get("clientPolicies"))
+                .isEqualTo(JSON.readTree(
+                        REALM_CONFIG.resolve("baseline/client-policies.json").toFile()));
     }
 
     @Test
     void baselineProfileWhenReadThenRunsTheClientGuardBeforeKeycloaksAutoConfiguringExecutors() throws IOException {
-        JsonNode executors = JSON.readTree(REALM_CONFIG.resolve("baseline/client-profiles.json").toFile())
-                .get("profiles").get(0).get("executors");
+        JsonNode executors = JSON.readTree(
+                        REALM_CONFIG.resolve("baseline/client-profiles.json").toFile())
+                .get("profiles")
+                .get(0)
+                .get("executors");
 
         assertThat(executors.get(0).get("executor").asText()).isEqualTo("apiguard-client-guard");
-        assertThat(executors.findValuesAsText("executor")).contains("pkce-enforcer", "reject-implicit-grant",
-                "reject-ropc-grant", "secure-redirect-uris-enforcer", "apiguard-pkce-challenge-reuse");
+        assertThat(executors.findValuesAsText("executor"))
+                .contains(
+                        "pkce-enforcer",
+                        "reject-implicit-grant",
+                        "reject-ropc-grant",
+                        "secure-redirect-uris-enforcer",
+                        "apiguard-pkce-challenge-reuse");
     }
 }

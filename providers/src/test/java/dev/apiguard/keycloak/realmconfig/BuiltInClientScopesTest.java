@@ -17,7 +17,8 @@ class BuiltInClientScopesTest {
     @Test
     void problemsWhenTheFileDeclaresNoClientScopesThenNone() throws IOException {
         // Keycloak then creates its default scopes itself and gives them to its own clients.
-        assertThat(BuiltInClientScopes.problems(realm("{ \"realm\": \"demo\", \"clients\": [ { \"clientId\": \"app\" } ] }")))
+        assertThat(BuiltInClientScopes.problems(
+                        realm("{ \"realm\": \"demo\", \"clients\": [ { \"clientId\": \"app\" } ] }")))
                 .isEmpty();
     }
 
@@ -28,10 +29,13 @@ class BuiltInClientScopesTest {
                   "clients": [ { "clientId": "app" }, { "clientId": "admin-cli" } ] }
                 """);
 
-        assertThat(BuiltInClientScopes.problems(realm)).singleElement().asString()
-                .startsWith("clients: Keycloak's built-in clients [account, account-console, security-admin-console, broker, "
-                        + "realm-management] are not declared; because the file declares clientScopes, Keycloak would create "
-                        + "them without any default client scope");
+        assertThat(BuiltInClientScopes.problems(realm))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "clients: Keycloak's built-in clients [account, account-console, security-admin-console, broker, "
+                                + "realm-management] are not declared; because the file declares clientScopes, Keycloak would create "
+                                + "them without any default client scope");
     }
 
     @Test
@@ -50,12 +54,14 @@ class BuiltInClientScopesTest {
                 { "realm": "demo", "clientScopes": [ { "name": "basic" }, { "name": "profile" } ],
                   "defaultDefaultClientScopes": [ "basic" ],
                   "clients": [ %s, { "clientId": "app", "defaultClientScopes": [] } ] }
-                """.formatted(ALL_BUILT_IN_CLIENTS.replace("{ \"clientId\": \"account-console\" }",
-                        "{ \"clientId\": \"account-console\", \"defaultClientScopes\": [ \"profile\" ] }")));
+                """.formatted(ALL_BUILT_IN_CLIENTS.replace(
+                "{ \"clientId\": \"account-console\" }",
+                "{ \"clientId\": \"account-console\", \"defaultClientScopes\": [ \"profile\" ] }")));
 
-        assertThat(BuiltInClientScopes.problems(realm)).containsExactly("clients[clientId=account-console]: Keycloak's built-in "
-                + "client would get no 'basic' default client scope (its tokens would carry no 'sub'): list 'basic' in its "
-                + "defaultClientScopes");
+        assertThat(BuiltInClientScopes.problems(realm))
+                .containsExactly("clients[clientId=account-console]: Keycloak's built-in "
+                        + "client would get no 'basic' default client scope (its tokens would carry no 'sub'): list 'basic' in its "
+                        + "defaultClientScopes");
     }
 
     @Test
@@ -65,7 +71,8 @@ class BuiltInClientScopesTest {
                   "clients": [ %s ] }
                 """.formatted(ALL_BUILT_IN_CLIENTS));
 
-        assertThat(BuiltInClientScopes.problems(realm)).hasSize(6)
+        assertThat(BuiltInClientScopes.problems(realm))
+                .hasSize(6)
                 .allSatisfy(problem -> assertThat(problem).endsWith("or in the realm's defaultDefaultClientScopes"));
     }
 

@@ -30,7 +30,8 @@ class RealmConfigCheckCommandTest {
 
         assertThat(run(first.toString(), second.toString())).isZero();
         assertThat(errText()).isEmpty();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("a" + System.lineSeparator() + "b" + System.lineSeparator());
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("a" + System.lineSeparator() + "b" + System.lineSeparator());
     }
 
     @Test
@@ -40,7 +41,9 @@ class RealmConfigCheckCommandTest {
 
         assertThat(run(good.toString(), broken.toString())).isEqualTo(1);
         assertThat(errText()).startsWith(broken + ": line 1, column ").doesNotContain("good.json");
-        assertThat(out.toString(StandardCharsets.UTF_8)).as("no realm is announced when any file fails").isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .as("no realm is announced when any file fails")
+                .isEmpty();
     }
 
     @Test
@@ -67,8 +70,11 @@ class RealmConfigCheckCommandTest {
     }
 
     private int run(String... args) {
-        return RealmConfigCheckCommand.run(args, check,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return RealmConfigCheckCommand.run(
+                args,
+                check,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String errText() {

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RealmFileCheckPropertiesTest {
 
-    private static final String SHIPPED = read(Path.of(System.getProperty("apiguard.repo.root"), "realm-config",
-            "apiguard-demo.json"));
+    private static final String SHIPPED =
+            read(Path.of(System.getProperty("apiguard.repo.root"), "realm-config", "apiguard-demo.json"));
 
     /** Fewer than {@link JsonFuzz#SAMPLES}: each sample runs every check of the realm file. */
     private static final int FILE_SAMPLES = 150;
@@ -34,15 +34,29 @@ class RealmFileCheckPropertiesTest {
 
         assertThat(result).isNotNull();
         if (result.realm() == null) {
-            assertThat(result.ok()).as("a file that names no realm is never fine").isFalse();
+            assertThat(result.ok())
+                    .as("a file that names no realm is never fine")
+                    .isFalse();
         }
     }
 
     static Stream<Arguments> files() {
-        return JsonFuzz.samples(FILE_SAMPLES,
-                random -> JsonFuzz.oneOf(random, JsonFuzz::anyText,
-                        r -> JsonFuzz.object(r, "realm", "clients", "users", "attributes", "roles", "clientScopes", "clientProfiles"),
-                        JsonFuzz::deepNesting, r -> JsonFuzz.damaged(r, SHIPPED)),
+        return JsonFuzz.samples(
+                FILE_SAMPLES,
+                random -> JsonFuzz.oneOf(
+                        random,
+                        JsonFuzz::anyText,
+                        r -> JsonFuzz.object(
+                                r,
+                                "realm",
+                                "clients",
+                                "users",
+                                "attributes",
+                                "roles",
+                                "clientScopes",
+                                "clientProfiles"),
+                        JsonFuzz::deepNesting,
+                        r -> JsonFuzz.damaged(r, SHIPPED)),
                 JsonFuzz.edgeCases(JsonFuzz.edge("the shipped demo realm", SHIPPED)));
     }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class RealmFileCheckTest {
 
-    private final RealmFileCheck check = new RealmFileCheck(Map.of("DEMO_PASSWORD", "set", "SERVICE_SECRET", "set")::get);
+    private final RealmFileCheck check =
+            new RealmFileCheck(Map.of("DEMO_PASSWORD", "set", "SERVICE_SECRET", "set")::get);
 
     @Test
     void checkWhenRealmIsWellFormedThenNoProblem() {
@@ -34,7 +35,9 @@ class RealmFileCheckTest {
                   "{\\"apiVersion\\": \\"apiguard/v1\\", \\"policies\\": [{\\"name\\": \\"p\\", \\"scopes\\": [\\"s\\"], \\"effect\\": \\"permit\\", \\"condition\\": \\"user.emailVerified &&\\"}]}" } }
                 """);
 
-        assertThat(result.problems()).singleElement().asString()
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
                 .startsWith("attribute apiguard.abac.policies: policies[0].condition: line 1, column 22: ");
     }
 
@@ -48,9 +51,10 @@ class RealmFileCheckTest {
                     "config": { "kc.user.profile.config": [ "{\\"attributes\\": [{\\"name\\": \\"team\\", \\"permissions\\": {\\"view\\": [\\"admin\\"], \\"edit\\": [\\"admin\\", \\"user\\"]}}]}" ] } } ] } }
                 """);
 
-        assertThat(result.problems()).containsExactly("attribute apiguard.abac.policies: policy \"p\" reads user attribute "
-                + "'team', which users can edit themselves (user profile: edit permission includes user): only attributes users "
-                + "cannot edit may decide access");
+        assertThat(result.problems())
+                .containsExactly("attribute apiguard.abac.policies: policy \"p\" reads user attribute "
+                        + "'team', which users can edit themselves (user profile: edit permission includes user): only attributes users "
+                        + "cannot edit may decide access");
     }
 
     @Test
@@ -81,8 +85,9 @@ class RealmFileCheckTest {
         RealmFileCheck.Result result = check.check(
                 "{ \"realm\": \"demo\", \"attributes\": { \"apiguard.keyRotation\": \"{\\\"retirement\\\": \\\"soon\\\"}\" } }");
 
-        assertThat(result.problems()).containsExactly("attribute apiguard.keyRotation: retirement 'soon' is not a duration: "
-                + "give an ISO-8601 duration such as P90D or PT30S, or seconds");
+        assertThat(result.problems())
+                .containsExactly("attribute apiguard.keyRotation: retirement 'soon' is not a duration: "
+                        + "give an ISO-8601 duration such as P90D or PT30S, or seconds");
     }
 
     @Test
@@ -104,16 +109,19 @@ class RealmFileCheckTest {
     void checkWhenPlaceholderVariableIsUnsetThenProblemNamesVariableAndLine() {
         RealmFileCheck.Result result = check.check("{\n \"realm\": \"demo\",\n \"displayName\": \"${MISSING_VAR}\"\n}");
 
-        assertThat(result.problems()).containsExactly(
-                "line 3: placeholder ${MISSING_VAR} needs environment variable MISSING_VAR, which is not set");
+        assertThat(result.problems())
+                .containsExactly(
+                        "line 3: placeholder ${MISSING_VAR} needs environment variable MISSING_VAR, which is not set");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "placeholder with default    | ${MISSING_VAR:fallback}",
-        "env. prefix, variable set   | ${env.DEMO_PASSWORD}",
-        "theme message key           | ${username}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "placeholder with default    | ${MISSING_VAR:fallback}",
+                "env. prefix, variable set   | ${env.DEMO_PASSWORD}",
+                "theme message key           | ${username}",
+            })
     void checkWhenPlaceholderNeedsNoVariableThenNoProblem(String description, String value) {
         RealmFileCheck.Result result = check.check("{ \"realm\": \"demo\", \"displayName\": \"" + value + "\" }");
 
@@ -121,16 +129,20 @@ class RealmFileCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "literal secret                | s3cr3t-value",
-        "placeholder with a default    | ${SERVICE_SECRET:changeme}",
-        "placeholder inside a literal  | x${SERVICE_SECRET}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "literal secret                | s3cr3t-value",
+                "placeholder with a default    | ${SERVICE_SECRET:changeme}",
+                "placeholder inside a literal  | x${SERVICE_SECRET}",
+            })
     void checkWhenClientSecretIsNotAPlainPlaceholderThenProblemWithoutTheValue(String description, String secret) {
         RealmFileCheck.Result result = check.check(
                 "{ \"realm\": \"demo\", \"clients\": [ { \"clientId\": \"svc\", \"secret\": \"" + secret + "\" } ] }");
 
-        assertThat(result.problems()).singleElement().asString()
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
                 .startsWith("clients[clientId=svc].secret is not a ${ENV_VAR} placeholder")
                 .doesNotContain(secret);
     }
@@ -142,7 +154,9 @@ class RealmFileCheckTest {
                   "credentials": [ { "type": "password", "value": "hunter2" } ] } ] }
                 """);
 
-        assertThat(result.problems()).singleElement().asString()
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
                 .startsWith("users[username=bob].credentials[type=password].value is not a ${ENV_VAR} placeholder")
                 .doesNotContain("hunter2");
     }
@@ -153,35 +167,45 @@ class RealmFileCheckTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "identity provider | literal value | s3cr3t-value",
-        "identity provider | default       | ${IDP_SECRET:changeme}",
-        "smtp              | literal value | s3cr3t-value",
-        "smtp              | default       | ${SMTP_PASSWORD:changeme}",
-        "ldap              | literal value | s3cr3t-value",
-        "ldap              | default       | ${LDAP_BIND:changeme}",
-    })
-    void checkWhenAServerSecretIsLiteralThenProblemNamingItsPlaceWithoutTheValue(String where, String description, String secret) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "identity provider | literal value | s3cr3t-value",
+                "identity provider | default       | ${IDP_SECRET:changeme}",
+                "smtp              | literal value | s3cr3t-value",
+                "smtp              | default       | ${SMTP_PASSWORD:changeme}",
+                "ldap              | literal value | s3cr3t-value",
+                "ldap              | default       | ${LDAP_BIND:changeme}",
+            })
+    void checkWhenAServerSecretIsLiteralThenProblemNamingItsPlaceWithoutTheValue(
+            String where, String description, String secret) {
         RealmFileCheck.Result result = check.check(realmWithServerSecret(where, secret));
 
-        assertThat(result.problems()).singleElement().asString()
-                .startsWith(switch (where) {
-                    case "identity provider" -> "identityProviders[alias=corp].config.clientSecret is not a ${ENV_VAR} placeholder";
-                    case "smtp" -> "smtpServer.password is not a ${ENV_VAR} placeholder";
-                    default -> "components[org.keycloak.storage.UserStorageProvider][name=corp-ldap].config.bindCredential is not";
-                })
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
+                .startsWith(
+                        switch (where) {
+                            case "identity provider" ->
+                                "identityProviders[alias=corp].config.clientSecret is not a ${ENV_VAR} placeholder";
+                            case "smtp" -> "smtpServer.password is not a ${ENV_VAR} placeholder";
+                            default ->
+                                "components[org.keycloak.storage.UserStorageProvider][name=corp-ldap].config.bindCredential is not";
+                        })
                 .doesNotContain(secret);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "identity provider | ${IDP_SECRET}",
-        "identity provider | ${vault.idp-secret}",
-        "smtp              | ${SMTP_PASSWORD}",
-        "smtp              | ${vault.smtp}",
-        "ldap              | ${LDAP_BIND}",
-        "ldap              | ${vault.ldap_bind}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "identity provider | ${IDP_SECRET}",
+                "identity provider | ${vault.idp-secret}",
+                "smtp              | ${SMTP_PASSWORD}",
+                "smtp              | ${vault.smtp}",
+                "ldap              | ${LDAP_BIND}",
+                "ldap              | ${vault.ldap_bind}",
+            })
     void checkWhenAServerSecretIsAPlaceholderOrVaultExpressionThenNoProblem(String where, String secret) {
         RealmFileCheck check = new RealmFileCheck(name -> "set");
 

@@ -37,23 +37,27 @@ class RealmReferencesTest {
         assertThat(check.check("""
                 { "realm": "demo", "roles": { "realm": [ { "name": "api-user" } ] },
                   "users": [ { "username": "alice", "realmRoles": [ "api-usr" ] } ] }
-                """).problems()).containsExactly("users[username=alice].realmRoles: role 'api-usr' is not declared in roles.realm");
+                """).problems())
+                .containsExactly("users[username=alice].realmRoles: role 'api-usr' is not declared in roles.realm");
     }
 
     @Test
     void checkWhenAScopeMappingNamesUnknownClientAndRoleThenBothAreReported() {
         assertThat(check.check("""
                 { "realm": "demo", "scopeMappings": [ { "client": "nobody", "roles": [ "ghost" ] } ] }
-                """).problems()).containsExactly(
-                "scopeMappings[client=nobody].client: client 'nobody' is not declared",
-                "scopeMappings[client=nobody].roles: role 'ghost' is not declared in roles.realm");
+                """).problems())
+                .containsExactly(
+                        "scopeMappings[client=nobody].client: client 'nobody' is not declared",
+                        "scopeMappings[client=nobody].roles: role 'ghost' is not declared in roles.realm");
     }
 
     @Test
     void checkWhenAServiceAccountNamesAnUnknownClientThenProblem() {
         assertThat(check.check("""
                 { "realm": "demo", "users": [ { "username": "service-account-x", "serviceAccountClientId": "x" } ] }
-                """).problems()).containsExactly("users[username=service-account-x].serviceAccountClientId: client 'x' is not declared");
+                """).problems())
+                .containsExactly(
+                        "users[username=service-account-x].serviceAccountClientId: client 'x' is not declared");
     }
 
     @Test
@@ -62,9 +66,10 @@ class RealmReferencesTest {
                 { "realm": "demo", "clientScopes": [ { "name": "basic" } ], "defaultOptionalClientScopes": [ "orders:red" ],
                   "defaultDefaultClientScopes": [ "basic" ],
                   "clients": [ %s { "clientId": "spa", "optionalClientScopes": [ "orders:raed" ] } ] }
-                """.formatted(BUILT_IN_CLIENTS)).problems()).containsExactly(
-                "defaultOptionalClientScopes: client scope 'orders:red' is not declared in clientScopes",
-                "clients[clientId=spa].optionalClientScopes: client scope 'orders:raed' is not declared in clientScopes");
+                """.formatted(BUILT_IN_CLIENTS)).problems())
+                .containsExactly(
+                        "defaultOptionalClientScopes: client scope 'orders:red' is not declared in clientScopes",
+                        "clients[clientId=spa].optionalClientScopes: client scope 'orders:raed' is not declared in clientScopes");
     }
 
     @Test
@@ -78,7 +83,8 @@ class RealmReferencesTest {
     void checkWhenAPolicyNamesAnUnknownProfileThenProblem() {
         assertThat(check.check("""
                 { "realm": "demo", "clientPolicies": { "policies": [ { "name": "p", "enabled": true, "profiles": [ "apiguard-baselin" ] } ] } }
-                """).problems()).containsExactly("clientPolicies[name=p].profiles: profile 'apiguard-baselin' is neither "
-                + "declared in clientProfiles nor one of Keycloak's global profiles");
+                """).problems())
+                .containsExactly("clientPolicies[name=p].profiles: profile 'apiguard-baselin' is neither "
+                        + "declared in clientProfiles nor one of Keycloak's global profiles");
     }
 }

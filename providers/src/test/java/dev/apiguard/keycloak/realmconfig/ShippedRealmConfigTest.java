@@ -17,7 +17,8 @@ class ShippedRealmConfigTest {
     private static final Path REALM_CONFIG = Path.of(System.getProperty("apiguard.repo.root"), "realm-config");
 
     /** The variables the shipped files may use: the README's configuration table lists them. */
-    private static final Set<String> DOCUMENTED_VARIABLES = Set.of("APIGUARD_DEMO_PASSWORD", "APIGUARD_DEMO_SERVICE_SECRET");
+    private static final Set<String> DOCUMENTED_VARIABLES =
+            Set.of("APIGUARD_DEMO_PASSWORD", "APIGUARD_DEMO_SERVICE_SECRET");
 
     @Test
     void everyShippedRealmFileWhenCheckedThenHasNoProblem() throws IOException {
@@ -27,7 +28,9 @@ class ShippedRealmConfigTest {
         assertThat(files).isNotEmpty();
         for (Path file : files) {
             RealmFileCheck.Result result = check.check(Files.readString(file, StandardCharsets.UTF_8));
-            assertThat(result.problems()).as("problems of %s", file.getFileName()).isEmpty();
+            assertThat(result.problems())
+                    .as("problems of %s", file.getFileName())
+                    .isEmpty();
         }
     }
 
@@ -35,14 +38,17 @@ class ShippedRealmConfigTest {
     void demoRealmWhenCheckedThenIsNamedApiguardDemo() throws IOException {
         RealmFileCheck check = new RealmFileCheck(name -> "set");
 
-        String realm = check.check(Files.readString(REALM_CONFIG.resolve("apiguard-demo.json"), StandardCharsets.UTF_8)).realm();
+        String realm = check.check(Files.readString(REALM_CONFIG.resolve("apiguard-demo.json"), StandardCharsets.UTF_8))
+                .realm();
 
         assertThat(realm).isEqualTo("apiguard-demo");
     }
 
     private static List<Path> realmFiles() throws IOException {
         try (Stream<Path> files = Files.list(REALM_CONFIG)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".json")).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -75,9 +75,16 @@ class StepUpExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ClientPolicyEvent.class, mode = EnumSource.Mode.EXCLUDE,
-            names = {"AUTHORIZATION_REQUEST", "TOKEN_RESPONSE", "TOKEN_REFRESH_RESPONSE", "SERVICE_ACCOUNT_TOKEN_RESPONSE",
-                    "TOKEN_EXCHANGE_REQUEST"})
+    @EnumSource(
+            value = ClientPolicyEvent.class,
+            mode = EnumSource.Mode.EXCLUDE,
+            names = {
+                "AUTHORIZATION_REQUEST",
+                "TOKEN_RESPONSE",
+                "TOKEN_REFRESH_RESPONSE",
+                "SERVICE_ACCOUNT_TOKEN_RESPONSE",
+                "TOKEN_EXCHANGE_REQUEST"
+            })
     void executeOnEventWhenTheEventIsNotAGrantPathThenNothingIsReadOrChanged(ClientPolicyEvent event) throws Exception {
         ClientPolicyContext context = mock(ClientPolicyContext.class);
         when(context.getEvent()).thenReturn(event);
@@ -106,14 +113,15 @@ class StepUpExecutorTest {
 
     @ParameterizedTest(name = "level {0} reached {1} s ago: kept {2}")
     @CsvSource({
-            "2, 10, true",
-            "2, 300, true",
-            "2, 301, false",
-            "1, 10, false",
+        "2, 10, true",
+        "2, 300, true",
+        "2, 301, false",
+        "1, 10, false",
     })
-    void codeExchangeWhenTheSessionReachedALevelThenTheAdminScopeIsKeptOnlyIfFreshAndHighEnough(int level, int secondsAgo,
-            boolean kept) throws Exception {
-        when(userSession.getNote(Constants.LOA_MAP)).thenReturn("{\"" + level + "\": " + (Time.currentTime() - secondsAgo) + "}");
+    void codeExchangeWhenTheSessionReachedALevelThenTheAdminScopeIsKeptOnlyIfFreshAndHighEnough(
+            int level, int secondsAgo, boolean kept) throws Exception {
+        when(userSession.getNote(Constants.LOA_MAP))
+                .thenReturn("{\"" + level + "\": " + (Time.currentTime() - secondsAgo) + "}");
         TokenResponseContext context = mock(TokenResponseContext.class);
         when(context.getEvent()).thenReturn(ClientPolicyEvent.TOKEN_RESPONSE);
         when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
@@ -147,9 +155,12 @@ class StepUpExecutorTest {
         when(session.sessions().getUserSession(realm, "s1")).thenReturn(userSession);
         when(userSession.getNote(Constants.LOA_MAP)).thenReturn("{\"1\": " + Time.currentTime() + "}");
 
-        assertThatThrownBy(() -> executor.executeOnEvent(context)).isInstanceOf(ClientPolicyException.class)
-                .satisfies(e -> assertThat(((ClientPolicyException) e).getError()).isEqualTo(OAuthErrorException.INVALID_SCOPE))
-                .satisfies(e -> assertThat(((ClientPolicyException) e).getErrorDetail()).contains("orders:admin"));
+        assertThatThrownBy(() -> executor.executeOnEvent(context))
+                .isInstanceOf(ClientPolicyException.class)
+                .satisfies(e ->
+                        assertThat(((ClientPolicyException) e).getError()).isEqualTo(OAuthErrorException.INVALID_SCOPE))
+                .satisfies(e ->
+                        assertThat(((ClientPolicyException) e).getErrorDetail()).contains("orders:admin"));
     }
 
     @Test

@@ -18,13 +18,15 @@ class TokenPolicyRulesTest {
     @ParameterizedTest(name = "lifespan {0}")
     @CsvSource(value = {"1", "60", "300", "-1", "''"})
     void violationsWhenLifespanIsWithinTheCeilingOrUnsetThenNone(String lifespan) {
-        assertThat(TokenPolicyRules.violations(Map.of("access.token.lifespan", lifespan), 300)).isEmpty();
+        assertThat(TokenPolicyRules.violations(Map.of("access.token.lifespan", lifespan), 300))
+                .isEmpty();
     }
 
     @Test
     void violationsWhenLifespanIsAboveTheCeilingThenNamesSettingAndCeiling() {
-        assertThat(TokenPolicyRules.violations(Map.of("access.token.lifespan", "600"), 300)).containsExactly(
-                "access.token.lifespan: 600 s is outside 1..300 s (the realm's access-token ceiling, apiguard.accessTokenLifespanCeiling)");
+        assertThat(TokenPolicyRules.violations(Map.of("access.token.lifespan", "600"), 300))
+                .containsExactly(
+                        "access.token.lifespan: 600 s is outside 1..300 s (the realm's access-token ceiling, apiguard.accessTokenLifespanCeiling)");
     }
 
     @Test
@@ -34,25 +36,36 @@ class TokenPolicyRulesTest {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource(value = {
-        "access.token.signed.response.alg, none", "access.token.signed.response.alg, HS256",
-        "id.token.signed.response.alg, RS512", "user.info.response.signature.alg, ES384",
-        "authorization.signed.response.alg, PS512"})
+    @CsvSource(
+            value = {
+                "access.token.signed.response.alg, none", "access.token.signed.response.alg, HS256",
+                "id.token.signed.response.alg, RS512", "user.info.response.signature.alg, ES384",
+                "authorization.signed.response.alg, PS512"
+            })
     void violationsWhenASigningAlgorithmIsNotAllowedThenNamesTheAttribute(String attribute, String algorithm) {
         assertThat(TokenPolicyRules.violations(Map.of(attribute, algorithm), 300))
-                .singleElement().asString().startsWith(attribute + ": " + algorithm + " is not allowed");
+                .singleElement()
+                .asString()
+                .startsWith(attribute + ": " + algorithm + " is not allowed");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(value = {"ES256", "PS256", "EdDSA", "RS256"})
     void violationsWhenTheAlgorithmIsFapiOrTheRs256OptInThenNone(String algorithm) {
-        assertThat(TokenPolicyRules.violations(Map.of("access.token.signed.response.alg", algorithm,
-                "id.token.signed.response.alg", algorithm), 300)).isEmpty();
+        assertThat(TokenPolicyRules.violations(
+                        Map.of(
+                                "access.token.signed.response.alg",
+                                algorithm,
+                                "id.token.signed.response.alg",
+                                algorithm),
+                        300))
+                .isEmpty();
     }
 
     @Test
     void violationsWhenTheRfc9068HeaderIsTurnedOffThenNamesTheAttribute() {
         assertThat(TokenPolicyRules.violations(Map.of("access.token.header.type.rfc9068", "false"), 300))
-                .containsExactly("access.token.header.type.rfc9068: access tokens must carry the RFC 9068 header typ at+jwt");
+                .containsExactly(
+                        "access.token.header.type.rfc9068: access tokens must carry the RFC 9068 header typ at+jwt");
     }
 }

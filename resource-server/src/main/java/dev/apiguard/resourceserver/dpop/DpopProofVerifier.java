@@ -17,7 +17,6 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.apiguard.resourceserver.Rejection;
 import dev.apiguard.resourceserver.TokenRejectedException;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -65,12 +64,17 @@ public final class DpopProofVerifier {
     private final DpopReplayStore replayStore;
     private final Clock clock;
 
-    public DpopProofVerifier(Set<JWSAlgorithm> algorithms, Duration maxAge, Duration clockSkew, DpopReplayStore replayStore,
-                             Clock clock) {
+    public DpopProofVerifier(
+            Set<JWSAlgorithm> algorithms,
+            Duration maxAge,
+            Duration clockSkew,
+            DpopReplayStore replayStore,
+            Clock clock) {
         this.algorithms = Set.copyOf(algorithms);
         for (JWSAlgorithm alg : this.algorithms) {
             if (!JWSAlgorithm.Family.EC.contains(alg) && !JWSAlgorithm.Family.RSA.contains(alg)) {
-                throw new IllegalArgumentException("DPoP proof algorithm " + alg + " is not accepted; allowed: EC and RSA signatures");
+                throw new IllegalArgumentException(
+                        "DPoP proof algorithm " + alg + " is not accepted; allowed: EC and RSA signatures");
             }
         }
         Objects.requireNonNull(maxAge, "maxAge");
@@ -95,7 +99,8 @@ public final class DpopProofVerifier {
      * @param accessToken the access token sent with the proof
      * @param jkt         the token's {@code cnf.jkt}
      */
-    public void verify(String proof, String method, URI requestUri, String accessToken, String jkt) throws TokenRejectedException {
+    public void verify(String proof, String method, URI requestUri, String accessToken, String jkt)
+            throws TokenRejectedException {
         if (proof == null || proof.isEmpty() || proof.length() > MAX_PROOF_LENGTH) {
             throw reject("the DPoP proof is empty or longer than " + MAX_PROOF_LENGTH + " characters");
         }
@@ -214,7 +219,9 @@ public final class DpopProofVerifier {
             return null;
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!"https".equals(scheme) && !"http".equals(scheme) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+        if (!"https".equals(scheme) && !"http".equals(scheme)
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null) {
             return null;
         }
         int port = uri.getPort();

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Reads {@code max-age} from a {@code Cache-Control} header value (RFC 9111 §5.2). */
 final class CacheControl {
 
-    private CacheControl() {
-    }
+    private CacheControl() {}
 
     /**
      * The {@code max-age} in seconds, or {@code null} when the value is absent, malformed, or says

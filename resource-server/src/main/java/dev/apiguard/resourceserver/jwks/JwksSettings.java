@@ -21,14 +21,29 @@ import java.util.Objects;
  * @param readTimeout         HTTP read timeout; default 2 s
  * @param sizeLimitBytes      largest JWKS accepted; default 256 KiB
  */
-public record JwksSettings(Duration defaultTimeToLive, Duration minTimeToLive, Duration maxTimeToLive,
-                           Duration refreshAhead, Duration refreshTimeout, Duration rateLimitInterval,
-                           Duration outageTolerance, Duration connectTimeout, Duration readTimeout,
-                           int sizeLimitBytes) {
+public record JwksSettings(
+        Duration defaultTimeToLive,
+        Duration minTimeToLive,
+        Duration maxTimeToLive,
+        Duration refreshAhead,
+        Duration refreshTimeout,
+        Duration rateLimitInterval,
+        Duration outageTolerance,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int sizeLimitBytes) {
 
-    public static final JwksSettings DEFAULTS = new JwksSettings(Duration.ofMinutes(5), Duration.ofSeconds(60),
-            Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30),
-            Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofSeconds(2), 256 * 1024);
+    public static final JwksSettings DEFAULTS = new JwksSettings(
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(60),
+            Duration.ofHours(1),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(30),
+            Duration.ofHours(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            256 * 1024);
 
     public JwksSettings {
         positive("defaultTimeToLive", defaultTimeToLive);
@@ -39,7 +54,8 @@ public record JwksSettings(Duration defaultTimeToLive, Duration minTimeToLive, D
         positive("rateLimitInterval", rateLimitInterval);
         Objects.requireNonNull(outageTolerance, "outageTolerance");
         if (outageTolerance.isNegative()) {
-            throw new IllegalArgumentException("outageTolerance must be zero (off) or positive, got " + outageTolerance);
+            throw new IllegalArgumentException(
+                    "outageTolerance must be zero (off) or positive, got " + outageTolerance);
         }
         positive("connectTimeout", connectTimeout);
         positive("readTimeout", readTimeout);
@@ -48,19 +64,21 @@ public record JwksSettings(Duration defaultTimeToLive, Duration minTimeToLive, D
                     + "refreshTimeout (" + refreshAhead.plus(refreshTimeout) + ")");
         }
         if (minTimeToLive.compareTo(rateLimitInterval) <= 0) {
-            throw new IllegalArgumentException("minTimeToLive (" + minTimeToLive + ") must be longer than rateLimitInterval ("
-                    + rateLimitInterval + ")");
+            throw new IllegalArgumentException("minTimeToLive (" + minTimeToLive
+                    + ") must be longer than rateLimitInterval (" + rateLimitInterval + ")");
         }
         if (maxTimeToLive.compareTo(minTimeToLive) < 0) {
-            throw new IllegalArgumentException("maxTimeToLive (" + maxTimeToLive + ") must be at least minTimeToLive ("
-                    + minTimeToLive + ")");
+            throw new IllegalArgumentException(
+                    "maxTimeToLive (" + maxTimeToLive + ") must be at least minTimeToLive (" + minTimeToLive + ")");
         }
         if (defaultTimeToLive.compareTo(minTimeToLive) < 0 || defaultTimeToLive.compareTo(maxTimeToLive) > 0) {
-            throw new IllegalArgumentException("defaultTimeToLive (" + defaultTimeToLive + ") must lie between minTimeToLive ("
-                    + minTimeToLive + ") and maxTimeToLive (" + maxTimeToLive + ")");
+            throw new IllegalArgumentException(
+                    "defaultTimeToLive (" + defaultTimeToLive + ") must lie between minTimeToLive (" + minTimeToLive
+                            + ") and maxTimeToLive (" + maxTimeToLive + ")");
         }
         if (sizeLimitBytes < 1024 || sizeLimitBytes > 16 * 1024 * 1024) {
-            throw new IllegalArgumentException("sizeLimitBytes must lie between 1024 and 16777216, got " + sizeLimitBytes);
+            throw new IllegalArgumentException(
+                    "sizeLimitBytes must lie between 1024 and 16777216, got " + sizeLimitBytes);
         }
     }
 

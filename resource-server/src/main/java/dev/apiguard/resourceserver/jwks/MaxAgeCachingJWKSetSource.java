@@ -3,7 +3,6 @@ package dev.apiguard.resourceserver.jwks;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
-
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -16,10 +15,21 @@ final class MaxAgeCachingJWKSetSource extends RefreshAheadCachingJWKSetSource<Se
     private final JwksSettings settings;
     private final MaxAgeResourceRetriever retriever;
 
-    MaxAgeCachingJWKSetSource(JWKSetSource<SecurityContext> source, JwksSettings settings,
-                              MaxAgeResourceRetriever retriever, ExecutorService executor) {
-        super(source, settings.minTimeToLive().toMillis(), settings.refreshTimeout().toMillis(),
-                settings.refreshAhead().toMillis(), executor, true, null, null, false);
+    MaxAgeCachingJWKSetSource(
+            JWKSetSource<SecurityContext> source,
+            JwksSettings settings,
+            MaxAgeResourceRetriever retriever,
+            ExecutorService executor) {
+        super(
+                source,
+                settings.minTimeToLive().toMillis(),
+                settings.refreshTimeout().toMillis(),
+                settings.refreshAhead().toMillis(),
+                executor,
+                true,
+                null,
+                null,
+                false);
         this.settings = settings;
         this.retriever = retriever;
     }

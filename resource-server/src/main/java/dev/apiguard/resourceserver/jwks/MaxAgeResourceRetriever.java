@@ -2,7 +2,6 @@ package dev.apiguard.resourceserver.jwks;
 
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +61,8 @@ final class MaxAgeResourceRetriever implements ResourceRetriever {
             while ((n = in.read(buffer)) != -1) {
                 out.write(buffer, 0, n);
                 if (out.size() > settings.sizeLimitBytes()) {
-                    throw new IOException("JWKS at " + url + " exceeds the size limit of " + settings.sizeLimitBytes() + " bytes");
+                    throw new IOException(
+                            "JWKS at " + url + " exceeds the size limit of " + settings.sizeLimitBytes() + " bytes");
                 }
             }
             return out.toString(StandardCharsets.UTF_8);

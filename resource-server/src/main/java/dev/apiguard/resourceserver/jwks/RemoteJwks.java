@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
 import com.nimbusds.jose.jwk.source.RetryingJWKSetSource;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
-
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
@@ -59,9 +58,11 @@ public final class RemoteJwks implements AutoCloseable {
         }
         chain = new RetryingJWKSetSource<>(chain, null);
         if (!settings.outageTolerance().isZero()) {
-            chain = new OutageTolerantJWKSetSource<>(chain, settings.outageTolerance().toMillis(), null);
+            chain = new OutageTolerantJWKSetSource<>(
+                    chain, settings.outageTolerance().toMillis(), null);
         }
-        chain = new RateLimitedJWKSetSource<>(chain, settings.rateLimitInterval().toMillis(), null);
+        chain = new RateLimitedJWKSetSource<>(
+                chain, settings.rateLimitInterval().toMillis(), null);
         chain = new MaxAgeCachingJWKSetSource(chain, settings, retriever, refresher);
         this.source = new JWKSetBasedJWKSource<>(chain);
     }

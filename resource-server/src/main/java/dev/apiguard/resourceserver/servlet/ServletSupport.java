@@ -3,7 +3,6 @@ package dev.apiguard.resourceserver.servlet;
 import dev.apiguard.resourceserver.HttpRequestView;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,7 @@ import java.util.List;
 /** What the servlet and Spring adapters share: the request view and the JSON answer. */
 public final class ServletSupport {
 
-    private ServletSupport() {
-    }
+    private ServletSupport() {}
 
     /** The request as {@link HttpRequestView}; the URI is the one the container reconstructs (configure it for proxies). */
     public static HttpRequestView view(HttpServletRequest request) {

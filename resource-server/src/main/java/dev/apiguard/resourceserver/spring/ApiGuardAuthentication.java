@@ -1,10 +1,9 @@
 package dev.apiguard.resourceserver.spring;
 
 import dev.apiguard.resourceserver.AccessToken;
+import java.util.stream.Collectors;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-
-import java.util.stream.Collectors;
 
 /** A validated API Guard access token as a Spring Security {@code Authentication}; authorities {@code SCOPE_<scope>}. */
 public final class ApiGuardAuthentication extends AbstractAuthenticationToken {
@@ -14,7 +13,9 @@ public final class ApiGuardAuthentication extends AbstractAuthenticationToken {
     private final transient AccessToken token;
 
     public ApiGuardAuthentication(AccessToken token) {
-        super(token.scopes().stream().map(s -> new SimpleGrantedAuthority("SCOPE_" + s)).collect(Collectors.toList()));
+        super(token.scopes().stream()
+                .map(s -> new SimpleGrantedAuthority("SCOPE_" + s))
+                .collect(Collectors.toList()));
         this.token = token;
         setAuthenticated(true);
     }

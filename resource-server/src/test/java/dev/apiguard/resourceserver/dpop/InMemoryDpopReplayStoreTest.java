@@ -1,6 +1,7 @@
 package dev.apiguard.resourceserver.dpop;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,9 +9,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class InMemoryDpopReplayStoreTest {
 
@@ -56,8 +55,12 @@ class InMemoryDpopReplayStoreTest {
             assertThat(store.markUsed("k" + i, clock.instant().plusSeconds(90))).isTrue();
         }
 
-        assertThat(store.markUsed("k3", clock.instant().plusSeconds(90))).as("full: fail closed").isFalse();
-        assertThat(store.markUsed("k0", clock.instant().plusSeconds(90))).as("k0 is still remembered").isFalse();
+        assertThat(store.markUsed("k3", clock.instant().plusSeconds(90)))
+                .as("full: fail closed")
+                .isFalse();
+        assertThat(store.markUsed("k0", clock.instant().plusSeconds(90)))
+                .as("k0 is still remembered")
+                .isFalse();
     }
 
     @Test
@@ -78,6 +81,7 @@ class InMemoryDpopReplayStoreTest {
     @Test
     void constructorWhenMaxEntriesOutOfRangeThenRefusedNamingTheRange() {
         assertThatThrownBy(() -> new InMemoryDpopReplayStore(0, Clock.systemUTC()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 10000000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("between 1 and 10000000");
     }
 }

@@ -1,8 +1,10 @@
 package dev.apiguard.resourceserver.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -16,6 +18,14 @@ import dev.apiguard.resourceserver.Operations;
 import dev.apiguard.resourceserver.RequestGuard;
 import dev.apiguard.resourceserver.Requirement;
 import dev.apiguard.resourceserver.ResourceServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -31,17 +41,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.util.Date;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** A Spring Boot API protected by the library: the whole integration is the two beans in {@link Api}. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = SpringApiTest.Api.class)
 class SpringApiTest {
@@ -56,15 +55,25 @@ class SpringApiTest {
 
         @Bean
         RequestGuard guard() {
-            AccessTokenValidator validator = AccessTokenValidator.builder().issuer(ISSUER).audience("orders-api")
-                    .staticKeys(new JWKSet(KEY.toPublicJWK())).build(); // an application uses discovery: no staticKeys
-            return new RequestGuard(ResourceServer.builder().validator(validator).resource(URI.create("https://api.example.test")).build(),
-                    Operations.builder().rule("GET", "/api/orders", Requirement.scopes("orders:read")).build());
+            AccessTokenValidator validator = AccessTokenValidator.builder()
+                    .issuer(ISSUER)
+                    .audience("orders-api")
+                    .staticKeys(new JWKSet(KEY.toPublicJWK()))
+                    .build(); // an application uses discovery: no staticKeys
+            return new RequestGuard(
+                    ResourceServer.builder()
+                            .validator(validator)
+                            .resource(URI.create("https://api.example.test"))
+                            .build(),
+                    Operations.builder()
+                            .rule("GET", "/api/orders", Requirement.scopes("orders:read"))
+                            .build());
         }
 
         @Bean
         SecurityFilterChain api(HttpSecurity http, RequestGuard guard) throws Exception {
-            return http.with(ApiGuardConfigurer.apiGuard(guard), Customizer.withDefaults()).build();
+            return http.with(ApiGuardConfigurer.apiGuard(guard), Customizer.withDefaults())
+                    .build();
         }
     }
 
@@ -83,7 +92,8 @@ class SpringApiTest {
     RequestGuard guard;
 
     private HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -103,8 +113,11 @@ class SpringApiTest {
         HttpResponse<String> response = get("/api/orders", null);
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().allValues("WWW-Authenticate")).first().asString()
-                .startsWith("Bearer realm=\"api\"").doesNotContain("error=");
+        assertThat(response.headers().allValues("WWW-Authenticate"))
+                .first()
+                .asString()
+                .startsWith("Bearer realm=\"api\"")
+                .doesNotContain("error=");
     }
 
     @Test
@@ -112,22 +125,29 @@ class SpringApiTest {
         HttpResponse<String> response = get("/api/orders", "Bearer " + token("orders:write"));
 
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).get().asString()
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .get()
+                .asString()
                 .contains("error=\"insufficient_scope\"", "scope=\"orders:read\"");
         assertThat(response.body()).contains("\"error\":\"insufficient_scope\"");
     }
 
     @Test
     void getOrdersWhenTokenForgedThen401InvalidToken() throws Exception {
-        HttpResponse<String> response = get("/api/orders", "Bearer " + token("orders:read").replace('.', '.') + "x");
+        HttpResponse<String> response =
+                get("/api/orders", "Bearer " + token("orders:read").replace('.', '.') + "x");
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).get().asString().contains("error=\"invalid_token\"");
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .get()
+                .asString()
+                .contains("error=\"invalid_token\"");
     }
 
     @Test
     void unlistedOperationWhenValidTokenThenRefused() throws Exception {
-        assertThat(get("/api/other", "Bearer " + token("orders:read")).statusCode()).isEqualTo(403);
+        assertThat(get("/api/other", "Bearer " + token("orders:read")).statusCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -140,10 +160,22 @@ class SpringApiTest {
 
     private static String token(String scope) throws Exception {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("orders-api").subject("alice")
-                .claim("client_id", "demo-spa").jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(300))).claim("scope", scope).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("at+jwt")).keyID(KEY.getKeyID()).build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience("orders-api")
+                .subject("alice")
+                .claim("client_id", "demo-spa")
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("scope", scope)
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID(KEY.getKeyID())
+                        .build(),
+                claims);
         jwt.sign(new ECDSASigner(KEY));
         return jwt.serialize();
     }

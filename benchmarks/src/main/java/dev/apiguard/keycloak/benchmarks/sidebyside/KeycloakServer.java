@@ -47,12 +47,21 @@ final class KeycloakServer implements AutoCloseable {
     }
 
     /** Starts a server from {@code home} with data in {@code dataDir} and waits until it is ready. */
-    static KeycloakServer start(String name, Path home, Path dataDir, Path javaHome, ServerTls tls,
-                                Map<String, String> env, boolean importRealms, Duration startTimeout) {
+    static KeycloakServer start(
+            String name,
+            Path home,
+            Path dataDir,
+            Path javaHome,
+            ServerTls tls,
+            Map<String, String> env,
+            boolean importRealms,
+            Duration startTimeout) {
         int httpsPort = freePort();
         int managementPort = freePort();
         Path log = dataDir.resolve("keycloak.out");
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start",
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin/kc.sh").toString(),
+                "start",
                 "--db=dev-file",
                 "--db-url=jdbc:h2:file:" + dataDir.resolve("db/keycloakdb") + ";NON_KEYWORDS=VALUE",
                 "--cache=local",
@@ -74,7 +83,10 @@ final class KeycloakServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(key -> key.startsWith("KC_") || key.startsWith("APIGUARD_") || key.startsWith("JAVA_OPTS"));
+            environment
+                    .keySet()
+                    .removeIf(
+                            key -> key.startsWith("KC_") || key.startsWith("APIGUARD_") || key.startsWith("JAVA_OPTS"));
             environment.put("JAVA_HOME", javaHome.toString());
             environment.put("KC_HTTPS_KEY_STORE_PASSWORD", tls.password());
             environment.putAll(env);
@@ -87,8 +99,10 @@ final class KeycloakServer implements AutoCloseable {
     }
 
     private void awaitReady(int managementPort, ServerTls tls, Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().sslContext(tls.clientContext())
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(tls.clientContext())
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         URI health = URI.create("https://127.0.0.1:" + managementPort + "/health/ready");
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
@@ -97,7 +111,10 @@ final class KeycloakServer implements AutoCloseable {
                         + " during start; the end of " + log + ":\n" + tail());
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<Void> response = client.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     break;
@@ -111,11 +128,14 @@ final class KeycloakServer implements AutoCloseable {
             }
             if (Instant.now().isAfter(deadline)) {
                 close();
-                throw new IllegalStateException(name + ": Keycloak was not ready within " + timeout + "; the end of " + log + ":\n" + tail());
+                throw new IllegalStateException(
+                        name + ": Keycloak was not ready within " + timeout + "; the end of " + log + ":\n" + tail());
             }
             sleep(Duration.ofSeconds(1));
         }
-        jvmPid = findJvm().orElseThrow(() -> new IllegalStateException(name + ": no Java process found under pid " + process.pid()));
+        jvmPid = findJvm()
+                .orElseThrow(
+                        () -> new IllegalStateException(name + ": no Java process found under pid " + process.pid()));
     }
 
     /** kc.sh runs the build step as a child and then {@code exec}s the server: the JVM is the script's own pid or a child. */
@@ -163,7 +183,8 @@ final class KeycloakServer implements AutoCloseable {
         started.add(process.toHandle());
         started.forEach(ProcessHandle::destroy);
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
-        while (started.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+        while (started.stream().anyMatch(ProcessHandle::isAlive)
+                && Instant.now().isBefore(deadline)) {
             sleep(Duration.ofMillis(200));
         }
         started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);

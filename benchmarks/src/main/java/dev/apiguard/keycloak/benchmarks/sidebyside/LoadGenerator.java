@@ -29,11 +29,9 @@ final class LoadGenerator {
     }
 
     /** The outcome of one round: counts, elapsed time, and each success's latency in nanoseconds. */
-    record Measurement(long requests, long errors, double seconds, long[] latenciesNanos, String firstError) {
-    }
+    record Measurement(long requests, long errors, double seconds, long[] latenciesNanos, String firstError) {}
 
-    private LoadGenerator() {
-    }
+    private LoadGenerator() {}
 
     static Measurement run(List<HttpClient> clients, Workload workload, Duration duration) {
         int workers = clients.size();
@@ -48,42 +46,50 @@ final class LoadGenerator {
         for (int w = 0; w < workers; w++) {
             int worker = w;
             latencies[w] = new long[4096];
-            Thread thread = new Thread(() -> {
-                HttpClient client = clients.get(worker);
-                while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-                    HttpRequest request = workload.next(worker);
-                    if (request == null) {
-                        break;
-                    }
-                    long sent = System.nanoTime();
-                    try {
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                        long took = System.nanoTime() - sent;
-                        if (workload.accept(worker, response)) {
-                            if (counts[worker] == latencies[worker].length) {
-                                latencies[worker] = Arrays.copyOf(latencies[worker], counts[worker] * 2);
+            Thread thread = new Thread(
+                    () -> {
+                        HttpClient client = clients.get(worker);
+                        while (System.nanoTime() < deadline
+                                && !Thread.currentThread().isInterrupted()) {
+                            HttpRequest request = workload.next(worker);
+                            if (request == null) {
+                                break;
                             }
-                            latencies[worker][counts[worker]++] = took;
-                        } else {
-                            errors[worker]++;
-                            firstError.compareAndSet(null, response.statusCode() == 200
-                                    ? "200 without the expected token"
-                                    : response.statusCode() + " " + Oidc.oauthError(response.body()));
+                            long sent = System.nanoTime();
+                            try {
+                                HttpResponse<String> response = client.send(
+                                        request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                                long took = System.nanoTime() - sent;
+                                if (workload.accept(worker, response)) {
+                                    if (counts[worker] == latencies[worker].length) {
+                                        latencies[worker] = Arrays.copyOf(latencies[worker], counts[worker] * 2);
+                                    }
+                                    latencies[worker][counts[worker]++] = took;
+                                } else {
+                                    errors[worker]++;
+                                    firstError.compareAndSet(
+                                            null,
+                                            response.statusCode() == 200
+                                                    ? "200 without the expected token"
+                                                    : response.statusCode() + " " + Oidc.oauthError(response.body()));
+                                }
+                            } catch (IOException e) {
+                                errors[worker]++;
+                                firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
                         }
-                    } catch (IOException e) {
-                        errors[worker]++;
-                        firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                finished[worker] = System.nanoTime();
-            }, "load-" + w);
+                        finished[worker] = System.nanoTime();
+                    },
+                    "load-" + w);
             threads.add(thread);
         }
         threads.forEach(Thread::start);
         // Every request has a timeout, so a worker ends at most one timeout after the deadline.
-        long joinBy = deadline + Oidc.REQUEST_TIMEOUT.toNanos() + Duration.ofSeconds(5).toNanos();
+        long joinBy = deadline
+                + Oidc.REQUEST_TIMEOUT.toNanos()
+                + Duration.ofSeconds(5).toNanos();
         for (Thread thread : threads) {
             try {
                 thread.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));

@@ -38,23 +38,29 @@ final class Oidc {
     private static final Pattern OAUTH_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([^\"]+)\"");
 
     /** A single-use authorization code and the PKCE verifier of its request. */
-    record Code(String code, String verifier) {
-    }
+    record Code(String code, String verifier) {}
 
-    private Oidc() {
-    }
+    private Oidc() {}
 
     /** A client without cookies for the measured requests: HTTP/1.1, keep-alive, one connection per client when used by one thread. */
     static HttpClient loadClient(SSLContext tls) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** A client with its own cookie jar: one browser, one SSO session. */
     static HttpClient browser(SSLContext tls) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                .cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .cookieHandler(new CookieManager())
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     static HttpRequest clientCredentials(Target target) {
@@ -102,12 +108,17 @@ final class Oidc {
         query.put("nonce", randomToken(16));
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
-        HttpResponse<String> response = send(browser,
-                HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query))).timeout(REQUEST_TIMEOUT).GET().build());
+        HttpResponse<String> response = send(
+                browser,
+                HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query)))
+                        .timeout(REQUEST_TIMEOUT)
+                        .GET()
+                        .build());
         if (response.statusCode() == 200) {
             Matcher action = LOGIN_ACTION.matcher(response.body());
             if (!action.find()) {
-                throw new IllegalStateException(target.name() + ": the authorization request showed a page without a login form (status 200)");
+                throw new IllegalStateException(
+                        target.name() + ": the authorization request showed a page without a login form (status 200)");
             }
             Map<String, String> form = new LinkedHashMap<>();
             form.put("username", target.username());
@@ -116,12 +127,14 @@ final class Oidc {
             response = send(browser, post(action.group(1).replace("&amp;", "&"), form));
         }
         HttpResponse<String> answer = response;
-        String code = answer.headers().firstValue("Location")
+        String code = answer.headers()
+                .firstValue("Location")
                 .filter(location -> location.startsWith(target.redirectUri()))
                 .flatMap(location -> queryParameter(location, "code"))
-                .orElseThrow(() -> new IllegalStateException(target.name() + ": the authorization request ended with status "
-                        + answer.statusCode() + " instead of a redirect with a code to " + target.redirectUri()
-                        + " (a required action or an error page?)"));
+                .orElseThrow(
+                        () -> new IllegalStateException(target.name() + ": the authorization request ended with status "
+                                + answer.statusCode() + " instead of a redirect with a code to " + target.redirectUri()
+                                + " (a required action or an error page?)"));
         return new Code(code, verifier);
     }
 
@@ -129,8 +142,9 @@ final class Oidc {
     static String newRefreshToken(SSLContext tls, Target target) {
         HttpClient browser = browser(tls);
         HttpResponse<String> response = send(browser, codeExchange(target, authorize(browser, target)));
-        return refreshTokenOf(response).orElseThrow(() -> new IllegalStateException(target.name()
-                + ": the code exchange answered " + response.statusCode() + " " + oauthError(response.body()) + " without a refresh token"));
+        return refreshTokenOf(response)
+                .orElseThrow(() -> new IllegalStateException(target.name() + ": the code exchange answered "
+                        + response.statusCode() + " " + oauthError(response.body()) + " without a refresh token"));
     }
 
     /** Checks that one client-credentials grant succeeds and its access token is signed with the target's algorithm. */
@@ -141,12 +155,15 @@ final class Oidc {
             throw new IllegalStateException(target.name() + ": client credentials answered " + response.statusCode()
                     + " " + oauthError(response.body()));
         }
-        String header = new String(Base64.getUrlDecoder().decode(token.group(1).substring(0, token.group(1).indexOf('.'))),
+        String header = new String(
+                Base64.getUrlDecoder()
+                        .decode(token.group(1).substring(0, token.group(1).indexOf('.'))),
                 StandardCharsets.UTF_8);
         Matcher alg = ALG.matcher(header);
         String found = alg.find() ? alg.group(1) : "none";
         if (!found.equals(target.algorithm())) {
-            throw new IllegalStateException(target.name() + ": access tokens are signed with " + found + ", expected " + target.algorithm());
+            throw new IllegalStateException(
+                    target.name() + ": access tokens are signed with " + found + ", expected " + target.algorithm());
         }
     }
 
@@ -175,21 +192,26 @@ final class Oidc {
         form.put("client_id", "admin-cli");
         form.put("username", username);
         form.put("password", password);
-        HttpResponse<String> response = send(client, post(baseUrl + "/realms/master/protocol/openid-connect/token", form));
+        HttpResponse<String> response =
+                send(client, post(baseUrl + "/realms/master/protocol/openid-connect/token", form));
         Matcher token = ACCESS_TOKEN.matcher(response.body());
         if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException("admin sign-in answered " + response.statusCode() + " " + oauthError(response.body()));
+            throw new IllegalStateException(
+                    "admin sign-in answered " + response.statusCode() + " " + oauthError(response.body()));
         }
         return token.group(1);
     }
 
     /** Creates a realm from its JSON representation through the admin REST API. */
     static void createRealm(HttpClient client, String baseUrl, String adminToken, String realmJson, String realm) {
-        HttpResponse<String> response = send(client, HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(realmJson, StandardCharsets.UTF_8)).build());
+        HttpResponse<String> response = send(
+                client,
+                HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms"))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(realmJson, StandardCharsets.UTF_8))
+                        .build());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("creating realm " + realm + " answered " + response.statusCode() + ": "
                     + response.body().substring(0, Math.min(300, response.body().length())));
@@ -200,7 +222,8 @@ final class Oidc {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException(request.method() + " " + request.uri().getPath() + " failed", e);
+            throw new UncheckedIOException(
+                    request.method() + " " + request.uri().getPath() + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -208,9 +231,11 @@ final class Oidc {
     }
 
     static HttpRequest post(String url, Map<String, String> form) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form), StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form), StandardCharsets.UTF_8))
+                .build();
     }
 
     static String encode(Map<String, String> parameters) {

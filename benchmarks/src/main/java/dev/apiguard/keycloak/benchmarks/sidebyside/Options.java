@@ -25,9 +25,21 @@ import java.util.Map;
  * @param codes            authorization codes obtained before each code-exchange round (its length bound)
  * @param startTimeoutSeconds how long a server may take to be ready
  */
-public record Options(Path keycloakDist, Path javaHome, Path providerJar, Path realmConfig, Path workDir, Path outDir,
-                     int connections, int rounds, int roundSeconds, int warmupSeconds, int warmupMaxRounds,
-                     double settleTolerance, int codes, int startTimeoutSeconds) {
+public record Options(
+        Path keycloakDist,
+        Path javaHome,
+        Path providerJar,
+        Path realmConfig,
+        Path workDir,
+        Path outDir,
+        int connections,
+        int rounds,
+        int roundSeconds,
+        int warmupSeconds,
+        int warmupMaxRounds,
+        double settleTolerance,
+        int codes,
+        int startTimeoutSeconds) {
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -48,21 +60,31 @@ public record Options(Path keycloakDist, Path javaHome, Path providerJar, Path r
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value, got '" + arg + "'" + (i + 1 >= args.length ? " without a value" : ""));
+                throw new IllegalArgumentException(
+                        "expected --name value, got '" + arg + "'" + (i + 1 >= args.length ? " without a value" : ""));
             }
             String name = arg.substring(2);
             if (!DEFAULTS.containsKey(name) && !isPath(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known: " + String.join(", ", known()));
+                throw new IllegalArgumentException(
+                        "unknown option --" + name + "; known: " + String.join(", ", known()));
             }
             given.put(name, args[++i]);
         }
         return new Options(
-                directory(given, "keycloak-dist"), directory(given, "java-home"), file(given, "provider-jar"),
-                directory(given, "realm-config"), path(given, "work-dir"), path(given, "out-dir"),
-                integer(given, "connections", 1, 256), integer(given, "rounds", 1, 100),
-                integer(given, "round-seconds", 1, 600), integer(given, "warmup-seconds", 1, 600),
-                integer(given, "warmup-max-rounds", 2, 100), decimal(given, "settle-tolerance", 0.001, 0.5),
-                integer(given, "codes", 10, 100_000), integer(given, "start-timeout-seconds", 30, 1800));
+                directory(given, "keycloak-dist"),
+                directory(given, "java-home"),
+                file(given, "provider-jar"),
+                directory(given, "realm-config"),
+                path(given, "work-dir"),
+                path(given, "out-dir"),
+                integer(given, "connections", 1, 256),
+                integer(given, "rounds", 1, 100),
+                integer(given, "round-seconds", 1, 600),
+                integer(given, "warmup-seconds", 1, 600),
+                integer(given, "warmup-max-rounds", 2, 100),
+                decimal(given, "settle-tolerance", 0.001, 0.5),
+                integer(given, "codes", 10, 100_000),
+                integer(given, "start-timeout-seconds", 30, 1800));
     }
 
     private static boolean isPath(String name) {
@@ -73,9 +95,22 @@ public record Options(Path keycloakDist, Path javaHome, Path providerJar, Path r
     }
 
     private static String[] known() {
-        return new String[] {"keycloak-dist", "java-home", "provider-jar", "realm-config", "work-dir", "out-dir",
-            "connections", "rounds", "round-seconds", "warmup-seconds", "warmup-max-rounds", "settle-tolerance", "codes",
-            "start-timeout-seconds"};
+        return new String[] {
+            "keycloak-dist",
+            "java-home",
+            "provider-jar",
+            "realm-config",
+            "work-dir",
+            "out-dir",
+            "connections",
+            "rounds",
+            "round-seconds",
+            "warmup-seconds",
+            "warmup-max-rounds",
+            "settle-tolerance",
+            "codes",
+            "start-timeout-seconds"
+        };
     }
 
     private static Path path(Map<String, String> given, String name) {
@@ -107,11 +142,13 @@ public record Options(Path keycloakDist, Path javaHome, Path providerJar, Path r
         try {
             int parsed = Integer.parseInt(value.trim());
             if (parsed < min || parsed > max) {
-                throw new IllegalArgumentException("--" + name + " must be from " + min + " to " + max + ", got " + parsed);
+                throw new IllegalArgumentException(
+                        "--" + name + " must be from " + min + " to " + max + ", got " + parsed);
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number from " + min + " to " + max + ", got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a whole number from " + min + " to " + max + ", got '" + value + "'", e);
         }
     }
 
@@ -120,11 +157,13 @@ public record Options(Path keycloakDist, Path javaHome, Path providerJar, Path r
         try {
             double parsed = Double.parseDouble(value.trim());
             if (!(parsed >= min && parsed <= max)) {
-                throw new IllegalArgumentException("--" + name + " must be from " + min + " to " + max + ", got " + parsed);
+                throw new IllegalArgumentException(
+                        "--" + name + " must be from " + min + " to " + max + ", got " + parsed);
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number from " + min + " to " + max + ", got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a number from " + min + " to " + max + ", got '" + value + "'", e);
         }
     }
 }

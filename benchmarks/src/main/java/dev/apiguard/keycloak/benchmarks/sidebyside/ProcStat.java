@@ -12,8 +12,7 @@ public final class ProcStat {
     /** Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream kernel build. */
     static final long TICKS_PER_SECOND = 100;
 
-    private ProcStat() {
-    }
+    private ProcStat() {}
 
     /** User + system CPU time of process {@code pid} so far, in milliseconds. */
     public static long cpuMillis(long pid) {
@@ -37,7 +36,8 @@ public final class ProcStat {
         }
         String[] fields = statLine.substring(end + 1).trim().split("\\s+");
         if (fields.length < 13) {
-            throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + fields.length + " fields after the command name, at least 13 expected");
+            throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + fields.length
+                    + " fields after the command name, at least 13 expected");
         }
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         return ticks * 1000 / TICKS_PER_SECOND;

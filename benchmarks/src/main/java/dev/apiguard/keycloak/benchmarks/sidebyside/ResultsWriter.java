@@ -18,12 +18,15 @@ public final class ResultsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ResultsWriter() {
-    }
+    private ResultsWriter() {}
 
     /** The JSON document of a run. {@code context} holds machine, versions and settings, written first. */
-    public static String json(Map<String, Object> context, List<RoundResult> warmup, boolean settled,
-                              List<RoundResult> measured, Summary summary) {
+    public static String json(
+            Map<String, Object> context,
+            List<RoundResult> warmup,
+            boolean settled,
+            List<RoundResult> measured,
+            Summary summary) {
         Map<String, Object> root = new LinkedHashMap<>(context);
         root.put("warmup", Map.of("settled", settled, "rounds", rows(warmup)));
         root.put("rounds", rows(measured));

@@ -13,8 +13,16 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
  * @param p99Millis    99th percentile latency of the successful requests
  * @param cpuMillis    CPU time (user + system) the measured server's JVM used during the round
  */
-public record RoundResult(String target, Grant grant, int round, long requests, long errors, double seconds,
-                          double p50Millis, double p99Millis, double cpuMillis) {
+public record RoundResult(
+        String target,
+        Grant grant,
+        int round,
+        long requests,
+        long errors,
+        double seconds,
+        double p50Millis,
+        double p99Millis,
+        double cpuMillis) {
 
     /** Successful requests per second. */
     public double requestsPerSecond() {

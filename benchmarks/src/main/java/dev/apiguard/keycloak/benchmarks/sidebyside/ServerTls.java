@@ -46,12 +46,45 @@ final class ServerTls {
             throw new UncheckedIOException("cannot prepare " + dir, e);
         }
         String keytool = javaHome.resolve("bin/keytool").toString();
-        run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-sigalg", "SHA256withECDSA", "-validity", "7", "-dname", "CN=127.0.0.1,O=API Guard benchmark",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
-                "-storepass:env", "BENCH_TLS_PASSWORD"), password);
-        run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(),
-                "-storepass:env", "BENCH_TLS_PASSWORD", "-file", certificate.toString()), password);
+        run(
+                List.of(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-sigalg",
+                        "SHA256withECDSA",
+                        "-validity",
+                        "7",
+                        "-dname",
+                        "CN=127.0.0.1,O=API Guard benchmark",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass:env",
+                        "BENCH_TLS_PASSWORD"),
+                password);
+        run(
+                List.of(
+                        keytool,
+                        "-exportcert",
+                        "-rfc",
+                        "-alias",
+                        "server",
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storepass:env",
+                        "BENCH_TLS_PASSWORD",
+                        "-file",
+                        certificate.toString()),
+                password);
         return new ServerTls(keyStore, password, trusting(certificate));
     }
 
@@ -60,7 +93,8 @@ final class ServerTls {
         builder.environment().put("BENCH_TLS_PASSWORD", password);
         try {
             Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String output =
+                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException("keytool failed: " + output);

@@ -9,8 +9,7 @@ import java.util.Map;
  */
 public final class Settle {
 
-    private Settle() {
-    }
+    private Settle() {}
 
     /** True when the last two values differ by less than {@code tolerance} (relative to the larger). */
     public static boolean settled(List<Double> series, double tolerance) {
@@ -27,7 +26,6 @@ public final class Settle {
 
     /** True when every series has settled (and there is at least one). */
     public static boolean allSettled(Map<String, List<Double>> seriesByName, double tolerance) {
-        return !seriesByName.isEmpty()
-                && seriesByName.values().stream().allMatch(series -> settled(series, tolerance));
+        return !seriesByName.isEmpty() && seriesByName.values().stream().allMatch(series -> settled(series, tolerance));
     }
 }

@@ -52,6 +52,7 @@ public final class SideBySide {
     private static final String REDIRECT_URI = "http://127.0.0.1:8400/callback";
     /** Codes live 60 s (Keycloak's default and the demo's): obtain them for at most 30 s, use them within 25 s. */
     private static final Duration CODE_FETCH_LIMIT = Duration.ofSeconds(30);
+
     private static final int CODE_ROUND_LIMIT_SECONDS = 25;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -100,32 +101,90 @@ public final class SideBySide {
         String adminPassword = Oidc.randomToken(24);
         String userPassword = Oidc.randomToken(24);
         String serviceSecret = Oidc.randomToken(24);
-        Map<String, String> adminEnv = Map.of("KC_BOOTSTRAP_ADMIN_USERNAME", "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+        Map<String, String> adminEnv =
+                Map.of("KC_BOOTSTRAP_ADMIN_USERNAME", "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         Map<String, String> apiguardEnv = new LinkedHashMap<>(adminEnv);
         apiguardEnv.put("APIGUARD_DEMO_PASSWORD", userPassword);
         apiguardEnv.put("APIGUARD_DEMO_SERVICE_SECRET", serviceSecret);
         Duration startTimeout = Duration.ofSeconds(options.startTimeoutSeconds());
 
         say("starting stock Keycloak (" + stockHome + ")");
-        try (KeycloakServer stock = KeycloakServer.start("stock", stockHome, runDir.resolve("stock-data"), options.javaHome(),
-                serverTls, adminEnv, false, startTimeout)) {
+        try (KeycloakServer stock = KeycloakServer.start(
+                "stock",
+                stockHome,
+                runDir.resolve("stock-data"),
+                options.javaHome(),
+                serverTls,
+                adminEnv,
+                false,
+                startTimeout)) {
             say("stock Keycloak ready on " + stock.baseUrl() + " (JVM pid " + stock.jvmPid() + ")");
             say("starting API Guard (" + apiguardHome + ")");
-            try (KeycloakServer apiguard = KeycloakServer.start("apiguard", apiguardHome, runDir.resolve("apiguard-data"),
-                    options.javaHome(), serverTls, apiguardEnv, true, startTimeout)) {
+            try (KeycloakServer apiguard = KeycloakServer.start(
+                    "apiguard",
+                    apiguardHome,
+                    runDir.resolve("apiguard-data"),
+                    options.javaHome(),
+                    serverTls,
+                    apiguardEnv,
+                    true,
+                    startTimeout)) {
                 say("API Guard ready on " + apiguard.baseUrl() + " (JVM pid " + apiguard.jvmPid() + ")");
                 HttpClient admin = Oidc.loadClient(serverTls.clientContext());
                 String token = Oidc.adminToken(admin, stock.baseUrl(), "admin", adminPassword);
-                Oidc.createRealm(admin, stock.baseUrl(), token, stockRealm("bench-rs256", false, serviceSecret, userPassword), "bench-rs256");
-                Oidc.createRealm(admin, stock.baseUrl(), token, stockRealm("bench-es256", true, serviceSecret, userPassword), "bench-es256");
+                Oidc.createRealm(
+                        admin,
+                        stock.baseUrl(),
+                        token,
+                        stockRealm("bench-rs256", false, serviceSecret, userPassword),
+                        "bench-rs256");
+                Oidc.createRealm(
+                        admin,
+                        stock.baseUrl(),
+                        token,
+                        stockRealm("bench-es256", true, serviceSecret, userPassword),
+                        "bench-es256");
                 awaitRealm(admin, apiguard.baseUrl(), "apiguard-demo");
                 List<Target> targets = List.of(
-                        new Target(STOCK_RS, stock, "bench-rs256", "RS256", "bench-service", serviceSecret, "",
-                                "bench-spa", REDIRECT_URI, "openid", "bench-user", userPassword),
-                        new Target(STOCK_ES, stock, "bench-es256", "ES256", "bench-service", serviceSecret, "",
-                                "bench-spa", REDIRECT_URI, "openid", "bench-user", userPassword),
-                        new Target(APIGUARD, apiguard, "apiguard-demo", "ES256", "demo-service", serviceSecret, "orders:read",
-                                "demo-spa", REDIRECT_URI, "openid orders:read", "alice", userPassword));
+                        new Target(
+                                STOCK_RS,
+                                stock,
+                                "bench-rs256",
+                                "RS256",
+                                "bench-service",
+                                serviceSecret,
+                                "",
+                                "bench-spa",
+                                REDIRECT_URI,
+                                "openid",
+                                "bench-user",
+                                userPassword),
+                        new Target(
+                                STOCK_ES,
+                                stock,
+                                "bench-es256",
+                                "ES256",
+                                "bench-service",
+                                serviceSecret,
+                                "",
+                                "bench-spa",
+                                REDIRECT_URI,
+                                "openid",
+                                "bench-user",
+                                userPassword),
+                        new Target(
+                                APIGUARD,
+                                apiguard,
+                                "apiguard-demo",
+                                "ES256",
+                                "demo-service",
+                                serviceSecret,
+                                "orders:read",
+                                "demo-spa",
+                                REDIRECT_URI,
+                                "openid orders:read",
+                                "alice",
+                                userPassword));
                 context.put("targets", describe(targets));
                 new SideBySide(options, serverTls.clientContext()).measure(targets, context, startedAt);
             }
@@ -158,14 +217,19 @@ public final class SideBySide {
                 for (Target target : targets) {
                     RoundResult result = round(target, grant, round, options.warmupSeconds());
                     warmup.add(result);
-                    series.computeIfAbsent(target.name() + " " + grant.id(), k -> new ArrayList<>()).add(result.requestsPerSecond());
+                    series.computeIfAbsent(target.name() + " " + grant.id(), k -> new ArrayList<>())
+                            .add(result.requestsPerSecond());
                     print("warm-up", result);
                 }
             }
             settled = Settle.allSettled(series, options.settleTolerance());
         }
-        say(settled ? "warm-up settled (two consecutive rounds within " + percent(options.settleTolerance()) + " for every server and grant)"
-                : "WARNING: warm-up did not settle within " + options.warmupMaxRounds() + " rounds: figures may still include JIT compilation");
+        say(
+                settled
+                        ? "warm-up settled (two consecutive rounds within " + percent(options.settleTolerance())
+                                + " for every server and grant)"
+                        : "WARNING: warm-up did not settle within " + options.warmupMaxRounds()
+                                + " rounds: figures may still include JIT compilation");
 
         List<RoundResult> measured = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
@@ -178,15 +242,22 @@ public final class SideBySide {
             }
         }
 
-        Summary summary = Summary.of(measured, targets.stream().map(Target::name).toList(), APIGUARD, List.of(STOCK_ES, STOCK_RS));
+        Summary summary = Summary.of(
+                measured, targets.stream().map(Target::name).toList(), APIGUARD, List.of(STOCK_ES, STOCK_RS));
         context.put("finishedAt", Instant.now().toString());
         context.put("loadAverageAfter", firstLine(Path.of("/proc/loadavg")));
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(startedAt);
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(startedAt);
         Path json = options.outDir().resolve("side-by-side-" + stamp + ".json");
         Path svg = options.outDir().resolve("side-by-side-" + stamp + ".svg");
         ResultsWriter.writeAtomically(json, ResultsWriter.json(context, warmup, settled, measured, summary));
-        ResultsWriter.writeAtomically(svg, SvgChart.render(summary, "Keycloak " + context.get("keycloakVersion")
-                + ": stock vs API Guard, " + options.connections() + " connections, medians of " + options.rounds() + " rounds"));
+        ResultsWriter.writeAtomically(
+                svg,
+                SvgChart.render(
+                        summary,
+                        "Keycloak " + context.get("keycloakVersion") + ": stock vs API Guard, " + options.connections()
+                                + " connections, medians of " + options.rounds() + " rounds"));
         System.out.println();
         System.out.print(summary.table());
         System.out.println();
@@ -255,11 +326,13 @@ public final class SideBySide {
             repairChains(target);
         }
         if (m.firstError() != null) {
-            say(target.name() + " " + grant.id() + ": " + m.errors() + " failed requests, the first: " + m.firstError());
+            say(target.name() + " " + grant.id() + ": " + m.errors() + " failed requests, the first: "
+                    + m.firstError());
         }
         double p50 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 50) / 1e6;
         double p99 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 99) / 1e6;
-        return new RoundResult(target.name(), grant, round, m.requests(), m.errors(), m.seconds(), p50, p99, cpuAfter - cpuBefore);
+        return new RoundResult(
+                target.name(), grant, round, m.requests(), m.errors(), m.seconds(), p50, p99, cpuAfter - cpuBefore);
     }
 
     /** Signs in a new session for every refresh chain that has none (first use, or broken by a failed refresh). */
@@ -280,17 +353,19 @@ public final class SideBySide {
         List<Thread> threads = new ArrayList<>();
         List<RuntimeException> failures = new ArrayList<>();
         for (HttpClient session : codeSessions.get(target.name())) {
-            Thread thread = new Thread(() -> {
-                try {
-                    while (remaining.getAndDecrement() > 0 && System.nanoTime() < deadline) {
-                        codes.add(Oidc.authorize(session, target));
-                    }
-                } catch (RuntimeException e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            }, "codes-" + threads.size());
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            while (remaining.getAndDecrement() > 0 && System.nanoTime() < deadline) {
+                                codes.add(Oidc.authorize(session, target));
+                            }
+                        } catch (RuntimeException e) {
+                            synchronized (failures) {
+                                failures.add(e);
+                            }
+                        }
+                    },
+                    "codes-" + threads.size());
             threads.add(thread);
             thread.start();
         }
@@ -303,7 +378,10 @@ public final class SideBySide {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(target.name() + ": obtaining codes failed: " + failures.get(0).getMessage(), failures.get(0));
+            throw new IllegalStateException(
+                    target.name() + ": obtaining codes failed: "
+                            + failures.get(0).getMessage(),
+                    failures.get(0));
         }
         return codes;
     }
@@ -320,11 +398,27 @@ public final class SideBySide {
         if (es256) {
             realm.put("defaultSignatureAlgorithm", "ES256");
             // As the demo realm: a P-256 key that signs, Keycloak's RSA key for opt-in clients, HMAC and AES keys.
-            realm.put("components", Map.of("org.keycloak.keys.KeyProvider", List.of(
-                    key("ecdsa-generated-es256", "ecdsa-generated", "200", Map.of("ecdsaEllipticCurveKey", "P-256", "ecGenerateCertificate", "true")),
-                    key("rsa-generated", "rsa-generated", "100", Map.of("keySize", "2048", "algorithm", "RS256")),
-                    key("hmac-generated-hs512", "hmac-generated", "100", Map.of("algorithm", "HS512", "secretSize", "64")),
-                    key("aes-generated", "aes-generated", "100", Map.of("secretSize", "16")))));
+            realm.put(
+                    "components",
+                    Map.of(
+                            "org.keycloak.keys.KeyProvider",
+                            List.of(
+                                    key(
+                                            "ecdsa-generated-es256",
+                                            "ecdsa-generated",
+                                            "200",
+                                            Map.of("ecdsaEllipticCurveKey", "P-256", "ecGenerateCertificate", "true")),
+                                    key(
+                                            "rsa-generated",
+                                            "rsa-generated",
+                                            "100",
+                                            Map.of("keySize", "2048", "algorithm", "RS256")),
+                                    key(
+                                            "hmac-generated-hs512",
+                                            "hmac-generated",
+                                            "100",
+                                            Map.of("algorithm", "HS512", "secretSize", "64")),
+                                    key("aes-generated", "aes-generated", "100", Map.of("secretSize", "16")))));
         }
         Map<String, Object> service = new LinkedHashMap<>();
         service.put("clientId", "bench-service");
@@ -357,7 +451,8 @@ public final class SideBySide {
         }
     }
 
-    private static Map<String, Object> key(String name, String providerId, String priority, Map<String, String> config) {
+    private static Map<String, Object> key(
+            String name, String providerId, String priority, Map<String, String> config) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         values.put("priority", List.of(priority));
         values.put("enabled", List.of("true"));
@@ -385,9 +480,16 @@ public final class SideBySide {
     private static void awaitRealm(HttpClient client, String baseUrl, String realm) {
         URI discovery = URI.create(baseUrl + "/realms/" + realm + "/.well-known/openid-configuration");
         Instant deadline = Instant.now().plusSeconds(60);
-        while (Oidc.send(client, HttpRequest.newBuilder(discovery).timeout(Oidc.REQUEST_TIMEOUT).build()).statusCode() != 200) {
+        while (Oidc.send(
+                                client,
+                                HttpRequest.newBuilder(discovery)
+                                        .timeout(Oidc.REQUEST_TIMEOUT)
+                                        .build())
+                        .statusCode()
+                != 200) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("realm " + realm + " was not imported: " + discovery + " does not answer 200");
+                throw new IllegalStateException(
+                        "realm " + realm + " was not imported: " + discovery + " does not answer 200");
             }
             KeycloakServer.sleep(Duration.ofSeconds(1));
         }
@@ -412,7 +514,8 @@ public final class SideBySide {
                 deleteRecursively(imports);
                 Files.createDirectories(imports);
                 try (Stream<Path> files = Files.list(options.realmConfig())) {
-                    for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    for (Path file :
+                            files.filter(f -> f.toString().endsWith(".json")).toList()) {
                         Files.copy(file, imports.resolve(file.getFileName()));
                     }
                 }
@@ -446,7 +549,9 @@ public final class SideBySide {
         settings.put("warmupMaxRounds", options.warmupMaxRounds());
         settings.put("settleTolerance", options.settleTolerance());
         settings.put("codesPerRound", options.codes());
-        settings.put("server", "kc.sh start, HTTPS on 127.0.0.1, --db=dev-file (H2), --cache=local, Keycloak's default heap");
+        settings.put(
+                "server",
+                "kc.sh start, HTTPS on 127.0.0.1, --db=dev-file (H2), --cache=local, Keycloak's default heap");
         settings.put("loadGenerator", "Java HttpClient, HTTP/1.1 keep-alive, one connection per thread, closed loop");
         context.put("settings", settings);
         return context;
@@ -455,7 +560,8 @@ public final class SideBySide {
     private static String keycloakVersion(Path dist) {
         Path versionFile = dist.resolve("version.txt");
         String line = Files.exists(versionFile) ? firstLine(versionFile) : "";
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+\\.\\d+\\.\\d+\\S*)").matcher(line);
+        java.util.regex.Matcher matcher =
+                java.util.regex.Pattern.compile("(\\d+\\.\\d+\\.\\d+\\S*)").matcher(line);
         return matcher.find() ? matcher.group(1) : dist.getFileName().toString();
     }
 
@@ -469,10 +575,13 @@ public final class SideBySide {
             for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
                 int equals = line.indexOf('=');
                 if (equals > 0) {
-                    values.put(line.substring(0, equals), line.substring(equals + 1).replace("\"", ""));
+                    values.put(
+                            line.substring(0, equals),
+                            line.substring(equals + 1).replace("\"", ""));
                 }
             }
-            return values.getOrDefault("IMPLEMENTOR", "?") + " " + values.getOrDefault("JAVA_VERSION", "?") + " (" + javaHome + ")";
+            return values.getOrDefault("IMPLEMENTOR", "?") + " " + values.getOrDefault("JAVA_VERSION", "?") + " ("
+                    + javaHome + ")";
         } catch (IOException e) {
             return javaHome.toString();
         }
@@ -480,7 +589,10 @@ public final class SideBySide {
 
     private static String cpuModel() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+            return lines.filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("?");
         } catch (IOException | UncheckedIOException e) {
             return "?";
         }
@@ -495,9 +607,17 @@ public final class SideBySide {
     }
 
     private static void print(String kind, RoundResult r) {
-        say(String.format("%-7s %2d  %-19s %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6.3f ms/req  %d errors",
-                kind, r.round(), r.grant().id(), r.target(), r.requestsPerSecond(), r.p50Millis(), r.p99Millis(),
-                r.cpuMillisPerRequest(), r.errors()));
+        say(String.format(
+                "%-7s %2d  %-19s %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6.3f ms/req  %d errors",
+                kind,
+                r.round(),
+                r.grant().id(),
+                r.target(),
+                r.requestsPerSecond(),
+                r.p50Millis(),
+                r.p99Millis(),
+                r.cpuMillisPerRequest(),
+                r.errors()));
     }
 
     private static String percent(double fraction) {

@@ -6,8 +6,7 @@ import java.util.List;
 /** Small statistics over measured values; no state. */
 public final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * The nearest-rank percentile {@code p} (0 &lt; p &lt;= 100) of {@code values}: the smallest value
@@ -31,7 +30,8 @@ public final class Stats {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("no values: a median needs at least one");
         }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
     }

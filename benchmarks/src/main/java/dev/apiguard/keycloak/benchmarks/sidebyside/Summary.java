@@ -16,9 +16,13 @@ import java.util.Optional;
 public final class Summary {
 
     /** One target's medians for one grant. */
-    public record Figures(double requestsPerSecond, double p50Millis, double p99Millis, double cpuMillisPerRequest,
-                          long errors, int rounds) {
-    }
+    public record Figures(
+            double requestsPerSecond,
+            double p50Millis,
+            double p99Millis,
+            double cpuMillisPerRequest,
+            long errors,
+            int rounds) {}
 
     /**
      * API Guard's throughput over a stock target's, and its CPU per request over the stock target's.
@@ -26,8 +30,7 @@ public final class Summary {
      * @param throughput  median of per-round requests/s ratios (above 1: API Guard serves more)
      * @param cpu         median of per-round CPU-per-request ratios (above 1: API Guard uses more CPU)
      */
-    public record Ratio(String grant, String over, double throughput, double cpu) {
-    }
+    public record Ratio(String grant, String over, double throughput, double cpu) {}
 
     private final Map<Grant, Map<String, Figures>> figures;
     private final List<Ratio> ratios;
@@ -46,13 +49,23 @@ public final class Summary {
             for (String target : targets) {
                 List<RoundResult> own = select(rounds, target, grant);
                 if (!own.isEmpty()) {
-                    perTarget.put(target, new Figures(
-                            Stats.median(own.stream().map(RoundResult::requestsPerSecond).toList()),
-                            Stats.median(own.stream().map(RoundResult::p50Millis).toList()),
-                            Stats.median(own.stream().map(RoundResult::p99Millis).toList()),
-                            Stats.median(own.stream().map(RoundResult::cpuMillisPerRequest).toList()),
-                            own.stream().mapToLong(RoundResult::errors).sum(),
-                            own.size()));
+                    perTarget.put(
+                            target,
+                            new Figures(
+                                    Stats.median(own.stream()
+                                            .map(RoundResult::requestsPerSecond)
+                                            .toList()),
+                                    Stats.median(own.stream()
+                                            .map(RoundResult::p50Millis)
+                                            .toList()),
+                                    Stats.median(own.stream()
+                                            .map(RoundResult::p99Millis)
+                                            .toList()),
+                                    Stats.median(own.stream()
+                                            .map(RoundResult::cpuMillisPerRequest)
+                                            .toList()),
+                                    own.stream().mapToLong(RoundResult::errors).sum(),
+                                    own.size()));
                 }
             }
             if (perTarget.isEmpty()) {
@@ -71,7 +84,9 @@ public final class Summary {
         List<Double> cpu = new ArrayList<>();
         for (RoundResult mine : select(rounds, subject, grant)) {
             for (RoundResult theirs : select(rounds, baseline, grant)) {
-                if (theirs.round() == mine.round() && theirs.requestsPerSecond() > 0 && theirs.cpuMillisPerRequest() > 0) {
+                if (theirs.round() == mine.round()
+                        && theirs.requestsPerSecond() > 0
+                        && theirs.cpuMillisPerRequest() > 0) {
                     throughput.add(mine.requestsPerSecond() / theirs.requestsPerSecond());
                     cpu.add(mine.cpuMillisPerRequest() / theirs.cpuMillisPerRequest());
                 }
@@ -84,7 +99,9 @@ public final class Summary {
     }
 
     private static List<RoundResult> select(List<RoundResult> rounds, String target, Grant grant) {
-        return rounds.stream().filter(r -> r.target().equals(target) && r.grant() == grant).toList();
+        return rounds.stream()
+                .filter(r -> r.target().equals(target) && r.grant() == grant)
+                .toList();
     }
 
     /** Per grant, per target (in the targets' order): the medians. */
@@ -99,14 +116,22 @@ public final class Summary {
     /** A plain-text table of the figures and the ratios, for the console. */
     public String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-19s %-12s %10s %9s %9s %12s %7s%n",
+        out.append(String.format(
+                "%-19s %-12s %10s %9s %9s %12s %7s%n",
                 "grant", "server", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors"));
         figures.forEach((grant, perTarget) -> perTarget.forEach((target, f) -> out.append(String.format(
                 "%-19s %-12s %10.1f %9.2f %9.2f %12.3f %7d%n",
-                grant.id(), target, f.requestsPerSecond(), f.p50Millis(), f.p99Millis(), f.cpuMillisPerRequest(), f.errors()))));
+                grant.id(),
+                target,
+                f.requestsPerSecond(),
+                f.p50Millis(),
+                f.p99Millis(),
+                f.cpuMillisPerRequest(),
+                f.errors()))));
         out.append(String.format("%n%-19s %-22s %12s %12s%n", "grant", "ratio", "throughput", "CPU/request"));
         for (Ratio ratio : ratios) {
-            out.append(String.format("%-19s %-22s %11.2fx %11.2fx%n",
+            out.append(String.format(
+                    "%-19s %-22s %11.2fx %11.2fx%n",
                     ratio.grant(), "apiguard / " + ratio.over(), ratio.throughput(), ratio.cpu()));
         }
         return out.toString();

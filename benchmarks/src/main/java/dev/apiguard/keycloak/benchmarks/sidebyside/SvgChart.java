@@ -17,49 +17,91 @@ public final class SvgChart {
     private static final int PANEL_HEIGHT = 300;
     private static final int MARGIN = 50;
 
-    private SvgChart() {
-    }
+    private SvgChart() {}
 
     /** The chart of {@code summary}, titled {@code title}. */
     public static String render(Summary summary, String title) {
         Map<Grant, Map<String, Summary.Figures>> figures = summary.figures();
         List<String> targets = new ArrayList<>();
-        figures.values().forEach(perTarget -> perTarget.keySet().forEach(t -> {
-            if (!targets.contains(t)) {
-                targets.add(t);
-            }
-        }));
+        figures.values()
+                .forEach(perTarget -> perTarget.keySet().forEach(t -> {
+                    if (!targets.contains(t)) {
+                        targets.add(t);
+                    }
+                }));
         int width = 2 * PANEL_WIDTH + 3 * MARGIN;
         int height = PANEL_HEIGHT + 3 * MARGIN + 20 * targets.size();
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                width, height, width, height));
+                width,
+                height,
+                width,
+                height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%s</text>%n",
-                MARGIN, escape(title)));
-        panel(svg, figures, targets, MARGIN, "requests/s (higher is better)", Summary.Figures::requestsPerSecond, "%.0f");
-        panel(svg, figures, targets, 2 * MARGIN + PANEL_WIDTH, "p99 latency, ms (lower is better)", Summary.Figures::p99Millis, "%.1f");
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%s</text>%n",
+                MARGIN,
+                escape(title)));
+        panel(
+                svg,
+                figures,
+                targets,
+                MARGIN,
+                "requests/s (higher is better)",
+                Summary.Figures::requestsPerSecond,
+                "%.0f");
+        panel(
+                svg,
+                figures,
+                targets,
+                2 * MARGIN + PANEL_WIDTH,
+                "p99 latency, ms (lower is better)",
+                Summary.Figures::p99Millis,
+                "%.1f");
         int legendY = PANEL_HEIGHT + 2 * MARGIN + 10;
         for (int i = 0; i < targets.size(); i++) {
             int y = legendY + 20 * i;
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
-                    MARGIN, y, COLOURS[i % COLOURS.length]));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", MARGIN + 18, y + 11, escape(targets.get(i))));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
+                    MARGIN,
+                    y,
+                    COLOURS[i % COLOURS.length]));
+            svg.append(String.format(
+                    Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", MARGIN + 18, y + 11, escape(targets.get(i))));
         }
         svg.append("</svg>\n");
         return svg.toString();
     }
 
-    private static void panel(StringBuilder svg, Map<Grant, Map<String, Summary.Figures>> figures, List<String> targets,
-                              int left, String label, ToDoubleFunction<Summary.Figures> value, String valueFormat) {
+    private static void panel(
+            StringBuilder svg,
+            Map<Grant, Map<String, Summary.Figures>> figures,
+            List<String> targets,
+            int left,
+            String label,
+            ToDoubleFunction<Summary.Figures> value,
+            String valueFormat) {
         int top = MARGIN;
         int bottom = top + PANEL_HEIGHT;
-        double max = figures.values().stream().flatMap(m -> m.values().stream()).mapToDouble(value).max().orElse(0);
+        double max = figures.values().stream()
+                .flatMap(m -> m.values().stream())
+                .mapToDouble(value)
+                .max()
+                .orElse(0);
         double scale = max > 0 ? (PANEL_HEIGHT - 20) / max : 0;
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", left, top - 8, escape(label)));
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-                left, bottom, left + PANEL_WIDTH, bottom));
+        svg.append(String.format(
+                Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", left, top - 8, escape(label)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+                left,
+                bottom,
+                left + PANEL_WIDTH,
+                bottom));
         int groups = Math.max(1, figures.size());
         double groupWidth = (double) PANEL_WIDTH / groups;
         double barWidth = groupWidth * 0.8 / Math.max(1, targets.size());
@@ -74,20 +116,38 @@ public final class SvgChart {
                 double v = value.applyAsDouble(f);
                 double h = v * scale;
                 double x = groupLeft + t * barWidth;
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s</title></rect>%n",
-                        x, bottom - h, barWidth - 2, h, COLOURS[t % COLOURS.length],
-                        escape(targets.get(t)), escape(entry.getKey().id()), String.format(Locale.ROOT, valueFormat, v)));
-                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n",
-                        x + (barWidth - 2) / 2, bottom - h - 3, String.format(Locale.ROOT, valueFormat, v)));
+                        x,
+                        bottom - h,
+                        barWidth - 2,
+                        h,
+                        COLOURS[t % COLOURS.length],
+                        escape(targets.get(t)),
+                        escape(entry.getKey().id()),
+                        String.format(Locale.ROOT, valueFormat, v)));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n",
+                        x + (barWidth - 2) / 2,
+                        bottom - h - 3,
+                        String.format(Locale.ROOT, valueFormat, v)));
             }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    left + g * groupWidth + groupWidth / 2, bottom + 16, escape(entry.getKey().id())));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                    left + g * groupWidth + groupWidth / 2,
+                    bottom + 16,
+                    escape(entry.getKey().id())));
             g++;
         }
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -16,8 +16,19 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
  * @param username        the user who signs in (once, before any measurement)
  * @param password        their password
  */
-record Target(String name, KeycloakServer server, String realm, String algorithm, String serviceClient, String serviceSecret,
-              String serviceScope, String publicClient, String redirectUri, String codeScope, String username, String password) {
+record Target(
+        String name,
+        KeycloakServer server,
+        String realm,
+        String algorithm,
+        String serviceClient,
+        String serviceSecret,
+        String serviceScope,
+        String publicClient,
+        String redirectUri,
+        String codeScope,
+        String username,
+        String password) {
 
     String realmUrl() {
         return server.baseUrl() + "/realms/" + realm;

@@ -23,7 +23,8 @@ class OidcTest {
 
     @Test
     void oauthErrorWhenErrorAnswerThenItsCode() {
-        assertThat(Oidc.oauthError("{\"error\":\"invalid_grant\",\"error_description\":\"Stale token\"}")).isEqualTo("invalid_grant");
+        assertThat(Oidc.oauthError("{\"error\":\"invalid_grant\",\"error_description\":\"Stale token\"}"))
+                .isEqualTo("invalid_grant");
         assertThat(Oidc.oauthError("<html>")).isEqualTo("(no OAuth error)");
     }
 }

@@ -17,9 +17,19 @@ class OptionsTest {
 
     private String[] args(String... extra) throws Exception {
         Path jar = Files.writeString(dir.resolve("apiguard-keycloak.jar"), "jar");
-        List<String> all = new ArrayList<>(List.of("--keycloak-dist", dir.toString(), "--java-home", dir.toString(),
-                "--provider-jar", jar.toString(), "--realm-config", dir.toString(), "--work-dir", dir.resolve("w").toString(),
-                "--out-dir", dir.resolve("o").toString()));
+        List<String> all = new ArrayList<>(List.of(
+                "--keycloak-dist",
+                dir.toString(),
+                "--java-home",
+                dir.toString(),
+                "--provider-jar",
+                jar.toString(),
+                "--realm-config",
+                dir.toString(),
+                "--work-dir",
+                dir.resolve("w").toString(),
+                "--out-dir",
+                dir.resolve("o").toString()));
         all.addAll(List.of(extra));
         return all.toArray(String[]::new);
     }

@@ -17,19 +17,27 @@ class ResultsWriterTest {
     @Test
     void jsonHoldsContextRoundsMediansAndRatios() throws Exception {
         List<RoundResult> measured = SummaryTest.threeRounds();
-        Summary summary = Summary.of(measured, SummaryTest.TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES, SideBySide.STOCK_RS));
+        Summary summary = Summary.of(
+                measured, SummaryTest.TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES, SideBySide.STOCK_RS));
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("keycloakVersion", "26.7.0");
 
-        JsonNode json = new ObjectMapper().readTree(ResultsWriter.json(context, measured.subList(0, 3), false, measured, summary));
+        JsonNode json = new ObjectMapper()
+                .readTree(ResultsWriter.json(context, measured.subList(0, 3), false, measured, summary));
 
         assertThat(json.get("keycloakVersion").asText()).isEqualTo("26.7.0");
         assertThat(json.get("warmup").get("settled").asBoolean()).isFalse();
         assertThat(json.get("warmup").get("rounds")).hasSize(3);
         assertThat(json.get("rounds")).hasSize(9);
-        assertThat(json.get("rounds").get(0).get("requestsPerSecond").asDouble()).isEqualTo(800.0);
+        assertThat(json.get("rounds").get(0).get("requestsPerSecond").asDouble())
+                .isEqualTo(800.0);
         assertThat(json.get("rounds").get(0).get("grant").asText()).isEqualTo("client-credentials");
-        assertThat(json.get("medians").get("client-credentials").get("apiguard").get("requestsPerSecond").asDouble()).isEqualTo(1500.0);
+        assertThat(json.get("medians")
+                        .get("client-credentials")
+                        .get("apiguard")
+                        .get("requestsPerSecond")
+                        .asDouble())
+                .isEqualTo(1500.0);
         assertThat(json.get("ratios").get(0).get("ratio").asText()).isEqualTo("apiguard / stock-ES256");
         assertThat(json.get("ratios").get(0).get("throughput").asDouble()).isEqualTo(0.938);
     }

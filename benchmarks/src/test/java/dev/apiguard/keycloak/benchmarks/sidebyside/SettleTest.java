@@ -39,7 +39,8 @@ class SettleTest {
                 "apiguard refresh", List.of(400.0, 550.0));
 
         assertThat(Settle.allSettled(series, 0.05)).isFalse();
-        assertThat(Settle.allSettled(Map.of("stock-ES256 refresh", List.of(600.0, 610.0)), 0.05)).isTrue();
+        assertThat(Settle.allSettled(Map.of("stock-ES256 refresh", List.of(600.0, 610.0)), 0.05))
+                .isTrue();
         assertThat(Settle.allSettled(Map.of(), 0.05)).isFalse();
     }
 }

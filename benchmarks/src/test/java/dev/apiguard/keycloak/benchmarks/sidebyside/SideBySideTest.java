@@ -29,9 +29,11 @@ class SideBySideTest {
 
         JsonNode es = realm(true);
         assertThat(es.get("defaultSignatureAlgorithm").asText()).isEqualTo("ES256");
-        JsonNode ecKey = es.get("components").get("org.keycloak.keys.KeyProvider").get(0);
+        JsonNode ecKey =
+                es.get("components").get("org.keycloak.keys.KeyProvider").get(0);
         assertThat(ecKey.get("providerId").asText()).isEqualTo("ecdsa-generated");
-        assertThat(ecKey.get("config").get("ecdsaEllipticCurveKey").get(0).asText()).isEqualTo("P-256");
+        assertThat(ecKey.get("config").get("ecdsaEllipticCurveKey").get(0).asText())
+                .isEqualTo("P-256");
     }
 
     @Test
@@ -44,7 +46,8 @@ class SideBySideTest {
         assertThat(service.get("secret").asText()).isEqualTo("service-secret");
         JsonNode spa = realm.get("clients").get(1);
         assertThat(spa.get("publicClient").asBoolean()).isTrue();
-        assertThat(spa.get("attributes").get("pkce.code.challenge.method").asText()).isEqualTo("S256");
+        assertThat(spa.get("attributes").get("pkce.code.challenge.method").asText())
+                .isEqualTo("S256");
         assertThat(spa.get("redirectUris").get(0).asText()).isEqualTo("http://127.0.0.1/callback");
         JsonNode user = realm.get("users").get(0);
         // email, first and last name set and verified: Keycloak asks for no profile update at sign-in.

@@ -30,9 +30,11 @@ class SummaryTest {
 
     @Test
     void figuresAreMediansPerTarget() {
-        Summary summary = Summary.of(threeRounds(), TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES, SideBySide.STOCK_RS));
+        Summary summary = Summary.of(
+                threeRounds(), TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES, SideBySide.STOCK_RS));
 
-        Summary.Figures apiguard = summary.figures().get(Grant.CLIENT_CREDENTIALS).get(SideBySide.APIGUARD);
+        Summary.Figures apiguard =
+                summary.figures().get(Grant.CLIENT_CREDENTIALS).get(SideBySide.APIGUARD);
         assertThat(apiguard.requestsPerSecond()).isEqualTo(1_500.0);
         assertThat(apiguard.cpuMillisPerRequest()).isEqualTo(1.2);
         assertThat(apiguard.rounds()).isEqualTo(3);
@@ -41,7 +43,8 @@ class SummaryTest {
 
     @Test
     void ratiosAreMediansOfPairedRounds() {
-        Summary summary = Summary.of(threeRounds(), TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES, SideBySide.STOCK_RS));
+        Summary summary = Summary.of(
+                threeRounds(), TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES, SideBySide.STOCK_RS));
 
         // Over ES256: rounds give 0.9375, 1.0 and 0.5: the median is 0.9375 (not 1500/1800 of the medians).
         Summary.Ratio overEs = summary.ratios().get(0);

@@ -14,13 +14,15 @@ class SvgChartTest {
 
     @Test
     void renderGivesWellFormedSvgWithOneBarPerTargetAndPanel() throws Exception {
-        Summary summary = Summary.of(SummaryTest.threeRounds(), SummaryTest.TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES));
+        Summary summary = Summary.of(
+                SummaryTest.threeRounds(), SummaryTest.TARGETS, SideBySide.APIGUARD, List.of(SideBySide.STOCK_ES));
 
         String svg = SvgChart.render(summary, "stock <vs> API Guard & co");
 
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
-        Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+        Document document =
+                factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
         NodeList titles = document.getElementsByTagName("title");
         // 3 targets x 1 grant x 2 panels.
         assertThat(titles.getLength()).isEqualTo(6);
@@ -36,7 +38,8 @@ class SvgChartTest {
         String svg = SvgChart.render(summary, "t");
 
         // stock-RS256 (900 req/s) is drawn lower than stock-ES256 (1800 req/s), scaled to the panel.
-        assertThat(svg).contains("height=\"140.0\" fill=\"#8c8c8c\"><title>stock-RS256 client-credentials: 900")
+        assertThat(svg)
+                .contains("height=\"140.0\" fill=\"#8c8c8c\"><title>stock-RS256 client-credentials: 900")
                 .contains("height=\"280.0\" fill=\"#4a7fb5\"><title>stock-ES256 client-credentials: 1800");
     }
 }

@@ -66,7 +66,6 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return baseUrl() + "/realms/" + realm;
     }
 
-
     public int httpsPort() {
         return settings.httpsPort;
     }
@@ -108,7 +107,6 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return readOutput(settings.outputFile());
     }
 
-
     /**
      * Stops the server with SIGTERM and waits for the script and all its processes.
      *
@@ -148,7 +146,8 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
 
     private void awaitDescendantsGone() {
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
-        while (descendants.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+        while (descendants.stream().anyMatch(ProcessHandle::isAlive)
+                && Instant.now().isBefore(deadline)) {
             sleep(Duration.ofMillis(200));
         }
     }
@@ -259,7 +258,8 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         private Process launch() {
             try {
                 Files.createDirectories(outputFile().getParent());
-                ProcessBuilder builder = new ProcessBuilder(repoRoot().resolve("apiguard").toString(), "dev")
+                ProcessBuilder builder = new ProcessBuilder(
+                                repoRoot().resolve("apiguard").toString(), "dev")
                         .directory(repoRoot().toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(outputFile().toFile());
@@ -278,10 +278,13 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
                 environment.putAll(env);
                 Process process = builder.start();
                 // A test JVM that ends without closing its servers (killed, crashed) leaves none behind.
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                }, "apiguard-server-cleanup-" + name));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                                    process.destroyForcibly();
+                                },
+                                "apiguard-server-cleanup-" + name));
                 return process;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start ./apiguard dev", e);
@@ -290,8 +293,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
     }
 
     /** How a run of {@code ./apiguard dev} ended. */
-    public record Exit(int status, String output) {
-    }
+    public record Exit(int status, String output) {}
 
     // ------------------------------------------------------------------------------------------
 
@@ -306,7 +308,8 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
     static String requiredProperty(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + name + " is not set: run the ITs through Maven (mvn verify)");
+            throw new IllegalStateException(
+                    "system property " + name + " is not set: run the ITs through Maven (mvn verify)");
         }
         return value;
     }

@@ -34,18 +34,30 @@ public final class Browser implements AutoCloseable {
 
     public static Browser start() {
         Path chromium = executable("APIGUARD_CHROMIUM", "chromium", "chromium-browser", "google-chrome")
-                .orElseThrow(() -> new IllegalStateException(
-                        "No Chromium found: install Debian's chromium and chromium-driver (.ci/run does) or set APIGUARD_CHROMIUM"));
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "No Chromium found: install Debian's chromium and chromium-driver (.ci/run does) or set APIGUARD_CHROMIUM"));
         Path chromedriver = executable("APIGUARD_CHROMEDRIVER", "chromedriver")
-                .orElseThrow(() -> new IllegalStateException(
-                        "No chromedriver found: install Debian's chromium-driver (.ci/run does) or set APIGUARD_CHROMEDRIVER"));
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "No chromedriver found: install Debian's chromium-driver (.ci/run does) or set APIGUARD_CHROMEDRIVER"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         options.setAcceptInsecureCerts(true);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--window-size=1280,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile())
+                .build();
         Path screenshots = Path.of(ApiGuardServer.requiredProperty("apiguard.it.screenshots.dir"));
         return new Browser(new ChromeDriver(service, options), screenshots);
     }
@@ -72,7 +84,8 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the browser has left the server, i.e. was redirected to the client's redirect URI. */
     public String awaitRedirectTo(String prefix) {
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().startsWith(prefix));
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> d.getCurrentUrl().startsWith(prefix));
         return driver.getCurrentUrl();
     }
 

@@ -12,18 +12,26 @@ import java.util.function.Predicate;
  */
 public final class Events {
 
-    private Events() {
-    }
+    private Events() {}
 
     /** The newest (up to 200) events of this type and client in the demo realm. */
     public static List<Map<String, Object>> of(Oidc oidc, String type, String client) {
-        return oidc.asAdmin().queryParam("type", type).queryParam("client", client).queryParam("max", 200)
-                .get(oidc.adminUrl("/events")).then().statusCode(200).extract().jsonPath().getList("$");
+        return oidc.asAdmin()
+                .queryParam("type", type)
+                .queryParam("client", client)
+                .queryParam("max", 200)
+                .get(oidc.adminUrl("/events"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
     }
 
     /** The events that satisfy every one of {@code conditions}. */
     @SafeVarargs
-    public static List<Map<String, Object>> matching(List<Map<String, Object>> events, Predicate<Map<String, Object>>... conditions) {
+    public static List<Map<String, Object>> matching(
+            List<Map<String, Object>> events, Predicate<Map<String, Object>>... conditions) {
         Predicate<Map<String, Object>> all = Arrays.stream(conditions).reduce(event -> true, Predicate::and);
         return events.stream().filter(all).toList();
     }
@@ -46,7 +54,8 @@ public final class Events {
     }
 
     public static Predicate<Map<String, Object>> detailContaining(String name, String part) {
-        return event -> event.get("details") instanceof Map<?, ?> details && details.get(name) instanceof String value
+        return event -> event.get("details") instanceof Map<?, ?> details
+                && details.get(name) instanceof String value
                 && value.contains(part);
     }
 }

@@ -113,8 +113,13 @@ public final class KeycloakCluster implements AutoCloseable {
     private final List<String> realms;
     private final Thread shutdownHook;
 
-    private KeycloakCluster(Settings settings, Path clusterDir, PostgresServer postgres, Path javaHome,
-                            String keyStorePassword, List<String> realms) {
+    private KeycloakCluster(
+            Settings settings,
+            Path clusterDir,
+            PostgresServer postgres,
+            Path javaHome,
+            String keyStorePassword,
+            List<String> realms) {
         this.settings = settings;
         this.clusterDir = clusterDir;
         this.postgres = postgres;
@@ -123,7 +128,8 @@ public final class KeycloakCluster implements AutoCloseable {
         this.trustStore = ApiGuardServer.loadTrustStore(clusterDir.resolve("tls/server.crt"));
         this.realms = realms;
         for (int number = 1; number <= settings.nodeCount; number++) {
-            nodes.add(new Node(number, ApiGuardServer.freePort(), ApiGuardServer.freePort(), ApiGuardServer.freePort()));
+            nodes.add(
+                    new Node(number, ApiGuardServer.freePort(), ApiGuardServer.freePort(), ApiGuardServer.freePort()));
         }
         this.shutdownHook = new Thread(this::killEverything, "keycloak-cluster-cleanup-" + settings.name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -246,7 +252,9 @@ public final class KeycloakCluster implements AutoCloseable {
         }
         Instant deadline = Instant.now().plus(VIEW_TIMEOUT);
         while (true) {
-            List<List<String>> views = running.stream().map(node -> node.latestClusterView().stream().sorted().toList()).toList();
+            List<List<String>> views = running.stream()
+                    .map(node -> node.latestClusterView().stream().sorted().toList())
+                    .toList();
             boolean complete = views.stream().allMatch(view -> view.size() == running.size())
                     && views.stream().distinct().count() == 1;
             if (complete) {
@@ -258,10 +266,14 @@ public final class KeycloakCluster implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 StringBuilder report = new StringBuilder();
                 for (int index = 0; index < running.size(); index++) {
-                    report.append("\n  node ").append(running.get(index).number).append(": ").append(views.get(index));
+                    report.append("\n  node ")
+                            .append(running.get(index).number)
+                            .append(": ")
+                            .append(views.get(index));
                 }
-                throw new IllegalStateException("the " + running.size() + " running nodes did not form one cluster view within "
-                        + VIEW_TIMEOUT + "; latest views:" + report);
+                throw new IllegalStateException(
+                        "the " + running.size() + " running nodes did not form one cluster view within " + VIEW_TIMEOUT
+                                + "; latest views:" + report);
             }
             ApiGuardServer.sleep(Duration.ofMillis(250));
         }
@@ -276,9 +288,13 @@ public final class KeycloakCluster implements AutoCloseable {
         Matcher matcher = CLUSTER_VIEW.matcher(log);
         List<String> members = List.of();
         while (matcher.find()) {
-            members = Stream.of(matcher.group(2).split(",")).map(String::trim).filter(member -> !member.isEmpty()).toList();
+            members = Stream.of(matcher.group(2).split(","))
+                    .map(String::trim)
+                    .filter(member -> !member.isEmpty())
+                    .toList();
             if (members.size() != Integer.parseInt(matcher.group(1))) {
-                throw new IllegalStateException("a cluster view whose size and member list disagree: " + matcher.group());
+                throw new IllegalStateException(
+                        "a cluster view whose size and member list disagree: " + matcher.group());
             }
         }
         return members;
@@ -367,7 +383,8 @@ public final class KeycloakCluster implements AutoCloseable {
 
         /** True when {@code kc.sh} or a process it started is still alive. */
         public boolean anyProcessLeft() {
-            return (process != null && process.isAlive()) || descendants.stream().anyMatch(ProcessHandle::isAlive);
+            return (process != null && process.isAlive())
+                    || descendants.stream().anyMatch(ProcessHandle::isAlive);
         }
 
         /** The members of the latest cluster view this node logged since its last start. */
@@ -388,7 +405,10 @@ public final class KeycloakCluster implements AutoCloseable {
         }
 
         private void start(boolean importRealm) {
-            List<String> command = new ArrayList<>(List.of(home().resolve("bin/kc.sh").toString(), "start", "--optimized",
+            List<String> command = new ArrayList<>(List.of(
+                    home().resolve("bin/kc.sh").toString(),
+                    "start",
+                    "--optimized",
                     "--db-url=" + postgres.jdbcUrl(),
                     "--db-username=" + postgres.user(),
                     "--http-enabled=false",
@@ -412,7 +432,10 @@ public final class KeycloakCluster implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(key -> key.startsWith("KC_") || key.startsWith("APIGUARD_") || key.startsWith("JAVA_OPTS"));
+            environment
+                    .keySet()
+                    .removeIf(
+                            key -> key.startsWith("KC_") || key.startsWith("APIGUARD_") || key.startsWith("JAVA_OPTS"));
             environment.put("JAVA_HOME", javaHome.toString());
             // Secrets through the environment, not the command line (visible to ps).
             environment.put("KC_DB_PASSWORD", postgres.password());
@@ -453,8 +476,9 @@ public final class KeycloakCluster implements AutoCloseable {
                     failIfDead();
                     if (Instant.now().isAfter(deadline)) {
                         kill();
-                        throw new IllegalStateException("node " + number + " of cluster " + settings.name + " did not answer " + url
-                                + " within " + NODE_START_TIMEOUT + "; its log:\n" + ApiGuardServer.tail(log()));
+                        throw new IllegalStateException("node " + number + " of cluster " + settings.name
+                                + " did not answer " + url + " within " + NODE_START_TIMEOUT + "; its log:\n"
+                                + ApiGuardServer.tail(log()));
                     }
                     ApiGuardServer.sleep(Duration.ofMillis(500));
                 }
@@ -480,7 +504,8 @@ public final class KeycloakCluster implements AutoCloseable {
                 try {
                     if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                         kill();
-                        throw new IllegalStateException("node " + number + " did not stop within " + STOP_TIMEOUT + " of SIGTERM");
+                        throw new IllegalStateException(
+                                "node " + number + " did not stop within " + STOP_TIMEOUT + " of SIGTERM");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -494,7 +519,8 @@ public final class KeycloakCluster implements AutoCloseable {
             }
             if (anyProcessLeft()) {
                 kill();
-                throw new IllegalStateException("a process of node " + number + " was still alive " + STOP_TIMEOUT + " after SIGTERM");
+                throw new IllegalStateException(
+                        "a process of node " + number + " was still alive " + STOP_TIMEOUT + " after SIGTERM");
             }
         }
 
@@ -512,7 +538,10 @@ public final class KeycloakCluster implements AutoCloseable {
                 trust.init(trustStore);
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, trust.getTrustManagers(), null);
-                return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+                return HttpClient.newBuilder()
+                        .sslContext(context)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot trust the cluster's certificate", e);
             }
@@ -520,8 +549,13 @@ public final class KeycloakCluster implements AutoCloseable {
 
         private int status(HttpClient client, String url) {
             try {
-                return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                return client.send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
             } catch (IOException e) {
                 return -1; // not listening yet
             } catch (InterruptedException e) {
@@ -546,7 +580,8 @@ public final class KeycloakCluster implements AutoCloseable {
         private Settings(String name) {
             this.name = requireNonNull(name, "name");
             if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("cluster name '" + name + "' must be a folder name: letters, digits, . _ -");
+                throw new IllegalArgumentException(
+                        "cluster name '" + name + "' must be a folder name: letters, digits, . _ -");
             }
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
             env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ApiGuardServer.randomSecret());
@@ -602,7 +637,10 @@ public final class KeycloakCluster implements AutoCloseable {
         /** Starts PostgreSQL, builds Keycloak once, starts every node and waits for one cluster view of all of them. */
         public KeycloakCluster start() {
             Instant began = Instant.now();
-            Path clusterDir = Path.of(ApiGuardServer.requiredProperty("apiguard.it.cluster.dir")).toAbsolutePath().normalize().resolve(name);
+            Path clusterDir = Path.of(ApiGuardServer.requiredProperty("apiguard.it.cluster.dir"))
+                    .toAbsolutePath()
+                    .normalize()
+                    .resolve(name);
             Path javaHome = ServerJava.home();
             List<String> realms = realmNames(realmConfigDir);
             endLeftovers(clusterDir);
@@ -618,11 +656,15 @@ public final class KeycloakCluster implements AutoCloseable {
                 Duration build = Duration.between(buildBegan, Instant.now());
                 for (Node node : cluster.nodes) {
                     node.start(node.number == 1);
-                    System.out.printf("KeycloakCluster %s: node %d ready after %d s%n", name, node.number,
+                    System.out.printf(
+                            "KeycloakCluster %s: node %d ready after %d s%n",
+                            name,
+                            node.number,
                             Duration.between(began, Instant.now()).toSeconds());
                 }
                 cluster.awaitClusterView();
-                System.out.printf("KeycloakCluster %s: %d nodes ready in one cluster view after %d s (homes and build %d s)%n",
+                System.out.printf(
+                        "KeycloakCluster %s: %d nodes ready in one cluster view after %d s (homes and build %d s)%n",
                         name, nodeCount, Duration.between(began, Instant.now()).toSeconds(), build.toSeconds());
                 return cluster;
             } catch (RuntimeException e) {
@@ -642,28 +684,35 @@ public final class KeycloakCluster implements AutoCloseable {
         private void prepareHomes(KeycloakCluster cluster, Path javaHome) {
             Path pristine = Path.of(ApiGuardServer.requiredProperty("apiguard.it.keycloak.dist.cluster"));
             if (!Files.isExecutable(pristine.resolve("bin/kc.sh"))) {
-                throw new IllegalStateException("no Keycloak distribution at " + pristine + ": run the ITs through Maven (mvn verify)");
+                throw new IllegalStateException(
+                        "no Keycloak distribution at " + pristine + ": run the ITs through Maven (mvn verify)");
             }
             Node first = cluster.nodes.get(0);
             copyTree(pristine, first.home());
             try {
-                Files.copy(Path.of(ApiGuardServer.requiredProperty("apiguard.it.provider.jar")),
-                        first.home().resolve("providers/apiguard-keycloak.jar"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        Path.of(ApiGuardServer.requiredProperty("apiguard.it.provider.jar")),
+                        first.home().resolve("providers/apiguard-keycloak.jar"),
+                        StandardCopyOption.REPLACE_EXISTING);
                 Path imports = Files.createDirectories(first.home().resolve("data/import"));
                 try (Stream<Path> files = Files.list(realmConfigDir)) {
-                    for (Path file : files.filter(path -> path.toString().endsWith(".json")).toList()) {
+                    for (Path file : files.filter(path -> path.toString().endsWith(".json"))
+                            .toList()) {
                         Files.copy(file, imports.resolve(file.getFileName()));
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot install the provider JAR and realm files into " + first.home(), e);
+                throw new UncheckedIOException(
+                        "cannot install the provider JAR and realm files into " + first.home(), e);
             }
-            List<String> command = new ArrayList<>(List.of(first.home().resolve("bin/kc.sh").toString(), "build",
-                    "--db=postgres", "--health-enabled=true"));
+            List<String> command = new ArrayList<>(List.of(
+                    first.home().resolve("bin/kc.sh").toString(), "build", "--db=postgres", "--health-enabled=true"));
             command.addAll(buildOptions);
             Path buildLog = first.nodeDir().resolve("build.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(first.nodeDir().toFile())
-                    .redirectErrorStream(true).redirectOutput(buildLog.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(first.nodeDir().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(buildLog.toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("KC_") || key.startsWith("JAVA_OPTS"));
             builder.environment().put("JAVA_HOME", javaHome.toString());
             runToEnd(builder, BUILD_TIMEOUT, "kc.sh build", buildLog);
@@ -684,10 +733,13 @@ public final class KeycloakCluster implements AutoCloseable {
             }
             PostgresServer.endLeftover(clusterDir.resolve("postgres"));
             try (Stream<Path> nodeDirs = Files.list(clusterDir)) {
-                for (Path pidFile : nodeDirs.map(dir -> dir.resolve("pids")).filter(Files::isRegularFile).toList()) {
+                for (Path pidFile : nodeDirs.map(dir -> dir.resolve("pids"))
+                        .filter(Files::isRegularFile)
+                        .toList()) {
                     for (String line : Files.readAllLines(pidFile, StandardCharsets.US_ASCII)) {
                         ProcessHandle.of(Long.parseLong(line.trim()))
-                                .filter(handle -> handle.info().commandLine().orElse("").contains(clusterDir.toString()))
+                                .filter(handle ->
+                                        handle.info().commandLine().orElse("").contains(clusterDir.toString()))
                                 .ifPresent(handle -> {
                                     handle.descendants().forEach(ProcessHandle::destroyForcibly);
                                     handle.destroyForcibly();
@@ -707,15 +759,45 @@ public final class KeycloakCluster implements AutoCloseable {
             }
             String keytool = javaHome.resolve("bin/keytool").toString();
             String keyStore = tlsDir.resolve("server.p12").toString();
-            ProcessBuilder generate = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                    "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "30",
-                    "-dname", "CN=localhost,O=API Guard cluster test", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-keystore", keyStore, "-storetype", "PKCS12", "-storepass:env", "KEYSTORE_PASSWORD");
-            ProcessBuilder export = new ProcessBuilder(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore,
-                    "-storepass:env", "KEYSTORE_PASSWORD", "-file", tlsDir.resolve("server.crt").toString());
+            ProcessBuilder generate = new ProcessBuilder(
+                    keytool,
+                    "-genkeypair",
+                    "-alias",
+                    "server",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-sigalg",
+                    "SHA256withECDSA",
+                    "-validity",
+                    "30",
+                    "-dname",
+                    "CN=localhost,O=API Guard cluster test",
+                    "-ext",
+                    "SAN=dns:localhost,ip:127.0.0.1",
+                    "-keystore",
+                    keyStore,
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass:env",
+                    "KEYSTORE_PASSWORD");
+            ProcessBuilder export = new ProcessBuilder(
+                    keytool,
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "server",
+                    "-keystore",
+                    keyStore,
+                    "-storepass:env",
+                    "KEYSTORE_PASSWORD",
+                    "-file",
+                    tlsDir.resolve("server.crt").toString());
             for (ProcessBuilder builder : List.of(generate, export)) {
                 builder.environment().put("KEYSTORE_PASSWORD", password);
-                builder.redirectErrorStream(true).redirectOutput(tlsDir.resolve("keytool.log").toFile());
+                builder.redirectErrorStream(true)
+                        .redirectOutput(tlsDir.resolve("keytool.log").toFile());
                 runToEnd(builder, Duration.ofSeconds(60), "keytool", tlsDir.resolve("keytool.log"));
             }
         }
@@ -744,7 +826,9 @@ public final class KeycloakCluster implements AutoCloseable {
             ObjectMapper json = new ObjectMapper();
             try (Stream<Path> files = Files.list(dir)) {
                 List<String> names = new ArrayList<>();
-                for (Path file : files.filter(path -> path.toString().endsWith(".json")).sorted().toList()) {
+                for (Path file : files.filter(path -> path.toString().endsWith(".json"))
+                        .sorted()
+                        .toList()) {
                     JsonNode realm = json.readTree(file.toFile()).get("realm");
                     Optional.ofNullable(realm).map(JsonNode::asText).ifPresent(names::add);
                 }

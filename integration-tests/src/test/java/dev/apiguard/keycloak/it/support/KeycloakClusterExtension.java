@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KeycloakClusterExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakClusterExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KeycloakClusterExtension.class);
 
     private final KeycloakCluster.Settings settings;
     private final boolean shared;
@@ -43,20 +44,22 @@ public final class KeycloakClusterExtension implements BeforeAllCallback, Parame
      * cycles of seconds). A test that stops a node starts it again before it ends.
      */
     public static KeycloakClusterExtension shared() {
-        return new KeycloakClusterExtension(KeycloakCluster.settings("shared")
-                .option("--spi-apiguard-key-rotation--default--interval=1"), true);
+        return new KeycloakClusterExtension(
+                KeycloakCluster.settings("shared").option("--spi-apiguard-key-rotation--default--interval=1"), true);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         ExtensionContext owner = shared ? context.getRoot() : context;
-        cluster = owner.getStore(NAMESPACE).computeIfAbsent(settings.name(), key -> settings.start(), KeycloakCluster.class);
+        cluster = owner.getStore(NAMESPACE)
+                .computeIfAbsent(settings.name(), key -> settings.start(), KeycloakCluster.class);
     }
 
     /** The running cluster (between the class's first and last test). */
     public KeycloakCluster cluster() {
         if (cluster == null) {
-            throw new IllegalStateException("the cluster is started before the first test: register the extension on a static field");
+            throw new IllegalStateException(
+                    "the cluster is started before the first test: register the extension on a static field");
         }
         return cluster;
     }

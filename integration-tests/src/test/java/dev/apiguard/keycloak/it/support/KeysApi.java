@@ -29,6 +29,7 @@ public final class KeysApi {
 
     /** Short lifetimes, so that a policy of seconds passes the retirement checks: tokens 10 s, sessions 15 s. */
     public static final int ACCESS_TOKEN_SECONDS = 10;
+
     public static final int SESSION_SECONDS = 15;
     public static final String SERVICE_CLIENT = "rotation-service";
 
@@ -73,26 +74,64 @@ public final class KeysApi {
                 Map.entry("actionTokenGeneratedByUserLifespan", SESSION_SECONDS),
                 Map.entry("adminEventsEnabled", true),
                 Map.entry("adminEventsDetailsEnabled", true),
-                Map.entry("components", Map.of("org.keycloak.keys.KeyProvider", List.of(
-                        Map.of("name", "es256", "providerId", "ecdsa-generated",
-                                "config", Map.of("priority", List.of("100"), "ecdsaEllipticCurveKey", List.of("P-256"),
-                                        // Keycloak makes this certificate per node unless API Guard stores it.
-                                        "ecGenerateCertificate", List.of("true"))),
-                        Map.of("name", "hs512", "providerId", "hmac-generated",
-                                "config", Map.of("priority", List.of("100"), "algorithm", List.of("HS512")))))),
-                Map.entry("clients", List.of(Map.of(
-                        "clientId", SERVICE_CLIENT,
-                        "enabled", true,
-                        "publicClient", false,
-                        "secret", serviceSecret,
-                        "serviceAccountsEnabled", true,
-                        "standardFlowEnabled", false,
-                        "directAccessGrantsEnabled", false,
-                        // Keycloak introspects a token for a client only when the client is in its audience.
-                        "protocolMappers", List.of(Map.of(
-                                "name", "audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
-                                "config", Map.of("included.client.audience", SERVICE_CLIENT, "access.token.claim", "true")))))));
-        asAdmin().contentType("application/json").body(realm).post(baseUrl + "/admin/realms").then().statusCode(201);
+                Map.entry(
+                        "components",
+                        Map.of(
+                                "org.keycloak.keys.KeyProvider",
+                                List.of(
+                                        Map.of(
+                                                "name",
+                                                "es256",
+                                                "providerId",
+                                                "ecdsa-generated",
+                                                "config",
+                                                Map.of(
+                                                        "priority",
+                                                        List.of("100"),
+                                                        "ecdsaEllipticCurveKey",
+                                                        List.of("P-256"),
+                                                        // Keycloak makes this certificate per node unless API Guard
+                                                        // stores it.
+                                                        "ecGenerateCertificate",
+                                                        List.of("true"))),
+                                        Map.of(
+                                                "name",
+                                                "hs512",
+                                                "providerId",
+                                                "hmac-generated",
+                                                "config",
+                                                Map.of("priority", List.of("100"), "algorithm", List.of("HS512")))))),
+                Map.entry(
+                        "clients",
+                        List.of(Map.of(
+                                "clientId", SERVICE_CLIENT,
+                                "enabled", true,
+                                "publicClient", false,
+                                "secret", serviceSecret,
+                                "serviceAccountsEnabled", true,
+                                "standardFlowEnabled", false,
+                                "directAccessGrantsEnabled", false,
+                                // Keycloak introspects a token for a client only when the client is in its audience.
+                                "protocolMappers",
+                                        List.of(Map.of(
+                                                "name",
+                                                "audience",
+                                                "protocol",
+                                                "openid-connect",
+                                                "protocolMapper",
+                                                "oidc-audience-mapper",
+                                                "config",
+                                                Map.of(
+                                                        "included.client.audience",
+                                                        SERVICE_CLIENT,
+                                                        "access.token.claim",
+                                                        "true")))))));
+        asAdmin()
+                .contentType("application/json")
+                .body(realm)
+                .post(baseUrl + "/admin/realms")
+                .then()
+                .statusCode(201);
     }
 
     public void deleteRealm(String name) {
@@ -127,7 +166,8 @@ public final class KeysApi {
 
     /** The kid of the active key of an ES256 family. */
     public String activeEs256Kid(String realm) {
-        return keys(realm).getString("families.find { it.algorithm == 'ES256' }.keys.find { it.state == 'active' }.kid");
+        return keys(realm)
+                .getString("families.find { it.algorithm == 'ES256' }.keys.find { it.state == 'active' }.kid");
     }
 
     /** A client-credentials access token of {@value #SERVICE_CLIENT}. */
@@ -137,7 +177,10 @@ public final class KeysApi {
                 .formParam("client_id", SERVICE_CLIENT)
                 .formParam("client_secret", secret)
                 .post(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
     }
 
     /** Keycloak's own introspection of {@code token}, authenticated as {@value #SERVICE_CLIENT}. */
@@ -147,7 +190,11 @@ public final class KeysApi {
                 .formParam("client_secret", secret)
                 .formParam("token", token)
                 .post(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token/introspect")
-                .then().statusCode(200).extract().jsonPath().getBoolean("active");
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getBoolean("active");
     }
 
     public Response jwksResponse(String realm) {
@@ -156,7 +203,8 @@ public final class KeysApi {
 
     public JWKSet jwks(String realm) {
         try {
-            return JWKSet.parse(jwksResponse(realm).then().statusCode(200).extract().asString());
+            return JWKSet.parse(
+                    jwksResponse(realm).then().statusCode(200).extract().asString());
         } catch (ParseException e) {
             throw new AssertionError("the JWKS of " + realm + " is not a JWK set", e);
         }
@@ -172,7 +220,11 @@ public final class KeysApi {
                 .queryParam("resourceTypes", "COMPONENT")
                 .queryParam("max", 500)
                 .get(baseUrl + "/admin/realms/" + realm + "/admin-events")
-                .then().statusCode(200).extract().jsonPath().getList("$");
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
         List<Map<String, Object>> oldestFirst = new java.util.ArrayList<>(events);
         java.util.Collections.reverse(oldestFirst);
         return oldestFirst;
@@ -197,7 +249,8 @@ public final class KeysApi {
             if (key == null) {
                 return false;
             }
-            JWSVerifier verifier = new DefaultJWSVerifierFactory().createJWSVerifier(parsed.getHeader(), key.toECKey().toPublicKey());
+            JWSVerifier verifier = new DefaultJWSVerifierFactory()
+                    .createJWSVerifier(parsed.getHeader(), key.toECKey().toPublicKey());
             return parsed.verify(verifier);
         } catch (ParseException | JOSEException e) {
             throw new AssertionError("cannot check the signature: " + e.getMessage(), e);

@@ -54,8 +54,7 @@ public final class Oidc {
 
     /** A request to the server: HTTPS trusting its certificate, redirects not followed. */
     public RequestSpecification request() {
-        return given()
-                .config(RestAssuredConfig.config()
+        return given().config(RestAssuredConfig.config()
                         .sslConfig(SSLConfig.sslConfig().trustStore(server.trustStore()))
                         .redirect(RedirectConfig.redirectConfig().followRedirects(false)))
                 .urlEncodingEnabled(true);
@@ -73,8 +72,10 @@ public final class Oidc {
                 .formParam("username", server.credential("KC_BOOTSTRAP_ADMIN_USERNAME"))
                 .formParam("password", server.credential("KC_BOOTSTRAP_ADMIN_PASSWORD"))
                 .post(tokenEndpoint("master"))
-                .then().statusCode(200)
-                .extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
     }
 
     /** {@code https://.../admin/realms/apiguard-demo} followed by {@code path}. */
@@ -84,24 +85,45 @@ public final class Oidc {
 
     /** The admin URL of one demo-realm client, found by its clientId (it must exist exactly once). */
     public String clientUrl(String clientId) {
-        List<String> ids = asAdmin().queryParam("clientId", clientId).get(adminUrl("/clients"))
-                .then().statusCode(200).extract().jsonPath().getList("id");
+        List<String> ids = asAdmin()
+                .queryParam("clientId", clientId)
+                .get(adminUrl("/clients"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("id");
         assertThat(ids).as("client %s", clientId).hasSize(1);
         return adminUrl("/clients/" + ids.get(0));
     }
 
     /** The id of one of the demo realm's client scopes, found by its name. */
     public String clientScopeId(String name) {
-        List<Map<String, Object>> scopes = asAdmin().get(adminUrl("/client-scopes"))
-                .then().statusCode(200).extract().jsonPath().getList("$");
-        return scopes.stream().filter(scope -> name.equals(scope.get("name"))).map(scope -> (String) scope.get("id"))
-                .findFirst().orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
+        List<Map<String, Object>> scopes = asAdmin()
+                .get(adminUrl("/client-scopes"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        return scopes.stream()
+                .filter(scope -> name.equals(scope.get("name")))
+                .map(scope -> (String) scope.get("id"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
     }
 
     /** Whether the demo realm has a client with this clientId. */
     public boolean clientExists(String clientId) {
-        return !asAdmin().queryParam("clientId", clientId).get(adminUrl("/clients"))
-                .then().statusCode(200).extract().jsonPath().getList("id").isEmpty();
+        return !asAdmin()
+                .queryParam("clientId", clientId)
+                .get(adminUrl("/clients"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("id")
+                .isEmpty();
     }
 
     /**
@@ -111,8 +133,12 @@ public final class Oidc {
      * its check cannot fail).
      */
     public Response introspectAsOrdersApi(String token) {
-        String secret = asAdmin().get(clientUrl("orders-api") + "/client-secret")
-                .then().statusCode(200).extract().path("value");
+        String secret = asAdmin()
+                .get(clientUrl("orders-api") + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
         return request()
                 .formParam("client_id", "orders-api")
                 .formParam("client_secret", secret)
@@ -194,7 +220,9 @@ public final class Oidc {
     public String loginForCode(String username, String password, String scope, Pkce pkce) {
         LoginPage login = openLoginPage(codeRequest(scope, null), pkce);
         Response afterLogin = login.submit(username, password);
-        assertThat(afterLogin.statusCode()).as("login form answer for %s", username).isEqualTo(302);
+        assertThat(afterLogin.statusCode())
+                .as("login form answer for %s", username)
+                .isEqualTo(302);
         Map<String, String> callback = queryOf(afterLogin.getHeader("Location"));
         assertThat(callback.get("state")).isEqualTo(login.state());
         assertThat(callback).containsKey("code");
@@ -207,8 +235,10 @@ public final class Oidc {
      * OTP prompt. Returns the last page when no code comes, else the redirect with the code.
      */
     public Response loginWithSecondFactor(LoginPage login, String username, String password, SecondFactor otp) {
-        Response response = login.response().statusCode() == 200 && login.html().selectFirst("form#kc-form-login") != null
-                ? login.submit(username, password) : login.response();
+        Response response =
+                login.response().statusCode() == 200 && login.html().selectFirst("form#kc-form-login") != null
+                        ? login.submit(username, password)
+                        : login.response();
         for (int step = 0; step < 6; step++) {
             String location = response.getHeader("Location");
             if (response.statusCode() == 302 && location != null && location.startsWith(server.baseUrl())) {
@@ -225,11 +255,16 @@ public final class Oidc {
             if (enrol != null) {
                 String secret = page.selectFirst("input#totpSecret").attr("value");
                 otp.enrolled(secret);
-                response = request().filter(login.cookies)
-                        .formParam("totp", Totp.code(secret, 0)).formParam("totpSecret", secret).formParam("userLabel", "it")
+                response = request()
+                        .filter(login.cookies)
+                        .formParam("totp", Totp.code(secret, 0))
+                        .formParam("totpSecret", secret)
+                        .formParam("userLabel", "it")
                         .post(enrol.absUrl("action"));
             } else if (prompt != null) {
-                response = request().filter(login.cookies).formParam("otp", otp.nextCode())
+                response = request()
+                        .filter(login.cookies)
+                        .formParam("otp", otp.nextCode())
                         .post(prompt.absUrl("action"));
             } else {
                 return response;
@@ -276,20 +311,52 @@ public final class Oidc {
     /** Creates an enabled user with a verified e-mail and these realm roles; returns its password. */
     public String createUser(String username, String... realmRoles) {
         String password = randomToken();
-        asAdmin().contentType("application/json").body(Map.of(
-                        "username", username, "enabled", true, "email", username + "@example.org", "emailVerified", true,
-                        "firstName", "Test", "lastName", "User",
-                        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))))
-                .post(adminUrl("/users")).then().statusCode(201);
+        asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "username",
+                        username,
+                        "enabled",
+                        true,
+                        "email",
+                        username + "@example.org",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "Test",
+                        "lastName",
+                        "User",
+                        "credentials",
+                        List.of(Map.of("type", "password", "value", password, "temporary", false))))
+                .post(adminUrl("/users"))
+                .then()
+                .statusCode(201);
         if (realmRoles.length > 0) {
-            String id = asAdmin().queryParam("username", username).queryParam("exact", true).get(adminUrl("/users"))
-                    .then().statusCode(200).extract().jsonPath().getString("[0].id");
+            String id = asAdmin()
+                    .queryParam("username", username)
+                    .queryParam("exact", true)
+                    .get(adminUrl("/users"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getString("[0].id");
             List<Map<String, Object>> roles = new java.util.ArrayList<>();
             for (String role : realmRoles) {
-                roles.add(asAdmin().get(adminUrl("/roles/" + role)).then().statusCode(200).extract().jsonPath().getMap("$"));
+                roles.add(asAdmin()
+                        .get(adminUrl("/roles/" + role))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("$"));
             }
-            asAdmin().contentType("application/json").body(roles).post(adminUrl("/users/" + id + "/role-mappings/realm"))
-                    .then().statusCode(204);
+            asAdmin()
+                    .contentType("application/json")
+                    .body(roles)
+                    .post(adminUrl("/users/" + id + "/role-mappings/realm"))
+                    .then()
+                    .statusCode(204);
         }
         return password;
     }
@@ -315,17 +382,22 @@ public final class Oidc {
 
     /** Verifies a JWT's signature against the realm's live JWKS (RS256/ES256/PS256/EdDSA) and returns its claims. */
     public JWTClaimsSet verify(String realm, String jwt) {
-        String jwks = request().get(server.realmUrl(realm) + "/protocol/openid-connect/certs")
-                .then().statusCode(200).extract().asString();
+        String jwks = request()
+                .get(server.realmUrl(realm) + "/protocol/openid-connect/certs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         try {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSTypeVerifier((type, context) -> { });
+            processor.setJWSTypeVerifier((type, context) -> {});
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
                     Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA),
                     new ImmutableJWKSet<>(JWKSet.parse(jwks))));
             return processor.process(jwt, null);
         } catch (ParseException | BadJOSEException | JOSEException e) {
-            throw new AssertionError("token does not verify against the live JWKS of " + realm + ": " + e.getMessage(), e);
+            throw new AssertionError(
+                    "token does not verify against the live JWKS of " + realm + ": " + e.getMessage(), e);
         }
     }
 
@@ -338,7 +410,9 @@ public final class Oidc {
                 int equals = pair.indexOf('=');
                 String key = equals < 0 ? pair : pair.substring(0, equals);
                 String value = equals < 0 ? "" : pair.substring(equals + 1);
-                values.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+                values.put(
+                        URLDecoder.decode(key, StandardCharsets.UTF_8),
+                        URLDecoder.decode(value, StandardCharsets.UTF_8));
             }
         }
         return values;
@@ -352,7 +426,9 @@ public final class Oidc {
     /** Opens the login page of any realm's authorization endpoint with exactly these parameters. */
     public LoginPage openLoginPageIn(String realm, Map<String, String> parameters) {
         CookieFilter cookies = new CookieFilter();
-        Response page = request().filter(cookies).queryParams(parameters)
+        Response page = request()
+                .filter(cookies)
+                .queryParams(parameters)
                 .get(server.realmUrl(realm) + "/protocol/openid-connect/auth");
         return new LoginPage(page, cookies, null, parameters.get("state"));
     }
@@ -376,8 +452,10 @@ public final class Oidc {
 
         public static Pkce of(String verifier) {
             try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+                byte[] digest =
+                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+                return new Pkce(
+                        verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is missing from this JDK", e);
             }
@@ -420,7 +498,8 @@ public final class Oidc {
             assertThat(response.statusCode()).as("login page status").isEqualTo(200);
             Element form = html().selectFirst("form#kc-form-login");
             assertThat(form).as("login form on the page").isNotNull();
-            return request().filter(cookies)
+            return request()
+                    .filter(cookies)
                     .formParam("username", username)
                     .formParam("password", password)
                     .formParam("credentialId", "")

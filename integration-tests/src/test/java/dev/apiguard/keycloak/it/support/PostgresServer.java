@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -48,6 +47,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The user PostgreSQL runs as when the tests run as root (Debian's package creates it). */
     static final String UNPRIVILEGED_USER = "postgres";
+
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern VERSION_FOLDER = Pattern.compile("\\d+(\\.\\d+)?");
 
@@ -60,7 +60,8 @@ public final class PostgresServer implements AutoCloseable {
     private final long postmasterPid;
     private final Thread shutdownHook;
 
-    private PostgresServer(Path binDir, Path baseDir, int port, String user, String password, String database, long postmasterPid) {
+    private PostgresServer(
+            Path binDir, Path baseDir, int port, String user, String password, String database, long postmasterPid) {
         this.binDir = binDir;
         this.baseDir = baseDir;
         this.port = port;
@@ -92,26 +93,52 @@ public final class PostgresServer implements AutoCloseable {
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
             giveToUnprivilegedUser(base);
-            run(binDir, List.of("initdb", "--pgdata=" + base.resolve("data"), "--username=" + user,
-                    "--pwfile=" + passwordFile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
-                    "--encoding=UTF8", "--locale=C", "--no-sync"), null);
+            run(
+                    binDir,
+                    List.of(
+                            "initdb",
+                            "--pgdata=" + base.resolve("data"),
+                            "--username=" + user,
+                            "--pwfile=" + passwordFile,
+                            "--auth-local=scram-sha-256",
+                            "--auth-host=scram-sha-256",
+                            "--encoding=UTF8",
+                            "--locale=C",
+                            "--no-sync"),
+                    null);
             Files.delete(passwordFile);
-            Files.writeString(base.resolve("data/postgresql.conf"), String.join("\n",
-                    "",
-                    "# API Guard test harness: loopback TCP only, no Unix socket, no durability (throw-away data).",
-                    "listen_addresses = '127.0.0.1'",
-                    "port = " + port,
-                    "unix_socket_directories = ''",
-                    "fsync = off",
-                    "synchronous_commit = off",
-                    "full_page_writes = off",
-                    ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-            run(binDir, List.of("pg_ctl", "--pgdata=" + base.resolve("data"), "--log=" + base.resolve("postgres.log"),
-                    "--wait", "--timeout=60", "start"), null);
+            Files.writeString(
+                    base.resolve("data/postgresql.conf"),
+                    String.join(
+                            "\n",
+                            "",
+                            "# API Guard test harness: loopback TCP only, no Unix socket, no durability (throw-away data).",
+                            "listen_addresses = '127.0.0.1'",
+                            "port = " + port,
+                            "unix_socket_directories = ''",
+                            "fsync = off",
+                            "synchronous_commit = off",
+                            "full_page_writes = off",
+                            ""),
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            run(
+                    binDir,
+                    List.of(
+                            "pg_ctl",
+                            "--pgdata=" + base.resolve("data"),
+                            "--log=" + base.resolve("postgres.log"),
+                            "--wait",
+                            "--timeout=60",
+                            "start"),
+                    null);
             long pid = readPostmasterPid(base.resolve("data"));
             PostgresServer server = new PostgresServer(binDir, base, port, user, password, database, pid);
             try {
-                run(binDir, List.of("createdb", "--host=127.0.0.1", "--port=" + port, "--username=" + user, database), password);
+                run(
+                        binDir,
+                        List.of("createdb", "--host=127.0.0.1", "--port=" + port, "--username=" + user, database),
+                        password);
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -150,7 +177,16 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public void close() {
         if (isRunning()) {
-            run(binDir, List.of("pg_ctl", "--pgdata=" + baseDir.resolve("data"), "--mode=fast", "--wait", "--timeout=60", "stop"), null);
+            run(
+                    binDir,
+                    List.of(
+                            "pg_ctl",
+                            "--pgdata=" + baseDir.resolve("data"),
+                            "--mode=fast",
+                            "--wait",
+                            "--timeout=60",
+                            "stop"),
+                    null);
         }
         awaitEnd(postmasterPid, Duration.ofSeconds(30));
         if (isRunning()) {
@@ -166,7 +202,10 @@ public final class PostgresServer implements AutoCloseable {
     private void stopImmediately() {
         if (isRunning()) {
             try {
-                run(binDir, List.of("pg_ctl", "--pgdata=" + baseDir.resolve("data"), "--mode=immediate", "--wait", "stop"), null);
+                run(
+                        binDir,
+                        List.of("pg_ctl", "--pgdata=" + baseDir.resolve("data"), "--mode=immediate", "--wait", "stop"),
+                        null);
             } catch (RuntimeException e) {
                 ProcessHandle.of(postmasterPid).ifPresent(ProcessHandle::destroyForcibly);
             }
@@ -181,8 +220,12 @@ public final class PostgresServer implements AutoCloseable {
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
-                versions.filter(dir -> VERSION_FOLDER.matcher(dir.getFileName().toString()).matches())
-                        .sorted(Comparator.comparingDouble((Path dir) -> Double.parseDouble(dir.getFileName().toString())).reversed())
+                versions.filter(dir -> VERSION_FOLDER
+                                .matcher(dir.getFileName().toString())
+                                .matches())
+                        .sorted(Comparator.comparingDouble((Path dir) ->
+                                        Double.parseDouble(dir.getFileName().toString()))
+                                .reversed())
                         .forEach(dir -> candidates.add(dir.resolve("bin")));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + debian, e);
@@ -200,12 +243,14 @@ public final class PostgresServer implements AutoCloseable {
             }
         }
         for (Path candidate : candidates) {
-            if (Stream.of("initdb", "pg_ctl", "postgres", "createdb").allMatch(name -> Files.isExecutable(candidate.resolve(name)))) {
+            if (Stream.of("initdb", "pg_ctl", "postgres", "createdb")
+                    .allMatch(name -> Files.isExecutable(candidate.resolve(name)))) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("PostgreSQL server programs (initdb, pg_ctl, postgres) not found in /usr/lib/postgresql/*/bin"
-                + " or on PATH: install Debian's postgresql package (apt-get install postgresql)");
+        throw new IllegalStateException(
+                "PostgreSQL server programs (initdb, pg_ctl, postgres) not found in /usr/lib/postgresql/*/bin"
+                        + " or on PATH: install Debian's postgresql package (apt-get install postgresql)");
     }
 
     private static boolean runningAsRoot() {
@@ -222,8 +267,10 @@ public final class PostgresServer implements AutoCloseable {
         try {
             owner = lookup.lookupPrincipalByName(UNPRIVILEGED_USER);
         } catch (UserPrincipalNotFoundException e) {
-            throw new IllegalStateException("the tests run as root and PostgreSQL refuses to: user '" + UNPRIVILEGED_USER
-                    + "' to run it as does not exist (install Debian's postgresql package, which creates it)", e);
+            throw new IllegalStateException(
+                    "the tests run as root and PostgreSQL refuses to: user '" + UNPRIVILEGED_USER
+                            + "' to run it as does not exist (install Debian's postgresql package, which creates it)",
+                    e);
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.toList()) {
@@ -261,7 +308,9 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static long readPostmasterPid(Path dataDir) throws IOException {
-        String first = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII).get(0).trim();
+        String first = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII)
+                .get(0)
+                .trim();
         return Long.parseLong(first);
     }
 
@@ -272,12 +321,19 @@ public final class PostgresServer implements AutoCloseable {
             if (Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser"))) {
                 full.addAll(List.of("runuser", "-u", UNPRIVILEGED_USER, "--"));
             } else {
-                full.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=" + UNPRIVILEGED_USER, "--init-groups", "--"));
+                full.addAll(List.of(
+                        "setpriv",
+                        "--reuid=" + UNPRIVILEGED_USER,
+                        "--regid=" + UNPRIVILEGED_USER,
+                        "--init-groups",
+                        "--"));
             }
         }
         full.add(binDir.resolve(command.get(0)).toString());
         full.addAll(command.subList(1, command.size()));
-        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).directory(Path.of("/").toFile());
+        ProcessBuilder builder = new ProcessBuilder(full)
+                .redirectErrorStream(true)
+                .directory(Path.of("/").toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("PG"));
         if (passwordForClient != null) {
             builder.environment().put("PGPASSWORD", passwordForClient);
@@ -293,7 +349,8 @@ public final class PostgresServer implements AutoCloseable {
             }
             String text = new String(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed with exit status " + process.exitValue() + ":\n" + text);
+                throw new IllegalStateException(
+                        String.join(" ", command) + " failed with exit status " + process.exitValue() + ":\n" + text);
             }
             return text;
         } catch (IOException e) {
@@ -306,7 +363,8 @@ public final class PostgresServer implements AutoCloseable {
 
     private static void awaitEnd(long pid, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && Instant.now().isBefore(deadline)) {
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                && Instant.now().isBefore(deadline)) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

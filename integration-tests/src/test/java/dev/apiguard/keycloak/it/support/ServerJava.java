@@ -23,8 +23,7 @@ final class ServerJava {
     static final int MINIMUM_VERSION = 21;
     private static final Pattern RELEASE_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
 
-    private ServerJava() {
-    }
+    private ServerJava() {}
 
     /** The home of a JDK 21+ (it has {@code bin/java} and {@code bin/keytool}), or an error that says what to install. */
     static Path home() {
@@ -44,7 +43,9 @@ final class ServerJava {
         int bestVersion = 0;
         for (Path folder : List.of(Path.of("/usr/lib/jvm"), Path.of("/usr/java"), Path.of("/opt/java"))) {
             for (Path candidate : children(folder)) {
-                int version = Files.isSymbolicLink(candidate) ? 0 : featureVersion(candidate).orElse(0);
+                int version = Files.isSymbolicLink(candidate)
+                        ? 0
+                        : featureVersion(candidate).orElse(0);
                 if (version >= MINIMUM_VERSION && version > bestVersion) {
                     best = candidate;
                     bestVersion = version;

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SharedServerExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedServerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SharedServerExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
@@ -19,12 +20,16 @@ public final class SharedServerExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return extensionContext.getRoot().getStore(NAMESPACE).computeIfAbsent(
-                "shared-server",
-                // Key rotation passes every second, so that rotation ITs run whole cycles of a few seconds.
-                key -> ApiGuardServer.settings("shared").freshData()
-                        .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1")
-                        .start(),
-                ApiGuardServer.class);
+        return extensionContext
+                .getRoot()
+                .getStore(NAMESPACE)
+                .computeIfAbsent(
+                        "shared-server",
+                        // Key rotation passes every second, so that rotation ITs run whole cycles of a few seconds.
+                        key -> ApiGuardServer.settings("shared")
+                                .freshData()
+                                .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1")
+                                .start(),
+                        ApiGuardServer.class);
     }
 }

@@ -47,9 +47,11 @@ public final class StockKeycloak implements ServerEndpoint, AutoCloseable {
     public static StockKeycloak start(String name) {
         Path home = Path.of(ApiGuardServer.requiredProperty("apiguard.it.keycloak.home.stock"));
         try (var providers = Files.list(home.resolve("providers"))) {
-            List<Path> jars = providers.filter(path -> path.toString().endsWith(".jar")).toList();
+            List<Path> jars =
+                    providers.filter(path -> path.toString().endsWith(".jar")).toList();
             if (!jars.isEmpty()) {
-                throw new IllegalStateException("the stock Keycloak at " + home + " is not stock: providers/ holds " + jars);
+                throw new IllegalStateException(
+                        "the stock Keycloak at " + home + " is not stock: providers/ holds " + jars);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + home.resolve("providers"), e);
@@ -57,21 +59,26 @@ public final class StockKeycloak implements ServerEndpoint, AutoCloseable {
         int httpPort = ApiGuardServer.freePort();
         int managementPort = ApiGuardServer.freePort();
         String password = ApiGuardServer.randomSecret();
-        Path workDir = Path.of(ApiGuardServer.requiredProperty("apiguard.it.work.dir")).resolve(name);
+        Path workDir =
+                Path.of(ApiGuardServer.requiredProperty("apiguard.it.work.dir")).resolve(name);
         Path logFile = workDir.resolve("keycloak.log");
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start",
-                "--db=dev-mem",
-                "--cache=local",
-                "--health-enabled=true",
-                "--http-enabled=true",
-                "--http-host=127.0.0.1",
-                "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort,
-                "--hostname=http://localhost:" + httpPort,
-                "--log-console-color=false")
+        ProcessBuilder builder = new ProcessBuilder(
+                        home.resolve("bin/kc.sh").toString(),
+                        "start",
+                        "--db=dev-mem",
+                        "--cache=local",
+                        "--health-enabled=true",
+                        "--http-enabled=true",
+                        "--http-host=127.0.0.1",
+                        "--http-port=" + httpPort,
+                        "--http-management-port=" + managementPort,
+                        "--hostname=http://localhost:" + httpPort,
+                        "--log-console-color=false")
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(key -> key.startsWith("KC_") || key.startsWith("APIGUARD_") || key.startsWith("JAVA_OPTS"));
+        environment
+                .keySet()
+                .removeIf(key -> key.startsWith("KC_") || key.startsWith("APIGUARD_") || key.startsWith("JAVA_OPTS"));
         environment.put("JAVA_HOME", ServerJava.home().toString());
         environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", password);
@@ -83,10 +90,13 @@ public final class StockKeycloak implements ServerEndpoint, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the stock Keycloak at " + home, e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }, "stock-keycloak-cleanup-" + name));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            process.descendants().forEach(ProcessHandle::destroyForcibly);
+                            process.destroyForcibly();
+                        },
+                        "stock-keycloak-cleanup-" + name));
         StockKeycloak stock = new StockKeycloak(process, httpPort, logFile, password);
         stock.awaitReady(managementPort);
         return stock;
@@ -119,18 +129,21 @@ public final class StockKeycloak implements ServerEndpoint, AutoCloseable {
     }
 
     private void awaitReady(int managementPort) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        for (String url : List.of("http://127.0.0.1:" + managementPort + "/health/ready",
+        for (String url : List.of(
+                "http://127.0.0.1:" + managementPort + "/health/ready",
                 baseUrl() + "/realms/master/.well-known/openid-configuration")) {
             while (status(client, url) != 200) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the stock Keycloak exited with " + process.exitValue() + "; its log:\n" + log());
+                    throw new IllegalStateException(
+                            "the stock Keycloak exited with " + process.exitValue() + "; its log:\n" + log());
                 }
                 if (Instant.now().isAfter(deadline)) {
                     close();
-                    throw new IllegalStateException("the stock Keycloak did not answer " + url + " within " + START_TIMEOUT
-                            + "; its log:\n" + log());
+                    throw new IllegalStateException("the stock Keycloak did not answer " + url + " within "
+                            + START_TIMEOUT + "; its log:\n" + log());
                 }
                 ApiGuardServer.sleep(Duration.ofMillis(500));
             }
@@ -139,8 +152,12 @@ public final class StockKeycloak implements ServerEndpoint, AutoCloseable {
 
     private static int status(HttpClient client, String url) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1; // not listening yet
         } catch (InterruptedException e) {
@@ -173,7 +190,8 @@ public final class StockKeycloak implements ServerEndpoint, AutoCloseable {
             process.destroyForcibly();
         }
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
-        while (children.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+        while (children.stream().anyMatch(ProcessHandle::isAlive)
+                && Instant.now().isBefore(deadline)) {
             ApiGuardServer.sleep(Duration.ofMillis(200));
         }
     }

@@ -13,8 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Totp {
 
-    private Totp() {
-    }
+    private Totp() {}
 
     /** The code for the time step {@code offset} steps after the current one (Keycloak looks one step ahead). */
     public static String code(String secret, int offset) {
@@ -28,8 +27,10 @@ public final class Totp {
             mac.init(new SecretKeySpec(key, "HmacSHA1"));
             byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
             int offset = hash[hash.length - 1] & 0x0f;
-            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            int binary = ((hash[offset] & 0x7f) << 24)
+                    | ((hash[offset + 1] & 0xff) << 16)
+                    | ((hash[offset + 2] & 0xff) << 8)
+                    | (hash[offset + 3] & 0xff);
             int modulus = (int) Math.pow(10, digits);
             return String.format("%0" + digits + "d", binary % modulus);
         } catch (GeneralSecurityException e) {
