@@ -43,6 +43,9 @@ class KeyRotationClusterIT {
     private String newRealm(KeysApi api) {
         String realm = "cluster-rotation-" + UUID.randomUUID().toString().substring(0, 8);
         api.createShortLivedRealm(realm, secret);
+        // Rotation is opt-in per realm: the realm adopts it (default policy) before the schedule
+        // records its keys.
+        api.putPolicy(realm, "{}").then().statusCode(200);
         await(
                 "the keys of " + realm + " are adopted",
                 Duration.ofSeconds(20),

@@ -33,6 +33,10 @@ class ReproducibleJarIT {
         copyTree(root.resolve("providers/src/main"), copy.resolve("providers/src/main"));
         Files.copy(root.resolve("providers/pom.xml"), copy.resolve("providers/pom.xml"));
         copyTree(root.resolve("themes"), copy.resolve("themes"));
+        // The licence, the notice and the bundled libraries' licence texts ship inside the JAR.
+        Files.copy(root.resolve("LICENSE"), copy.resolve("LICENSE"));
+        Files.copy(root.resolve("NOTICE"), copy.resolve("NOTICE"));
+        copyTree(root.resolve("licenses"), copy.resolve("licenses"));
         Path log = copy.resolve("build.log");
 
         Process build = new ProcessBuilder(
