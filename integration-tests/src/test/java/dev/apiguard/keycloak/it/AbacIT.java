@@ -285,35 +285,13 @@ class AbacIT {
                 .contains("orders:read");
         String clientId = "it-abac-service";
         if (!oidc.clientExists(clientId)) {
-            oidc.asAdmin()
-                    .contentType("application/json")
-                    .body(Map.of(
-                            "clientId",
-                            clientId,
-                            "publicClient",
-                            false,
-                            "serviceAccountsEnabled",
-                            true,
-                            "standardFlowEnabled",
-                            false,
-                            "directAccessGrantsEnabled",
-                            false,
-                            "implicitFlowEnabled",
-                            false))
-                    .post(oidc.adminUrl("/clients"))
-                    .then()
-                    .statusCode(201);
+            oidc.createServiceClient(clientId);
             oidc.asAdmin()
                     .put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:read"))
                     .then()
                     .statusCode(204);
         }
-        String secret = oidc.asAdmin()
-                .get(oidc.clientUrl(clientId) + "/client-secret")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("value");
+        String secret = oidc.clientSecret(clientId);
 
         Response response = oidc.clientCredentials(clientId, secret, "orders:read");
 

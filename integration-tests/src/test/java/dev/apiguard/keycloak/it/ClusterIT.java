@@ -112,34 +112,12 @@ class ClusterIT {
         String clientId = "it-cluster-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
         assertThat(two.clientExists(clientId)).as("node 2 before the change").isFalse();
 
-        one.asAdmin()
-                .contentType("application/json")
-                .body(Map.of(
-                        "clientId",
-                        clientId,
-                        "publicClient",
-                        false,
-                        "serviceAccountsEnabled",
-                        true,
-                        "standardFlowEnabled",
-                        false,
-                        "directAccessGrantsEnabled",
-                        false,
-                        "implicitFlowEnabled",
-                        false))
-                .post(one.adminUrl("/clients"))
-                .then()
-                .statusCode(201);
+        one.createServiceClient(clientId);
 
         assertThat(two.clientExists(clientId))
                 .as("node 2 right after the change on node 1")
                 .isTrue();
-        String secret = one.asAdmin()
-                .get(one.clientUrl(clientId) + "/client-secret")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("value");
+        String secret = one.clientSecret(clientId);
         Response token = two.clientCredentials(clientId, secret, null);
         assertThat(token.statusCode())
                 .as("client credentials of the new client at node 2")
@@ -154,24 +132,7 @@ class ClusterIT {
         Oidc one = cluster.node(1).oidc();
         Oidc two = cluster.node(2).oidc();
         String clientId = "it-cluster-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
-        one.asAdmin()
-                .contentType("application/json")
-                .body(Map.of(
-                        "clientId",
-                        clientId,
-                        "publicClient",
-                        false,
-                        "serviceAccountsEnabled",
-                        true,
-                        "standardFlowEnabled",
-                        false,
-                        "directAccessGrantsEnabled",
-                        false,
-                        "implicitFlowEnabled",
-                        false))
-                .post(one.adminUrl("/clients"))
-                .then()
-                .statusCode(201);
+        one.createServiceClient(clientId);
         String clientUrl = one.clientUrl(clientId);
         String secret = one.asAdmin()
                 .get(clientUrl + "/client-secret")

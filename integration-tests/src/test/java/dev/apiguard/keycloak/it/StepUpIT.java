@@ -223,24 +223,7 @@ class StepUpIT {
         Oidc oidc = new Oidc(server);
         String clientId = "it-admin-service";
         if (!oidc.clientExists(clientId)) {
-            oidc.asAdmin()
-                    .contentType("application/json")
-                    .body(Map.of(
-                            "clientId",
-                            clientId,
-                            "publicClient",
-                            false,
-                            "serviceAccountsEnabled",
-                            true,
-                            "standardFlowEnabled",
-                            false,
-                            "directAccessGrantsEnabled",
-                            false,
-                            "implicitFlowEnabled",
-                            false))
-                    .post(oidc.adminUrl("/clients"))
-                    .then()
-                    .statusCode(201);
+            oidc.createServiceClient(clientId);
             oidc.asAdmin()
                     .put(oidc.clientUrl(clientId) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
                     .then()
@@ -267,12 +250,7 @@ class StepUpIT {
                 .post(oidc.adminUrl("/users/" + serviceAccount + "/role-mappings/realm"))
                 .then()
                 .statusCode(204);
-        String secret = oidc.asAdmin()
-                .get(oidc.clientUrl(clientId) + "/client-secret")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("value");
+        String secret = oidc.clientSecret(clientId);
 
         Response response = oidc.clientCredentials(clientId, secret, "orders:admin");
 

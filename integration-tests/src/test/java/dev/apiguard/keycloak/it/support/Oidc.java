@@ -113,6 +113,41 @@ public final class Oidc {
                 .orElseThrow(() -> new AssertionError("client scope " + name + " is missing"));
     }
 
+    /**
+     * Creates a confidential demo-realm client {@code clientId} for client credentials only (no
+     * browser, password or implicit flow) through the admin API (201).
+     */
+    public void createServiceClient(String clientId) {
+        asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        false,
+                        "serviceAccountsEnabled",
+                        true,
+                        "standardFlowEnabled",
+                        false,
+                        "directAccessGrantsEnabled",
+                        false,
+                        "implicitFlowEnabled",
+                        false))
+                .post(adminUrl("/clients"))
+                .then()
+                .statusCode(201);
+    }
+
+    /** The client secret of demo-realm client {@code clientId}, read through the admin API. */
+    public String clientSecret(String clientId) {
+        return asAdmin()
+                .get(clientUrl(clientId) + "/client-secret")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("value");
+    }
+
     /** Whether the demo realm has a client with this clientId. */
     public boolean clientExists(String clientId) {
         return !asAdmin()
