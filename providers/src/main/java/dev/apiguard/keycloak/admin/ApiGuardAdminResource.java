@@ -5,6 +5,7 @@ import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.kc.AdminAccess;
 import dev.apiguard.keycloak.keys.KeysResource;
+import dev.apiguard.keycloak.ratelimit.RateLimitsResource;
 import dev.apiguard.keycloak.realmaudit.LiveRealmAudit;
 import dev.apiguard.keycloak.tokens.TokenPolicyReport;
 import jakarta.ws.rs.GET;
@@ -73,6 +74,12 @@ public final class ApiGuardAdminResource {
     @Path("v1/policies")
     public PoliciesResource policies() {
         return new PoliciesResource(session, realm, auth);
+    }
+
+    /** {@code /admin/realms/{realm}/apiguard/v1/rate-limits}: rate limits, see {@link RateLimitsResource}. */
+    @Path("v1/rate-limits")
+    public RateLimitsResource rateLimits() {
+        return new RateLimitsResource(session, realm, auth);
     }
 
     /**

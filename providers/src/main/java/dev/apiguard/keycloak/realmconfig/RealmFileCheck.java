@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apiguard.keycloak.abac.RealmFilePolicyCheck;
 import dev.apiguard.keycloak.keys.PolicyException;
 import dev.apiguard.keycloak.keys.RotationPolicy;
+import dev.apiguard.keycloak.ratelimit.RealmFileRateLimitCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ import org.keycloak.representations.idm.UserRepresentation;
  *   <li>an ABAC scope-policy document in the realm attribute {@code apiguard.abac.policies}
  *       parses, compiles and reads no user attribute that the file's user profile lets users
  *       edit ({@link RealmFilePolicyCheck});</li>
+ *   <li>a rate-limit document in the realm attribute {@code apiguard.rateLimits} is valid and
+ *       every client's tier attribute names a tier it defines ({@link RealmFileRateLimitCheck});</li>
  *   <li>when the file declares client scopes, Keycloak's built-in clients are declared too and
  *       keep the {@code basic} scope ({@link BuiltInClientScopes}): Keycloak would otherwise
  *       create them with no default client scope, and the account console would fail.</li>
@@ -108,6 +111,7 @@ public final class RealmFileCheck {
         problems.addAll(BuiltInClientScopes.problems(realm));
         problems.addAll(keyRotationPolicy(realm));
         problems.addAll(RealmFilePolicyCheck.problems(realm));
+        problems.addAll(RealmFileRateLimitCheck.problems(realm));
         return new Result(realm.getRealm(), problems);
     }
 

@@ -1,0 +1,182 @@
+package dev.apiguard.keycloak.ratelimit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The buckets of one rule: a map from key (client id, address prefix, username, realm) to the
+ * key's GCRA state, bounded to at most {@link #maxEntries()} keys. The map is split into
+ * {@value #STRIPES} stripes, each a least-recently-used map under its own lock, so that a decision
+ * costs one hash, one uncontended lock and one map access.
+ *
+ * <p>Why evicting is safe: GCRA keeps one number per key, the theoretical arrival time (TAT). A
+ * key whose TAT lies in the past has a full bucket and is the same as an absent key; the
+ * least-recently-used key is the one most likely to be full. Under a flood of distinct keys (10^6
+ * addresses) the table keeps its bound and forgets the oldest keys; a forgotten key that was not
+ * yet full starts again full, which is the price of a bounded memory (documented in
+ * docs/rate-limiting.md).
+ */
+final class BucketTable {
+
+    static final int STRIPES = 64;
+
+    /** The state of one key. Guarded by its stripe's lock. */
+    static final class Cell {
+        /** GCRA's theoretical arrival time (per-node buckets). */
+        long tat;
+
+        long warnedUntil;
+        /** Shared buckets: the block of slots this node holds (-1: none), its next unused slot, the next block to try. */
+        long block = -1;
+
+        long next;
+        long hint;
+    }
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final int maxEntries;
+
+    BucketTable(int maxEntries) {
+        if (maxEntries < STRIPES) {
+            throw new IllegalArgumentException("maxEntries " + maxEntries + " must be at least " + STRIPES);
+        }
+        this.maxEntries = maxEntries;
+        int perStripe = maxEntries / STRIPES;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe(perStripe);
+        }
+    }
+
+    int maxEntries() {
+        return maxEntries;
+    }
+
+    /** The number of keys held now (at most {@link #maxEntries()}). */
+    int size() {
+        int size = 0;
+        for (Stripe stripe : stripes) {
+            synchronized (stripe) {
+                size += stripe.size();
+            }
+        }
+        return size;
+    }
+
+    /**
+     * Takes one unit for {@code key} if the bucket has one (or always, when {@code force}), and
+     * answers the outcome.
+     */
+    Outcome take(String key, Limit limit, long now, boolean force) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell == null) {
+                cell = new Cell();
+                cell.tat = now;
+                stripe.put(key, cell);
+            }
+            return limit.take(cell, now, force);
+        }
+    }
+
+    /**
+     * Takes one unit of {@code key}'s cluster-wide bucket through {@code shared} (see {@link
+     * SharedBuckets}); {@code name} prefixes the shared names of this rule and key.
+     */
+    Outcome takeShared(String key, String name, Limit limit, long now, boolean force, SharedSlots shared) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell == null) {
+                cell = new Cell();
+                stripe.put(key, cell);
+            }
+            // The lock is held during the cluster call: requests for one stripe wait for one claim per lease.
+            return SharedBuckets.take(cell, name, limit, now, force, shared);
+        }
+    }
+
+    /** Whether {@code key}'s shared bucket likely has a unit now (this node's view), without taking it. */
+    Outcome peekShared(String key, Limit limit, long now) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            return SharedBuckets.peek(stripe.get(key), limit, now);
+        }
+    }
+
+    /** Gives back one unit of {@code key}'s shared bucket taken by this node. */
+    void refundShared(String key) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell != null && cell.block >= 0) {
+                cell.next--;
+            }
+        }
+    }
+
+    /** Whether {@code key}'s bucket has a unit now, without taking it. */
+    Outcome peek(String key, Limit limit, long now) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            return limit.peek(cell == null ? now : cell.tat, now);
+        }
+    }
+
+    /** Gives back one unit taken earlier for {@code key} (a request that turned out not to count). */
+    void refund(String key, Limit limit, long now) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell != null) {
+                cell.tat = Math.max(now, cell.tat - limit.intervalNanos());
+            }
+        }
+    }
+
+    /**
+     * Marks {@code key} as warned until {@code until}; answers whether it was not warned yet (so
+     * that one warning is sent per window).
+     */
+    boolean warnOnce(String key, long now, long until) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell == null || cell.warnedUntil > now) {
+                return false;
+            }
+            cell.warnedUntil = until;
+            return true;
+        }
+    }
+
+    private Stripe stripe(String key) {
+        int h = key.hashCode();
+        h ^= (h >>> 16);
+        return stripes[h & (STRIPES - 1)];
+    }
+
+    /** One least-recently-used map, bounded. */
+    private static final class Stripe extends LinkedHashMap<String, Cell> {
+
+        private static final long serialVersionUID = 1L;
+        private final int max;
+
+        Stripe(int max) {
+            super(16, 0.75f, true);
+            this.max = max;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cell> eldest) {
+            return size() > max;
+        }
+    }
+
+    /**
+     * The result of one decision for one key: admitted or not, the units left, seconds until the
+     * bucket is full again and, when refused, seconds until one unit is back (rounded up).
+     */
+    record Outcome(boolean admitted, long remaining, long resetSeconds, long retryAfterSeconds) {}
+}

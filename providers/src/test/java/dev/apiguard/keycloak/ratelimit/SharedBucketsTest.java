@@ -1,0 +1,110 @@
+package dev.apiguard.keycloak.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cluster-wide buckets: two nodes (two compilations of one document, each with its own maps)
+ * share one set of claimed names, as two Keycloak nodes share the {@code actionTokens} cache.
+ */
+class SharedBucketsTest {
+
+    private static final long MILLI = 1_000_000L;
+    private static final String DOCUMENT = """
+            {"apiVersion": "apiguard/v1",
+             "rules": [{"name": "clients", "key": "client", "capacity": 100, "rate": "50/s"}]}""";
+
+    /** A shared store: a map of claimed names that counts cluster calls. */
+    private static final class Store implements SharedSlots {
+        final Map<String, Long> names = new ConcurrentHashMap<>();
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public boolean claim(String name, long lifespanSeconds) {
+            calls.incrementAndGet();
+            return names.putIfAbsent(name, lifespanSeconds) == null;
+        }
+    }
+
+    private static RequestFacts request() {
+        return new RequestFacts(Endpoint.TOKEN, "busy", null, "192.0.2.1", null);
+    }
+
+    @Test
+    void decideWhenRequestsAreSpreadOverTwoNodesThenTheClusterAdmitsAtMostTheLimit() throws Exception {
+        RateLimitPolicy node1 = RateLimitDocumentParser.parse(DOCUMENT);
+        RateLimitPolicy node2 = RateLimitDocumentParser.parse(DOCUMENT);
+        Store store = new Store();
+        long start = 1_000_000L * 1_000 * MILLI;
+        int admitted = 0;
+        int requests = 0;
+        // 2,000 requests/s for 5 s, alternating nodes: the limit admits 100 + 50/s * 5 s = 350.
+        for (long t = 0; t < 5_000 * MILLI; t += MILLI / 2) {
+            RateLimitPolicy node = requests++ % 2 == 0 ? node1 : node2;
+            if (!RateLimiter.decide(node, request(), start + t, store).refused()) {
+                admitted++;
+            }
+        }
+
+        assertThat(admitted).isLessThanOrEqualTo((int) Math.ceil(350 * 1.05)).isGreaterThanOrEqualTo(300);
+        assertThat(store.calls.get())
+                .as("one cluster call per lease of 5 units, not per request")
+                .isLessThan(requests / 10);
+    }
+
+    @Test
+    void decideWhenOneNodeStopsThenTheOtherStillHoldsTheLimit() throws Exception {
+        RateLimitPolicy node1 = RateLimitDocumentParser.parse(DOCUMENT);
+        RateLimitPolicy node2 = RateLimitDocumentParser.parse(DOCUMENT);
+        Store store = new Store();
+        long start = 2_000_000L * 1_000 * MILLI;
+        int admitted = 0;
+        for (long t = 0; t < 1_000 * MILLI; t += MILLI) {
+            RateLimitPolicy node = (t / MILLI) % 2 == 0 ? node1 : node2;
+            admitted += RateLimiter.decide(node, request(), start + t, store).refused() ? 0 : 1;
+        }
+        // node2 stops; node1 alone for 4 more seconds.
+        for (long t = 1_000 * MILLI; t < 5_000 * MILLI; t += MILLI) {
+            admitted += RateLimiter.decide(node1, request(), start + t, store).refused() ? 0 : 1;
+        }
+
+        assertThat(admitted).isLessThanOrEqualTo((int) Math.ceil(350 * 1.05)).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void decideWhenRefusedThenRetryAfterIsHonest() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "c", "key": "client", "capacity": 3, "rate": "12/m"}]}""");
+        Store store = new Store();
+        long now = 3_000_000L * 1_000 * MILLI + 1_234 * MILLI;
+        Decision refused = null;
+        for (int i = 0; i < 4; i++) {
+            refused = RateLimiter.decide(policy, request(), now, store);
+        }
+
+        assertThat(refused.refused()).isTrue();
+        long retry = refused.retryAfterSeconds;
+        assertThat(retry).isBetween(1L, 5L);
+        assertThat(RateLimiter.decide(policy, request(), now + retry * 1_000 * MILLI, store)
+                        .refused())
+                .isFalse();
+    }
+
+    @Test
+    void decideWhenTheSharedStateFailsThenThisNodesBucketDecides() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "c", "key": "client", "capacity": 1, "rate": "1/h"}]}""");
+        SharedSlots broken = (name, lifespan) -> {
+            throw new IllegalStateException("cache down");
+        };
+
+        assertThat(RateLimiter.decide(policy, request(), 0, broken).refused()).isFalse();
+        assertThat(RateLimiter.decide(policy, request(), 0, broken).refused()).isTrue();
+    }
+}
