@@ -94,6 +94,7 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         String basicClient =
                 endpoint.clientInForm ? basicClientId(request.getHeaderString(HttpHeaders.AUTHORIZATION)) : null;
         if ("POST".equals(request.getMethod())
+                && (endpoint.clientInForm || endpoint == Endpoint.LOGIN || endpoint == Endpoint.AUTHORIZE)
                 && isForm(request.getMediaType())
                 && (endpoint != Endpoint.AUTHORIZE
                         || request.getUriInfo().getQueryParameters().getFirst(OAuth2Constants.CLIENT_ID) == null)) {

@@ -29,6 +29,8 @@ public final class SharedServerExtension implements ParameterResolver {
                         key -> ApiGuardServer.settings("shared")
                                 .freshData()
                                 .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1")
+                                // Metrics on: rate limiting's counters are read from the metrics endpoint.
+                                .env("KC_METRICS_ENABLED", "true")
                                 .start(),
                         ApiGuardServer.class);
     }
