@@ -263,6 +263,58 @@ class RateLimitIT {
     }
 
     @Test
+    void everyLimitedEndpointWhenARuleAppliesThenItsAnswerCarriesTheFieldsWhateverItsStatus(ApiGuardServer server) {
+        start(server);
+        save("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "realm", "key": "realm", "capacity": 1000, "rate": "100/s"}]}""");
+        String base = server.realmUrl(realm);
+        Map<String, Response> answers = new java.util.LinkedHashMap<>();
+
+        answers.put(
+                "authorize",
+                oidc.request()
+                        .queryParam("client_id", "web")
+                        .queryParam("response_type", "code")
+                        .queryParam("redirect_uri", "http://127.0.0.1:8400/callback")
+                        .queryParam("scope", "openid")
+                        .get(base + "/protocol/openid-connect/auth"));
+        answers.put("login", oidc.request().formParam("username", "x").post(base + "/login-actions/authenticate"));
+        answers.put("token", clientCredentials("busy", SECRET_BUSY));
+        answers.put(
+                "par",
+                busy().formParam("response_type", "code")
+                        .formParam("redirect_uri", "http://127.0.0.1:8400/callback")
+                        .post(base + "/protocol/openid-connect/ext/par/request"));
+        answers.put(
+                "introspect", busy().formParam("token", "x").post(base + "/protocol/openid-connect/token/introspect"));
+        answers.put("revoke", busy().formParam("token", "x").post(base + "/protocol/openid-connect/revoke"));
+        answers.put("userinfo", oidc.request().get(base + "/protocol/openid-connect/userinfo"));
+        answers.put("device", busy().post(base + "/protocol/openid-connect/auth/device"));
+        answers.put(
+                "registration",
+                oidc.request()
+                        .contentType("application/json")
+                        .body("{}")
+                        .post(base + "/clients-registrations/openid-connect"));
+
+        answers.forEach((endpoint, answer) -> {
+            assertThat(answer.getHeader("RateLimit-Policy"))
+                    .as("%s answered %d", endpoint, answer.statusCode())
+                    .isNotNull();
+            assertThat(only(answer.getHeader("RateLimit-Policy")).integer("q")).isEqualTo(1000);
+            assertThat(only(answer.getHeader("RateLimit")).integer("r")).isBetween(900L, 999L);
+        });
+        assertThat(oidc.request().get(base + "/protocol/openid-connect/certs").getHeader("RateLimit-Policy"))
+                .as("the JWKS is not a limited endpoint")
+                .isNull();
+    }
+
+    private RequestSpecification busy() {
+        return oidc.request().formParam("client_id", "busy").formParam("client_secret", SECRET_BUSY);
+    }
+
+    @Test
     void allowListWhenTheSourceAddressIsListedThenNoLimitApplies(ApiGuardServer server) {
         start(server);
         save("""
