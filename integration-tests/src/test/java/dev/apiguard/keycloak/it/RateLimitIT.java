@@ -199,6 +199,79 @@ class RateLimitIT {
     }
 
     @Test
+    void otpFormWhenTheUserIsOverItsLimitThen429BeforeTheCodeIsChecked(ApiGuardServer server) {
+        start(server);
+        save("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "passwords", "key": "username", "capacity": 2, "rate": "1/h", "endpoints": ["login"]}]}""");
+        String password = Oidc.randomSecret();
+        admin().contentType("application/json")
+                .body(Map.of(
+                        "username",
+                        "otpuser",
+                        "enabled",
+                        true,
+                        "email",
+                        "otpuser@example.org",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "Test",
+                        "lastName",
+                        "User",
+                        "credentials",
+                        List.of(
+                                Map.of("type", "password", "value", password, "temporary", false),
+                                Map.of(
+                                        "type",
+                                        "otp",
+                                        "userLabel",
+                                        "phone",
+                                        "secretData",
+                                        "{\"value\":\"" + Oidc.randomSecret() + "\"}",
+                                        "credentialData",
+                                        "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,"
+                                                + "\"algorithm\":\"HmacSHA1\"}"))))
+                .post(adminRealm() + "/users")
+                .then()
+                .statusCode(201);
+        Oidc.LoginPage login = oidc.openLoginPageIn(
+                realm,
+                Map.of(
+                        "client_id",
+                        "web",
+                        "response_type",
+                        "code",
+                        "redirect_uri",
+                        "http://127.0.0.1:8400/callback",
+                        "scope",
+                        "openid"));
+
+        Response otpPage = login.submit("otpuser", password);
+        Response wrongCode = postOtp(login, otpPage, "000000");
+        Response refused = postOtp(login, wrongCode, "111111");
+
+        assertThat(wrongCode.statusCode()).isEqualTo(200);
+        assertThat(refused.statusCode())
+                .as("the third attempt of otpuser (password, code, code)")
+                .isEqualTo(429);
+        assertThat(refused.asString()).contains("Too many requests, please retry later.");
+        assertThat(only(refused.getHeader("RateLimit")).value()).isEqualTo("passwords");
+    }
+
+    /** Posts {@code code} to the OTP form of {@code page}, in the browser of {@code login}. */
+    private Response postOtp(Oidc.LoginPage login, Response page, String code) {
+        org.jsoup.nodes.Element form = org.jsoup.Jsoup.parse(page.asString(), server.baseUrl())
+                .selectFirst("form[action*=login-actions/authenticate]");
+        assertThat(form).as("the OTP form: %s", page.asString()).isNotNull();
+        assertThat(form.select("input[name=otp]")).as("an otp field").isNotEmpty();
+        return oidc.request()
+                .filter(Oidc.cookiesOf(login))
+                .formParam("otp", code)
+                .post(form.absUrl("action"));
+    }
+
+    @Test
     void shadowModeWhenOverTheLimitThenNeverRefusedButEveryWouldBeRefusalIsAnEvent(ApiGuardServer server) {
         start(server);
         save("""

@@ -19,6 +19,8 @@
  *       {@code AdminEventBuilder});</li>
  *   <li>{@link dev.apiguard.keycloak.kc.RealmLock}: the realm's JPA row lock and the realm cache's
  *       invalidation; {@link dev.apiguard.keycloak.kc.Cluster}: once-per-cluster execution;</li>
+ *   <li>{@link dev.apiguard.keycloak.kc.ErrorPages}, {@link dev.apiguard.keycloak.kc.LoginSessions}:
+ *       the login theme's error page and the login in progress (rate limiting);</li>
  *   <li>{@link dev.apiguard.keycloak.kc.Models}, {@link dev.apiguard.keycloak.kc.Logins},
  *       {@link dev.apiguard.keycloak.kc.Acr}: model utilities, the login's client scopes, the
  *       acr-to-level map.</li>

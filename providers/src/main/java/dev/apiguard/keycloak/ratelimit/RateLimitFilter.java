@@ -2,6 +2,7 @@ package dev.apiguard.keycloak.ratelimit;
 
 import dev.apiguard.keycloak.common.ApiError;
 import dev.apiguard.keycloak.kc.ErrorPages;
+import dev.apiguard.keycloak.kc.LoginSessions;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -26,6 +27,7 @@ import org.keycloak.common.ClientConnection;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.utils.KeycloakSessionUtil;
 
 /**
@@ -39,7 +41,8 @@ import org.keycloak.utils.KeycloakSessionUtil;
  *   <li>answers 503 {@code temporarily_unavailable} while the stored document is broken (fail
  *       closed; the admin API, not limited, can replace it);</li>
  *   <li>reads what the rules need: the client from the Basic header, the form's {@code client_id}
- *       or the query's; the username of a password attempt from the form (the body is buffered,
+ *       or the query's; the username of a password attempt from the form, or for a later step of
+ *       a login (the OTP form) the user the login in progress identified (the body is buffered,
  *       at most {@value #MAX_FORM_BYTES} bytes are looked at, and handed on unchanged); the source
  *       address as Keycloak resolved it from its proxy settings;</li>
  *   <li>refuses with 429, {@code Retry-After} and the RateLimit fields: JSON
@@ -58,6 +61,7 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
     static final int MAX_FORM_BYTES = 16_384;
     static final String POLICY_FIELD = "RateLimit-Policy";
     static final String RATE_LIMIT_FIELD = "RateLimit";
+    static final String TAB_ID = "tab_id";
 
     private static final Logger LOG = Logger.getLogger(RateLimitFilter.class);
 
@@ -117,6 +121,15 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
             case LOGIN -> form.username;
             default -> null;
         };
+        if (username == null && endpoint == Endpoint.LOGIN && needsKey(rules, KeyKind.USERNAME)) {
+            // A later step of a login (the OTP form) posts no username: the login in progress names the user.
+            UserModel user = LoginSessions.identifiedUser(
+                    session,
+                    realm,
+                    clientId,
+                    request.getUriInfo().getQueryParameters().getFirst(TAB_ID));
+            username = user == null ? null : user.getUsername();
+        }
         String tier = null;
         if (clientId != null && needsTier(rules)) {
             ClientModel client = realm.getClientByClientId(clientId);
@@ -195,6 +208,15 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         return answer.header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .build();
+    }
+
+    private static boolean needsKey(Rule[] rules, KeyKind key) {
+        for (Rule rule : rules) {
+            if (rule.key() == key) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean needsTier(Rule[] rules) {
