@@ -434,6 +434,11 @@ public final class DemoApp implements AutoCloseable {
             sendJson(exchange, 401, loginNeeded("login_required", "sign in first", "/login"));
             return;
         }
+        if (!signedIn.accessTokenExpiresAt().isAfter(clock.instant())) {
+            session.get().signedIn(null);
+            sendJson(exchange, 401, loginNeeded("invalid_token", "the session has ended: sign in again", "/login"));
+            return;
+        }
         HttpResponse<byte[]> answer;
         try {
             answer = http.send(

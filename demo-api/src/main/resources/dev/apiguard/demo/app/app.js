@@ -48,6 +48,9 @@ function refused(answer, action) {
     return;
   }
   if (answer.status === 401 && json.login) {
+    // The app's session has no usable token any more (it does not refresh): offer the sign-in again.
+    $('sign-in').hidden = false;
+    $('sign-out').hidden = true;
     show(describe(answer) + ' - use Sign in.', 'error');
     return;
   }
