@@ -79,6 +79,11 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return settings.apiPort;
     }
 
+    /** The demo browser app's loopback port: the app is at {@code http://127.0.0.1:<port>/}. */
+    public int appPort() {
+        return settings.appPort;
+    }
+
     public Path dataDir() {
         return settings.dataDir();
     }
@@ -167,6 +172,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         private int httpsPort = freePort();
         private int managementPort = freePort();
         private int apiPort = freePort();
+        private int appPort = freePort();
 
         private Settings(String name) {
             this.name = requireNonNull(name, "name");
@@ -273,6 +279,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
                 environment.put("APIGUARD_HTTPS_PORT", Integer.toString(httpsPort));
                 environment.put("APIGUARD_MANAGEMENT_PORT", Integer.toString(managementPort));
                 environment.put("APIGUARD_API_PORT", Integer.toString(apiPort));
+                environment.put("APIGUARD_APP_PORT", Integer.toString(appPort));
                 environment.put("APIGUARD_HOST", "127.0.0.1");
                 environment.put("APIGUARD_HOSTNAME", "localhost");
                 environment.putAll(env);
