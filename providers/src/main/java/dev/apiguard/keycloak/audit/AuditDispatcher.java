@@ -25,6 +25,7 @@ final class AuditDispatcher {
     private final AuditSettings settings;
     private final ScheduledExecutorService executor;
     private long lastPrune;
+    private volatile boolean stopping;
 
     AuditDispatcher(OutboxStore store, List<AuditSink> sinks, AuditSettings settings) {
         this.store = store;
@@ -42,6 +43,8 @@ final class AuditDispatcher {
     }
 
     void start() {
+        // The JVM is ending (the database may close before Keycloak stops this dispatcher): no new pass.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true, "apiguard-audit-shutdown"));
         executor.scheduleWithFixedDelay(
                 this::tick, settings.pollMillis(), settings.pollMillis(), TimeUnit.MILLISECONDS);
     }
@@ -52,6 +55,7 @@ final class AuditDispatcher {
 
     /** Stops the thread (waiting for a pass under way) and closes the sinks. */
     void stop() {
+        stopping = true;
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -66,8 +70,11 @@ final class AuditDispatcher {
 
     private void tick() {
         for (SinkDispatcher sink : sinks) {
+            if (stopping) {
+                return;
+            }
             try {
-                for (int pass = 0; pass < MAX_PASSES_PER_TICK; pass++) {
+                for (int pass = 0; pass < MAX_PASSES_PER_TICK && !stopping; pass++) {
                     long now = System.currentTimeMillis();
                     if (!sink.due(now)) {
                         break;
@@ -85,7 +92,7 @@ final class AuditDispatcher {
             }
         }
         long now = System.currentTimeMillis();
-        if (now - lastPrune >= PRUNE_EVERY_MILLIS) {
+        if (!stopping && now - lastPrune >= PRUNE_EVERY_MILLIS) {
             lastPrune = now;
             prune(now);
         }
