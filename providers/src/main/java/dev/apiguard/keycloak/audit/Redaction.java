@@ -41,6 +41,7 @@ public final class Redaction {
         HASH
     }
 
+    /** Also applied to the {@code username} of admin representations. */
     public enum UserNameMode {
         PLAIN,
         HASH,
@@ -221,7 +222,11 @@ public final class Redaction {
                 if (!REPRESENTATION_FIELDS.contains(name)) {
                     continue;
                 }
-                Object value = "attributes".equals(name) ? attributes(e.getValue()) : scalarOrList(e.getValue());
+                Object value = "attributes".equals(name)
+                        ? attributes(e.getValue())
+                        : "username".equals(name) && e.getValue() instanceof String username
+                                ? userName(username)
+                                : scalarOrList(e.getValue());
                 if (value != null) {
                     out.put(name, value);
                 }

@@ -167,6 +167,21 @@ class AuditRecordsTest {
     }
 
     @Test
+    void adminEventWhenUserNamesOmittedThenRepresentationUsernameOmittedToo() {
+        AdminEvent event = new AdminEvent();
+        event.setId("e");
+        event.setOperationType(OperationType.CREATE);
+        event.setResourceType(ResourceType.USER);
+        event.setRepresentation("{\"username\":\"bob\",\"enabled\":true}");
+
+        Map<String, Object> record = AuditRecords.of(
+                event, true, new Redaction(Redaction.AddressMode.PLAIN, Redaction.UserNameMode.OMIT, null));
+
+        assertThat(AuditRecords.toJson(record)).doesNotContain("bob");
+        assertThat(group(group(record, "keycloak"), "representation")).containsEntry("enabled", true);
+    }
+
+    @Test
     void redactionWhenTruncateThenNetworkPartOnly() {
         Redaction redaction = new Redaction(Redaction.AddressMode.TRUNCATE, Redaction.UserNameMode.OMIT, null);
 
