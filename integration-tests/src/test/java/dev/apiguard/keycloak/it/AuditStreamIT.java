@@ -81,6 +81,7 @@ class AuditStreamIT {
                 .env(prefix + "POLL_INTERVAL_MS", "200")
                 .env(prefix + "GAP_TIMEOUT_SECONDS", "3")
                 .env(prefix + "CHECKPOINT_EVERY", "100")
+                .env("KC_METRICS_ENABLED", "true")
                 .start();
         oidc = new Oidc(server);
     }
@@ -239,6 +240,25 @@ class AuditStreamIT {
         assertThat(records).allSatisfy(r -> assertThat(group(r, "event")).containsEntry("action", "client-login"));
         List<Map<String, Object>> sinks = answer.jsonPath().getList("sinks");
         assertThat(sinks).extracting(s -> s.get("name")).containsExactlyInAnyOrder("file", "webhook");
+    }
+
+    @Test
+    @Order(2)
+    void metricsWhenRecordsWrittenThenCountersOnTheMetricsEndpointWithBoundedLabels() {
+        String metrics = oidc.request()
+                .get("https://localhost:" + server.managementPort() + "/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+
+        assertThat(metrics)
+                .containsPattern(
+                        "apiguard_audit_records_total\\{decision=\"abac_deny\",ocsf_class=\"3003\",outcome=\"failure\"[^}]*\\} [1-9]")
+                .containsPattern("apiguard_audit_delivered_total\\{sink=\"file\"[^}]*\\} [1-9]")
+                .containsPattern("apiguard_audit_delivered_total\\{sink=\"webhook\"[^}]*\\} [1-9]");
+        assertThat(metrics.lines().filter(line -> line.startsWith("apiguard_audit_records_total{")))
+                .allSatisfy(line -> assertThat(line).doesNotContain("realm").doesNotContain("user"));
     }
 
     @Test

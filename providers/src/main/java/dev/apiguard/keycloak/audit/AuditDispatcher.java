@@ -27,12 +27,12 @@ final class AuditDispatcher {
     private long lastPrune;
     private volatile boolean stopping;
 
-    AuditDispatcher(OutboxStore store, List<AuditSink> sinks, AuditSettings settings) {
+    AuditDispatcher(OutboxStore store, List<AuditSink> sinks, AuditSettings settings, AuditMetrics metrics) {
         this.store = store;
         this.settings = settings;
         List<SinkDispatcher> dispatchers = new ArrayList<>();
         for (AuditSink sink : sinks) {
-            dispatchers.add(new SinkDispatcher(sink, settings.batchSize(), settings.gapSeconds() * 1000L));
+            dispatchers.add(new SinkDispatcher(sink, settings.batchSize(), settings.gapSeconds() * 1000L, metrics));
         }
         this.sinks = List.copyOf(dispatchers);
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -17,22 +17,36 @@ final class AuditEventListener implements EventListenerProvider {
 
     private final KeycloakSession session;
     private final Redaction redaction;
+    private final AuditMetrics metrics;
 
-    AuditEventListener(KeycloakSession session, Redaction redaction) {
+    AuditEventListener(KeycloakSession session, Redaction redaction, AuditMetrics metrics) {
         this.session = session;
         this.redaction = redaction;
+        this.metrics = metrics;
     }
 
     @Override
     public void onEvent(Event event) {
         Map<String, Object> record = AuditRecords.of(event, redaction);
         AuditOutbox.append(session, event.getId(), event.getRealmId(), event.getTime(), AuditRecords.toJson(record));
+        count(record);
     }
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
         Map<String, Object> record = AuditRecords.of(event, includeRepresentation, redaction);
         AuditOutbox.append(session, event.getId(), event.getRealmId(), event.getTime(), AuditRecords.toJson(record));
+        count(record);
+    }
+
+    private void count(Map<String, Object> record) {
+        Map<?, ?> event = (Map<?, ?>) record.get("event");
+        Map<?, ?> ocsf = (Map<?, ?>) record.get("ocsf");
+        Object apiguard = record.get("apiguard");
+        metrics.recorded(
+                (String) event.get("outcome"),
+                ((Number) ocsf.get("class_uid")).intValue(),
+                apiguard instanceof Map<?, ?> map ? (String) map.get("decision") : null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.apiguard.keycloak.audit;
 
 import dev.apiguard.keycloak.kc.AuditOutbox;
 import dev.apiguard.keycloak.kc.Models;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -30,15 +31,20 @@ public final class AuditEventListenerFactory implements EventListenerProviderFac
     private AuditSettings settings;
     private AuditDispatcher dispatcher;
     private OutboxStore store;
+    private AuditMetrics metrics = AuditMetrics.OFF;
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new AuditEventListener(session, settings.redaction());
+        return new AuditEventListener(session, settings.redaction(), metrics);
     }
 
     @Override
     public void init(Config.Scope config) {
         settings = AuditSettings.read(config::get);
+        // Keycloak's own option; its registry is Micrometer's global one (as for Keycloak's meters).
+        if (config.root().getBoolean("metrics-enabled", false)) {
+            metrics = new AuditMetrics(Metrics.globalRegistry);
+        }
     }
 
     @Override
@@ -75,7 +81,7 @@ public final class AuditEventListenerFactory implements EventListenerProviderFac
         } catch (IOException e) {
             throw new UncheckedIOException("apiguard audit: cannot open the file sink in " + settings.fileDir(), e);
         }
-        dispatcher = new AuditDispatcher(store, sinks, settings);
+        dispatcher = new AuditDispatcher(store, sinks, settings, metrics);
         dispatcher.start();
         LOG.infof(
                 "apiguard audit: outbox ready; sinks %s%s",

@@ -36,8 +36,14 @@ final class SinkDispatcher {
     private long nextAttemptAt;
     private int failures;
     private volatile SinkStatus status;
+    private final AuditMetrics metrics;
 
     SinkDispatcher(AuditSink sink, int batchSize, long gapMillis) {
+        this(sink, batchSize, gapMillis, AuditMetrics.OFF);
+    }
+
+    SinkDispatcher(AuditSink sink, int batchSize, long gapMillis, AuditMetrics metrics) {
+        this.metrics = metrics;
         this.sink = sink;
         this.batchSize = batchSize;
         this.gapMillis = gapMillis;
@@ -92,6 +98,7 @@ final class SinkDispatcher {
                 nextAttemptAt = now + backoff;
                 String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 status = status.failed(problem, failures, now, nextAttemptAt);
+                metrics.failed(sink.name());
                 if (failures == 1 || failures % 10 == 0) {
                     LOG.warnf(
                             "apiguard audit: sink '%s' could not take %d record(s) (attempt %d, next in %d ms, nothing"
@@ -105,6 +112,7 @@ final class SinkDispatcher {
             }
             failures = 0;
             nextAttemptAt = 0;
+            metrics.delivered(sink.name(), todo.size());
             for (OutboxRow row : todo) {
                 deliveredAhead.add(row.seq());
             }
