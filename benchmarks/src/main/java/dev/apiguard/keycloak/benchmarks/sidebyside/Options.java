@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param settleTolerance  warm-up ends when two consecutive rounds differ by less than this (0.05 = 5%)
  * @param codes            authorization codes obtained before each code-exchange round (its length bound)
  * @param startTimeoutSeconds how long a server may take to be ready
+ * @param profile          which servers run with a JDK Flight Recorder profile ({@code none}, {@code apiguard},
+ *                         {@code both}); a profiled run's figures are for finding costs, not for ratios
  */
 public record Options(
         Path keycloakDist,
@@ -39,7 +42,16 @@ public record Options(
         int warmupMaxRounds,
         double settleTolerance,
         int codes,
-        int startTimeoutSeconds) {
+        int startTimeoutSeconds,
+        String profile) {
+
+    /** The values {@code --profile} accepts. */
+    public static final List<String> PROFILES = List.of("none", "apiguard", "both");
+
+    /** Whether the server named {@code server} ({@code stock} or {@code apiguard}) runs with a JFR profile. */
+    public boolean profiles(String server) {
+        return "both".equals(profile) || profile.equals(server);
+    }
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -52,6 +64,7 @@ public record Options(
         DEFAULTS.put("settle-tolerance", "0.05");
         DEFAULTS.put("codes", "3000");
         DEFAULTS.put("start-timeout-seconds", "300");
+        DEFAULTS.put("profile", "none");
     }
 
     /** Parses {@code --name value} pairs; paths are required, numbers have defaults. */
@@ -84,7 +97,8 @@ public record Options(
                 integer(given, "warmup-max-rounds", 2, 100),
                 decimal(given, "settle-tolerance", 0.001, 0.5),
                 integer(given, "codes", 10, 100_000),
-                integer(given, "start-timeout-seconds", 30, 1800));
+                integer(given, "start-timeout-seconds", 30, 1800),
+                oneOf(given, "profile", PROFILES));
     }
 
     private static boolean isPath(String name) {
@@ -109,7 +123,8 @@ public record Options(
             "warmup-max-rounds",
             "settle-tolerance",
             "codes",
-            "start-timeout-seconds"
+            "start-timeout-seconds",
+            "profile"
         };
     }
 
@@ -135,6 +150,15 @@ public record Options(
             throw new IllegalArgumentException("--" + name + " " + path + " is not a file");
         }
         return path;
+    }
+
+    private static String oneOf(Map<String, String> given, String name, List<String> allowed) {
+        String value = given.get(name);
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException(
+                    "--" + name + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+        }
+        return value;
     }
 
     private static int integer(Map<String, String> given, String name, int min, int max) {

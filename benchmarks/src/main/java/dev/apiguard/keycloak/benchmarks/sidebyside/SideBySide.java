@@ -107,6 +107,9 @@ public final class SideBySide {
         apiguardEnv.put("APIGUARD_DEMO_PASSWORD", userPassword);
         apiguardEnv.put("APIGUARD_DEMO_SERVICE_SECRET", serviceSecret);
         Duration startTimeout = Duration.ofSeconds(options.startTimeoutSeconds());
+        Map<String, String> stockEnv = new LinkedHashMap<>(adminEnv);
+        profile(options, "stock", stockEnv);
+        profile(options, "apiguard", apiguardEnv);
 
         say("starting stock Keycloak (" + stockHome + ")");
         try (KeycloakServer stock = KeycloakServer.start(
@@ -115,7 +118,7 @@ public final class SideBySide {
                 runDir.resolve("stock-data"),
                 options.javaHome(),
                 serverTls,
-                adminEnv,
+                stockEnv,
                 false,
                 startTimeout)) {
             say("stock Keycloak ready on " + stock.baseUrl() + " (JVM pid " + stock.jvmPid() + ")");
@@ -387,6 +390,25 @@ public final class SideBySide {
     }
 
     // ------------------------------------------------------------------------------------------
+
+    /**
+     * With {@code --profile}, the server runs with a JDK Flight Recorder recording (settings
+     * {@code profile}) written to the results folder when it stops.
+     */
+    private static void profile(Options options, String server, Map<String, String> env) {
+        if (!options.profiles(server)) {
+            return;
+        }
+        Path recording = options.outDir().toAbsolutePath().resolve(server + "-" + System.currentTimeMillis() + ".jfr");
+        try {
+            Files.createDirectories(recording.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + recording.getParent(), e);
+        }
+        env.put("JAVA_OPTS_APPEND", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        say(server + " runs with a JFR profile, written to " + recording
+                + " when it stops (its figures are not for ratios)");
+    }
 
     /** A stock realm: Keycloak's defaults plus the clients and the user the grants need, rotation and reuse detection on. */
     static String stockRealm(String name, boolean es256, String serviceSecret, String userPassword) {

@@ -63,4 +63,17 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse(args("--rounds"))).hasMessageContaining("without a value");
         assertThatThrownBy(() -> Options.parse("--work-dir", "/tmp")).hasMessage("--keycloak-dist is required");
     }
+
+    @Test
+    void parseWhenProfileGivenThenOnlyThoseServersProfiled() throws Exception {
+        assertThat(Options.parse(args()).profiles("apiguard")).isFalse();
+        Options apiguard = Options.parse(args("--profile", "apiguard"));
+        assertThat(apiguard.profiles("apiguard")).isTrue();
+        assertThat(apiguard.profiles("stock")).isFalse();
+        Options both = Options.parse(args("--profile", "both"));
+        assertThat(both.profiles("stock")).isTrue();
+        assertThat(both.profiles("apiguard")).isTrue();
+        assertThatThrownBy(() -> Options.parse(args("--profile", "all")))
+                .hasMessage("--profile must be one of none, apiguard, both, got 'all'");
+    }
 }
