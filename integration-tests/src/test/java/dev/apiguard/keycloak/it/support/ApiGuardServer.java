@@ -137,6 +137,29 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Kills the server as {@code kill -9} would: SIGKILL to Keycloak's JVM and every other process
+     * the run command started, and to the run command; no shutdown hook runs, nothing is flushed.
+     */
+    public void kill() {
+        List<ProcessHandle> all =
+                new java.util.ArrayList<>(process.descendants().toList());
+        all.addAll(descendants);
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        awaitDescendantsGone();
+        try {
+            process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The settings this server was started with (to start it again on the same data). */
+    public Settings settings() {
+        return settings;
+    }
+
     /** True when a process that the run command started is still alive. */
     public boolean anyProcessLeft() {
         return process.isAlive() || descendants.stream().anyMatch(ProcessHandle::isAlive);
