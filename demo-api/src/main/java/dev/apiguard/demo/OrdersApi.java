@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.apiguard.demo.app.DemoApp;
 import dev.apiguard.resourceserver.AccessToken;
 import dev.apiguard.resourceserver.AccessTokenValidator;
 import dev.apiguard.resourceserver.HttpRequestView;
@@ -292,19 +293,12 @@ public final class OrdersApi implements AutoCloseable {
     /**
      * Runs the API from the environment: {@code APIGUARD_API_PORT} [8444], {@code APIGUARD_HOST} [127.0.0.1],
      * {@code APIGUARD_HOSTNAME} [localhost], {@code APIGUARD_ISSUER} (required), {@code APIGUARD_TLS_KEYSTORE} and
-     * {@code APIGUARD_TLS_KEYSTORE_PASSWORD} (required), {@code APIGUARD_TLS_CERT} (the issuer's certificate, required).
+     * {@code APIGUARD_TLS_KEYSTORE_PASSWORD} (required), {@code APIGUARD_TLS_CERT} (the issuer's certificate, required),
+     * {@code APIGUARD_APP_PORT} [8445]: the browser app on {@code http://127.0.0.1:<port>/} ({@link DemoApp}).
      */
     public static void main(String[] args) throws Exception {
-        String portText = env("APIGUARD_API_PORT", "8444");
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            fail("APIGUARD_API_PORT must be a port number between 1 and 65535, got '" + portText + "'");
-        }
+        int port = port("APIGUARD_API_PORT", "8444");
+        int appPort = port("APIGUARD_APP_PORT", "8445");
         String host = env("APIGUARD_HOST", "127.0.0.1");
         String hostname = env("APIGUARD_HOSTNAME", "localhost");
         String issuer = required("APIGUARD_ISSUER");
@@ -313,14 +307,33 @@ public final class OrdersApi implements AutoCloseable {
         Path certificate = Path.of(required("APIGUARD_TLS_CERT"));
         URI base = URI.create("https://" + hostname + ":" + port);
         try {
-            OrdersApi api =
-                    start(new Settings(host, port, base, issuer, serverTls(keyStore, password), trusting(certificate)));
+            SSLContext trust = trusting(certificate);
+            OrdersApi api = start(new Settings(host, port, base, issuer, serverTls(keyStore, password), trust));
             System.out.println("orders-api: serving " + base + "/api/orders (issuer " + issuer + ")");
-            Runtime.getRuntime().addShutdownHook(new Thread(api::close));
+            DemoApp app = DemoApp.start(new DemoApp.Settings(appPort, issuer, base, trust));
+            System.out.println("orders-api: browser app on " + app.url());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                api.close();
+            }));
             Thread.currentThread().join();
         } catch (IOException | GeneralSecurityException | IllegalStateException e) {
             fail(e.getMessage());
         }
+    }
+
+    private static int port(String name, String fallback) {
+        String text = env(name, fallback);
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            fail(name + " must be a port number between 1 and 65535, got '" + text + "'");
+        }
+        return port;
     }
 
     private static String env(String name, String fallback) {

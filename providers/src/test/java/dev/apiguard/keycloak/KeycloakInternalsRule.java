@@ -78,6 +78,9 @@ public final class KeycloakInternalsRule {
             "org.keycloak.provider.ServerInfoAwareProviderFactory",
             // events
             "org.keycloak.events.EventBuilder",
+            "org.keycloak.events.Event",
+            "org.keycloak.events.EventListenerProvider",
+            "org.keycloak.events.EventListenerProviderFactory",
             "org.keycloak.events.EventType",
             "org.keycloak.events.Details",
             "org.keycloak.events.Errors",

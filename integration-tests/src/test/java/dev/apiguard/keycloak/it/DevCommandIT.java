@@ -214,6 +214,7 @@ class DevCommandIT {
                 "APIGUARD_HTTPS_PORT | 99999 | APIGUARD_HTTPS_PORT must be a port number from 1 to 65535, got '99999'",
                 "APIGUARD_MANAGEMENT_PORT | 0 | APIGUARD_MANAGEMENT_PORT must be a port number from 1 to 65535, got '0'",
                 "APIGUARD_HTTPS_PORT | 84a3 | APIGUARD_HTTPS_PORT must be a port number from 1 to 65535, got '84a3'",
+                "APIGUARD_APP_PORT | 70000 | APIGUARD_APP_PORT must be a port number from 1 to 65535, got '70000'",
                 "APIGUARD_START_TIMEOUT | 5min | APIGUARD_START_TIMEOUT must be a whole number of seconds from 1, got '5min'",
             })
     void devWhenASettingIsOutOfRangeThenRefusesBeforeAnythingElse(String name, String value, String message) {

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.admin;
 
 import dev.apiguard.keycloak.abac.PoliciesResource;
+import dev.apiguard.keycloak.audit.AuditResource;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.kc.AdminAccess;
@@ -80,6 +81,12 @@ public final class ApiGuardAdminResource {
     @Path("v1/rate-limits")
     public RateLimitsResource rateLimits() {
         return new RateLimitsResource(session, realm, auth);
+    }
+
+    /** {@code /admin/realms/{realm}/apiguard/v1/audit}: recent audit records and sink status, see {@link AuditResource}. */
+    @Path("v1/audit")
+    public AuditResource audit() {
+        return new AuditResource(session, realm, auth);
     }
 
     /**

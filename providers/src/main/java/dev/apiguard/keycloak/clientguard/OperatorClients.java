@@ -22,7 +22,22 @@ public final class OperatorClients {
             Constants.BROKER_SERVICE_CLIENT_ID,
             Constants.REALM_MANAGEMENT_CLIENT_ID);
 
+    /**
+     * The administration realm's name: fixed for the life of the server, and read from Keycloak's
+     * configuration (a SmallRye lookup) only once, not on every client-policy event.
+     */
+    private static volatile String adminRealm;
+
     private OperatorClients() {}
+
+    private static String adminRealm() {
+        String name = adminRealm;
+        if (name == null) {
+            name = Config.getAdminRealm();
+            adminRealm = name;
+        }
+        return name;
+    }
 
     /**
      * @param managementClient whether a client id of master is the management client of a realm
@@ -32,8 +47,6 @@ public final class OperatorClients {
         if (EVERY_REALM.contains(clientId)) {
             return true;
         }
-        return Config.getAdminRealm().equals(realmName)
-                && clientId.endsWith("-realm")
-                && managementClient.test(clientId);
+        return clientId.endsWith("-realm") && adminRealm().equals(realmName) && managementClient.test(clientId);
     }
 }

@@ -148,6 +148,11 @@ public final class SideBySide {
                         stockRealm("bench-es256", true, serviceSecret, userPassword),
                         "bench-es256");
                 awaitRealm(admin, apiguard.baseUrl(), "apiguard-demo");
+                String apiguardToken = Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword);
+                if (RateLimits.raiseOnServer(admin, apiguard.baseUrl(), apiguardToken, "apiguard-demo")) {
+                    say("apiguard: the demo realm's rate limiter stays on, every limit raised to " + RateLimits.HIGH
+                            + " (its cost is measured, not its refusals)");
+                }
                 List<Target> targets = List.of(
                         new Target(
                                 STOCK_RS,

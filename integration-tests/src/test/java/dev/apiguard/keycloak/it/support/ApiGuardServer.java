@@ -79,6 +79,11 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return settings.apiPort;
     }
 
+    /** The demo browser app's loopback port: the app is at {@code http://127.0.0.1:<port>/}. */
+    public int appPort() {
+        return settings.appPort;
+    }
+
     public Path dataDir() {
         return settings.dataDir();
     }
@@ -132,6 +137,29 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Kills the server as {@code kill -9} would: SIGKILL to Keycloak's JVM and every other process
+     * the run command started, and to the run command; no shutdown hook runs, nothing is flushed.
+     */
+    public void kill() {
+        List<ProcessHandle> all =
+                new java.util.ArrayList<>(process.descendants().toList());
+        all.addAll(descendants);
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        awaitDescendantsGone();
+        try {
+            process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The settings this server was started with (to start it again on the same data). */
+    public Settings settings() {
+        return settings;
+    }
+
     /** True when a process that the run command started is still alive. */
     public boolean anyProcessLeft() {
         return process.isAlive() || descendants.stream().anyMatch(ProcessHandle::isAlive);
@@ -167,6 +195,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         private int httpsPort = freePort();
         private int managementPort = freePort();
         private int apiPort = freePort();
+        private int appPort = freePort();
 
         private Settings(String name) {
             this.name = requireNonNull(name, "name");
@@ -273,6 +302,7 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
                 environment.put("APIGUARD_HTTPS_PORT", Integer.toString(httpsPort));
                 environment.put("APIGUARD_MANAGEMENT_PORT", Integer.toString(managementPort));
                 environment.put("APIGUARD_API_PORT", Integer.toString(apiPort));
+                environment.put("APIGUARD_APP_PORT", Integer.toString(appPort));
                 environment.put("APIGUARD_HOST", "127.0.0.1");
                 environment.put("APIGUARD_HOSTNAME", "localhost");
                 environment.putAll(env);

@@ -1,0 +1,700 @@
+package dev.apiguard.keycloak.it;
+
+import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import dev.apiguard.keycloak.it.support.ApiGuardServer;
+import dev.apiguard.keycloak.it.support.Oidc;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The audit stream on a server of its own (it is killed with SIGKILL in one test): the demo realm
+ * lists the {@code apiguard-audit} listener; sinks file and webhook (a JDK HTTP server on loopback
+ * that checks the HMAC signature of every body).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AuditStreamIT {
+
+    private static final Path RUN_COMMAND_KEYCLOAK =
+            Path.of(System.getProperty("apiguard.it.keycloak.home.run-command"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+    private final String webhookSecret = Oidc.randomSecret() + Oidc.randomSecret();
+    private Receiver receiver;
+    private ApiGuardServer server;
+    private Oidc oidc;
+
+    @BeforeAll
+    void start() throws IOException {
+        receiver = new Receiver(freePort(), webhookSecret);
+        receiver.up();
+        String prefix = "KC_SPI_EVENTS_LISTENER__APIGUARD_AUDIT__";
+        server = ApiGuardServer.settings("audit")
+                .keycloakHome(RUN_COMMAND_KEYCLOAK)
+                .freshData()
+                .env("APIGUARD_AUDIT_SINKS", "file,webhook")
+                .env(prefix + "WEBHOOK_URL", "http://127.0.0.1:" + receiver.port + "/hook")
+                .env(prefix + "WEBHOOK_SECRET", webhookSecret)
+                .env(prefix + "WEBHOOK_TIMEOUT_SECONDS", "2")
+                .env(prefix + "POLL_INTERVAL_MS", "200")
+                .env(prefix + "GAP_TIMEOUT_SECONDS", "3")
+                .env(prefix + "CHECKPOINT_EVERY", "100")
+                .env("KC_METRICS_ENABLED", "true")
+                .start();
+        oidc = new Oidc(server);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (receiver != null) {
+            receiver.down();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void recordsWhenLoginsGrantDenyAndAdminChangeThenEachOnceWithEcsFieldsAndNoSecret() throws Exception {
+        String canary = "CANARY" + Oidc.randomSecret();
+        String user =
+                "it-audit-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        String password = oidc.createUser(user, "api-user");
+        String userId = userId(user);
+        setAttribute(userId, "department", "engineering");
+
+        // A failed login (the wrong password is a canary), a successful one with a code redeemed,
+        // an ABAC deny (orders:write is for sales), a client-credentials grant, and an admin change
+        // that sets a client secret (a canary).
+        Oidc.LoginPage failed = oidc.openLoginPage("openid orders:read");
+        assertThat(failed.submit(user, canary + "-password").statusCode()).isEqualTo(200);
+        Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+        String serviceToken = oidc.demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
+        String clientId = "it-audit-client-" + userId.substring(0, 8);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "clientId", clientId,
+                        "secret", canary + "-secret",
+                        "publicClient", false,
+                        "serviceAccountsEnabled", true,
+                        "standardFlowEnabled", false))
+                .post(oidc.adminUrl("/clients"))
+                .then()
+                .statusCode(201);
+
+        List<Map<String, Object>> mine =
+                awaitRecords(records -> count(records, userEvent(userId, "login", "failure")) >= 1
+                        && count(records, userEvent(userId, "login", "success")) >= 1
+                        && count(records, userEvent(userId, "code-to-token", "success")) >= 1
+                        && count(records, decision(userId, "abac_deny")) >= 1
+                        && count(records, adminEvent("admin-client-create", clientId)) >= 1);
+
+        Map<String, Object> failedLogin = only(mine, userEvent(userId, "login", "failure"));
+        assertThat(group(failedLogin, "event"))
+                .containsEntry("kind", "event")
+                .containsEntry("category", List.of("authentication"))
+                .containsEntry("type", List.of("start"));
+        assertThat(group(failedLogin, "error")).containsEntry("code", "invalid_user_credentials");
+        assertThat(group(failedLogin, "user")).containsEntry("name", user);
+        assertThat(group(failedLogin, "source")).containsEntry("ip", "127.0.0.1");
+        assertThat(group(failedLogin, "ocsf")).containsEntry("class_uid", 3002).containsEntry("status_id", 2);
+        assertThat(failedLogin).containsEntry("schema", "apiguard/v1").containsKey("@timestamp");
+        assertThat(group(failedLogin, "keycloak"))
+                .containsEntry("realm", DEMO_REALM)
+                .containsEntry("client_id", "demo-spa");
+
+        only(mine, userEvent(userId, "login", "success"));
+        only(mine, userEvent(userId, "code-to-token", "success"));
+        Map<String, Object> deny = only(mine, decision(userId, "abac_deny"));
+        assertThat(group(deny, "ocsf")).containsEntry("class_uid", 3003);
+        assertThat(group(group(deny, "keycloak"), "details")).containsEntry("scope", "orders:write");
+
+        String jti = SignedJWT.parse(serviceToken).getJWTClaimsSet().getJWTID();
+        Map<String, Object> grant = only(mine, tokenRecord(jti));
+        assertThat(group(grant, "event"))
+                .containsEntry("action", "client-login")
+                .containsEntry("outcome", "success");
+        assertThat(group(grant, "keycloak")).containsEntry("client_id", Oidc.SERVICE_CLIENT);
+
+        Map<String, Object> admin = only(mine, adminEvent("admin-client-create", clientId));
+        assertThat(group(admin, "event")).containsEntry("category", List.of("configuration", "iam"));
+        assertThat(group(admin, "ocsf")).containsEntry("class_uid", 6003).containsEntry("activity_id", 1);
+        assertThat(group(group(admin, "keycloak"), "representation")).containsEntry("clientId", clientId);
+
+        // Delivered to the webhook too, once each, and nothing secret anywhere.
+        awaitTrue(() -> receiver.ids().containsAll(ids(mine)), "webhook has every record of this test");
+        String everything = String.join("\n", fileLines())
+                + receiver.bodies()
+                + server.output()
+                + Files.readString(server.dataDir().resolve("log/keycloak.log"));
+        List<String> secrets = new ArrayList<>(List.of(
+                canary,
+                password,
+                tokens.jsonPath().getString("access_token"),
+                tokens.jsonPath().getString("refresh_token"),
+                serviceToken,
+                server.credential("APIGUARD_DEMO_SERVICE_SECRET")));
+        for (String secret : secrets) {
+            assertThat(everything).as("a secret in a record or log").doesNotContain(secret);
+        }
+        assertThat(receiver.badSignatures.get()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void adminEndpointWhenViewRealmThenRecentRecordsFilteredAndSinkStatusElse401Or403() {
+        String url = oidc.adminUrl("/apiguard/v1/audit");
+        oidc.request().get(url).then().statusCode(401);
+        String nobody = "it-audit-nobody-"
+                + Oidc.randomSecret().substring(0, 5).toLowerCase().replaceAll("[^a-z0-9]", "x");
+        String nobodyPassword = oidc.createUser(nobody);
+        String nobodyToken = oidc.request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli")
+                .formParam("username", nobody)
+                .formParam("password", nobodyPassword)
+                .post(oidc.tokenEndpoint(DEMO_REALM))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
+        oidc.request()
+                .auth()
+                .oauth2(nobodyToken)
+                .get(url)
+                .then()
+                .statusCode(403)
+                .body("error", org.hamcrest.Matchers.equalTo("forbidden"));
+        oidc.asAdmin()
+                .queryParam("max", "0")
+                .get(url)
+                .then()
+                .statusCode(400)
+                .body("error", org.hamcrest.Matchers.equalTo("invalid_request"));
+
+        Response answer = oidc.asAdmin()
+                .queryParam("action", "client-login")
+                .queryParam("outcome", "success")
+                .queryParam("max", "5")
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+
+        assertThat(answer.jsonPath().getBoolean("enabled")).isTrue();
+        List<Map<String, Object>> records = answer.jsonPath().getList("records");
+        assertThat(records).isNotEmpty().hasSizeLessThanOrEqualTo(5);
+        assertThat(records).allSatisfy(r -> assertThat(group(r, "event")).containsEntry("action", "client-login"));
+        List<Map<String, Object>> sinks = answer.jsonPath().getList("sinks");
+        assertThat(sinks).extracting(s -> s.get("name")).containsExactlyInAnyOrder("file", "webhook");
+    }
+
+    @Test
+    @Order(2)
+    void metricsWhenRecordsWrittenThenCountersOnTheMetricsEndpointWithBoundedLabels() {
+        String metrics = oidc.request()
+                .get("https://localhost:" + server.managementPort() + "/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+
+        assertThat(metrics)
+                .containsPattern(
+                        "apiguard_audit_records_total\\{decision=\"abac_deny\",ocsf_class=\"3003\",outcome=\"failure\"[^}]*\\} [1-9]")
+                .containsPattern("apiguard_audit_delivered_total\\{sink=\"file\"[^}]*\\} [1-9]")
+                .containsPattern("apiguard_audit_delivered_total\\{sink=\"webhook\"[^}]*\\} [1-9]");
+        assertThat(metrics.lines().filter(line -> line.startsWith("apiguard_audit_records_total{")))
+                .allSatisfy(line -> assertThat(line).doesNotContain("realm").doesNotContain("user"));
+    }
+
+    @Test
+    @Order(3)
+    void webhookWhenReceiverDownThenStatusFailingAndEverythingDeliveredOnceUp() throws Exception {
+        receiver.down();
+        Set<String> jtis = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            jtis.add(jti(oidc.demoServiceToken("orders:read")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("access_token")));
+        }
+        awaitTrue(
+                () -> {
+                    Map<String, Object> webhook = sink("webhook");
+                    return "failing".equals(webhook.get("state"))
+                            && ((Number) webhook.get("backlog")).longValue() >= 20
+                            && webhook.get("last_error") != null;
+                },
+                "the webhook sink reports its failure and its backlog");
+        assertThat(receiver.tokenIds()).doesNotContainAnyElementsOf(jtis);
+
+        receiver.up();
+
+        awaitTrue(() -> receiver.tokenIds().containsAll(jtis), "every record reaches the webhook once it is up");
+        awaitTrue(() -> "ok".equals(sink("webhook").get("state")), "the webhook sink is ok again");
+    }
+
+    @Test
+    @Order(4)
+    void verifyWhenFileIntactThenZeroWhenEditedThenNamesTheLineWhenTailCutThenTruncated() throws Exception {
+        Path copy = snapshot();
+        ApiGuardServer.Exit intact = verify(copy);
+        assertThat(intact.status()).as(intact.output()).isZero();
+        assertThat(intact.output()).contains("intact");
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(copy));
+        int edited = lines.size() / 2;
+        String original = lines.get(edited - 1);
+        lines.set(
+                edited - 1,
+                original.replaceFirst("\"@timestamp\":\"[^\"]+\"", "\"@timestamp\":\"2000-01-01T00:00:00Z\""));
+        assertThat(lines.get(edited - 1)).isNotEqualTo(original);
+        Files.writeString(copy, String.join("\n", lines) + "\n");
+        ApiGuardServer.Exit tampered = verify(copy);
+        assertThat(tampered.status()).as(tampered.output()).isEqualTo(1);
+        assertThat(tampered.output()).contains("line " + edited + ": record changed");
+
+        Path cut = snapshot();
+        List<String> all = Files.readAllLines(cut);
+        Files.writeString(cut, String.join("\n", all.subList(0, all.size() - 3)) + "\n");
+        ApiGuardServer.Exit truncated = verify(cut);
+        assertThat(truncated.status()).as(truncated.output()).isEqualTo(1);
+        assertThat(truncated.output()).contains("truncated");
+    }
+
+    @Test
+    @Order(5)
+    void killDuringABurstThenAfterRestartEveryRecordIsDeliveredToEverySink() throws Exception {
+        ConcurrentLinkedQueue<String> granted = new ConcurrentLinkedQueue<>();
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            pool.submit(() -> {
+                while (!killed.get() && sent.incrementAndGet() <= 3000) {
+                    try {
+                        Response response = oidc.demoServiceToken("orders:read");
+                        if (response.statusCode() == 200) {
+                            granted.add(jti(response.path("access_token")));
+                        }
+                    } catch (RuntimeException e) {
+                        // The server is gone: the burst ends.
+                    }
+                }
+                return null;
+            });
+        }
+        awaitTrue(() -> granted.size() >= 1000, "1,000 grants before the kill");
+        server.kill();
+        killed.set(true);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        Set<String> expected = new HashSet<>(granted);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(1000);
+
+        server = server.settings().start();
+        oidc = new Oidc(server);
+
+        awaitTrue(() -> fileTokenIds().containsAll(expected), "every granted token's record in the file after restart");
+        awaitTrue(
+                () -> receiver.tokenIds().containsAll(expected),
+                "every granted token's record at the webhook after restart");
+        // Duplicates (delivered before the kill, confirmed after it) carry the same event id.
+        Map<String, Set<String>> idsPerToken = new HashMap<>();
+        for (Map<String, Object> record : fileRecords()) {
+            String tokenId = tokenId(record);
+            if (tokenId != null && expected.contains(tokenId)) {
+                idsPerToken.computeIfAbsent(tokenId, k -> new HashSet<>()).add((String)
+                        group(record, "event").get("id"));
+            }
+        }
+        assertThat(idsPerToken.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+        Path copy = snapshot();
+        ApiGuardServer.Exit verified = verify(copy);
+        assertThat(verified.status()).as(verified.output()).isZero();
+    }
+
+    // ---- records --------------------------------------------------------------------------
+
+    private Path auditFile() {
+        return server.dataDir().resolve("audit").resolve(DEMO_REALM + ".jsonl");
+    }
+
+    private List<String> fileLines() {
+        try {
+            return Files.exists(auditFile()) ? Files.readAllLines(auditFile()) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<Map<String, Object>> fileRecords() {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (String line : fileLines()) {
+            Map<String, Object> record = parse(line);
+            if (!record.containsKey("checkpoint")) {
+                records.add(record);
+            }
+        }
+        return records;
+    }
+
+    private Set<String> fileTokenIds() {
+        Set<String> ids = new HashSet<>();
+        for (Map<String, Object> record : fileRecords()) {
+            String id = tokenId(record);
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private List<Map<String, Object>> awaitRecords(Predicate<List<Map<String, Object>>> ready) {
+        List<List<Map<String, Object>>> last = new ArrayList<>();
+        awaitTrue(
+                () -> {
+                    List<Map<String, Object>> records = fileRecords();
+                    last.clear();
+                    last.add(records);
+                    return ready.test(records);
+                },
+                "the records of this test in the audit file");
+        return last.get(0);
+    }
+
+    private static long count(List<Map<String, Object>> records, Predicate<Map<String, Object>> which) {
+        return records.stream().filter(which).count();
+    }
+
+    private static Map<String, Object> only(List<Map<String, Object>> records, Predicate<Map<String, Object>> which) {
+        List<Map<String, Object>> found = records.stream().filter(which).toList();
+        assertThat(found).as("records matching").hasSize(1);
+        return found.get(0);
+    }
+
+    private static Set<String> ids(List<Map<String, Object>> records) {
+        Set<String> ids = new HashSet<>();
+        records.forEach(r -> ids.add((String) group(r, "event").get("id")));
+        return ids;
+    }
+
+    private static Predicate<Map<String, Object>> userEvent(String userId, String action, String outcome) {
+        return r -> r.get("user") instanceof Map<?, ?> user
+                && userId.equals(user.get("id"))
+                && action.equals(group(r, "event").get("action"))
+                && outcome.equals(group(r, "event").get("outcome"))
+                && !r.containsKey("apiguard");
+    }
+
+    private static Predicate<Map<String, Object>> decision(String userId, String decision) {
+        return r -> r.get("user") instanceof Map<?, ?> user
+                && userId.equals(user.get("id"))
+                && r.get("apiguard") instanceof Map<?, ?> apiguard
+                && decision.equals(apiguard.get("decision"));
+    }
+
+    private static Predicate<Map<String, Object>> adminEvent(String action, String clientId) {
+        return r -> action.equals(group(r, "event").get("action"))
+                && group(r, "keycloak").get("representation") instanceof Map<?, ?> rep
+                && clientId.equals(rep.get("clientId"));
+    }
+
+    private static Predicate<Map<String, Object>> tokenRecord(String jti) {
+        return r -> jti.equals(tokenId(r));
+    }
+
+    private static String tokenId(Map<String, Object> record) {
+        return record.get("keycloak") instanceof Map<?, ?> kc
+                        && kc.get("details") instanceof Map<?, ?> details
+                        && details.get("token_id") instanceof String id
+                ? id
+                : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> group(Map<String, Object> record, String name) {
+        Object group = record.get(name);
+        return group instanceof Map<?, ?> ? (Map<String, Object>) group : Map.of();
+    }
+
+    private static Map<String, Object> parse(String line) {
+        try {
+            return JSON.readValue(line, new TypeReference<Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + line, e);
+        }
+    }
+
+    private static String jti(String jwt) {
+        try {
+            return SignedJWT.parse(jwt).getJWTClaimsSet().getJWTID();
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- admin helpers --------------------------------------------------------------------
+
+    private Map<String, Object> sink(String name) {
+        List<Map<String, Object>> sinks = oidc.asAdmin()
+                .queryParam("max", "1")
+                .get(oidc.adminUrl("/apiguard/v1/audit"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("sinks");
+        return sinks.stream()
+                .filter(s -> name.equals(s.get("name")))
+                .findFirst()
+                .orElse(Map.of());
+    }
+
+    private String userId(String username) {
+        return oidc.asAdmin()
+                .queryParam("username", username)
+                .queryParam("exact", true)
+                .get(oidc.adminUrl("/users"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+    }
+
+    private void setAttribute(String userId, String name, String value) {
+        String url = oidc.adminUrl("/users/" + userId);
+        Map<String, Object> representation = new HashMap<>(oidc.asAdmin()
+                .get(url)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = representation.get("attributes") == null
+                ? new HashMap<>()
+                : new HashMap<>((Map<String, Object>) representation.get("attributes"));
+        attributes.put(name, List.of(value));
+        representation.put("attributes", attributes);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(representation)
+                .put(url)
+                .then()
+                .statusCode(204);
+    }
+
+    // ---- verify ---------------------------------------------------------------------------
+
+    /** A copy of the realm's file, its signed head and the public key, taken between two deliveries. */
+    private Path snapshot() throws IOException {
+        Path dir = Files.createTempDirectory(server.dataDir().getParent(), "audit-copy");
+        Path audit = server.dataDir().resolve("audit");
+        for (int attempt = 0; attempt < 50; attempt++) {
+            byte[] head = Files.readAllBytes(Path.of(auditFile() + ".checkpoint"));
+            byte[] file = Files.readAllBytes(auditFile());
+            byte[] headAfter = Files.readAllBytes(Path.of(auditFile() + ".checkpoint"));
+            if (java.util.Arrays.equals(head, headAfter)) {
+                Files.write(dir.resolve(DEMO_REALM + ".jsonl"), file);
+                Files.write(dir.resolve(DEMO_REALM + ".jsonl.checkpoint"), head);
+                Files.copy(audit.resolve("signing-key.pub"), dir.resolve("signing-key.pub"));
+                // The copy may hold lines written after the head: cut them so the copy is one delivery's state.
+                Map<String, Object> checkpoint = parse(new String(head, StandardCharsets.UTF_8).trim());
+                int covered = ((Number) checkpoint.get("line")).intValue();
+                List<String> lines = Files.readAllLines(dir.resolve(DEMO_REALM + ".jsonl"));
+                if (lines.size() >= covered) {
+                    Files.writeString(
+                            dir.resolve(DEMO_REALM + ".jsonl"), String.join("\n", lines.subList(0, covered)) + "\n");
+                    return dir.resolve(DEMO_REALM + ".jsonl");
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no consistent copy of the audit file");
+    }
+
+    private ApiGuardServer.Exit verify(Path file) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                        ApiGuardServer.repoRoot().resolve("apiguard").toString(),
+                        "audit-log",
+                        "verify",
+                        file.toString())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(key -> key.startsWith("KC_") || key.startsWith("APIGUARD_"));
+        builder.environment().put("APIGUARD_PROVIDER_JAR", System.getProperty("apiguard.it.provider.jar"));
+        builder.environment().put("APIGUARD_KEYCLOAK_HOME", RUN_COMMAND_KEYCLOAK.toString());
+        Process process = builder.start();
+        String output;
+        try (InputStream in = process.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new ApiGuardServer.Exit(process.exitValue(), output);
+    }
+
+    // ---- waiting --------------------------------------------------------------------------
+
+    private static void awaitTrue(Supplier<Boolean> condition, String what) {
+        Instant deadline = Instant.now().plus(DELIVERY);
+        while (!condition.get()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within " + DELIVERY + ": " + what);
+            }
+            sleep(250);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The webhook receiver: checks the signature, keeps every line it accepted. */
+    private static final class Receiver {
+        final int port;
+        final SecretKeySpec key;
+        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        final AtomicInteger badSignatures = new AtomicInteger();
+        private HttpServer http;
+
+        Receiver(int port, String secret) {
+            this.port = port;
+            this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        }
+
+        synchronized void up() throws IOException {
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+            http.createContext("/hook", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String timestamp = exchange.getRequestHeaders().getFirst("X-ApiGuard-Timestamp");
+                String signature = exchange.getRequestHeaders().getFirst("X-ApiGuard-Signature");
+                if (timestamp == null
+                        || signature == null
+                        || !MessageDigest.isEqual(
+                                signature.getBytes(StandardCharsets.UTF_8),
+                                ("sha256=" + sign(timestamp, body)).getBytes(StandardCharsets.UTF_8))) {
+                    badSignatures.incrementAndGet();
+                    exchange.sendResponseHeaders(401, -1);
+                    exchange.close();
+                    return;
+                }
+                for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        lines.add(line);
+                    }
+                }
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            http.start();
+        }
+
+        synchronized void down() {
+            if (http != null) {
+                http.stop(0);
+                http = null;
+            }
+        }
+
+        private String sign(String timestamp, byte[] body) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(mac.doFinal(body));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String bodies() {
+            return String.join("\n", lines);
+        }
+
+        Set<String> ids() {
+            Set<String> ids = new HashSet<>();
+            for (String line : lines) {
+                ids.add((String) group(parse(line), "event").get("id"));
+            }
+            return ids;
+        }
+
+        Set<String> tokenIds() {
+            Set<String> ids = new HashSet<>();
+            for (String line : lines) {
+                String id = tokenId(parse(line));
+                if (id != null) {
+                    ids.add(id);
+                }
+            }
+            return ids;
+        }
+    }
+}
