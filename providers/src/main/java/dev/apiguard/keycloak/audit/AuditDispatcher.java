@@ -42,6 +42,8 @@ final class AuditDispatcher {
         });
     }
 
+    private volatile long lastFailureLog;
+
     void start() {
         // The JVM is ending (the database may close before Keycloak stops this dispatcher): no new pass.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true, "apiguard-audit-shutdown"));
@@ -85,9 +87,19 @@ final class AuditDispatcher {
                         break;
                     }
                 }
-            } catch (RuntimeException e) {
-                // The database refused (lock held by another node past its timeout, connection lost):
-                // the cursor did not move; the next tick tries again.
+            } catch (RuntimeException | Error e) {
+                // The database refused (lock held by another node past its timeout, connection lost), or
+                // anything else: the cursor did not move and the next tick tries again. Caught here so that
+                // one bad pass never ends the schedule; said at WARN (once a minute at most) so that a
+                // dispatcher that cannot deliver is never silent.
+                long now = System.currentTimeMillis();
+                if (now - lastFailureLog >= 60_000L) {
+                    lastFailureLog = now;
+                    LOG.warnf(
+                            "apiguard audit: a pass of sink '%s' did not complete, the next one retries (nothing"
+                                    + " dropped): %s",
+                            sink.name(), e.toString());
+                }
                 LOG.debugf(e, "apiguard audit: pass of sink '%s' did not complete", sink.name());
             }
         }
