@@ -12,7 +12,6 @@ import dev.apiguard.keycloak.it.support.SharedServerExtension;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jsoup.Jsoup;
@@ -69,7 +68,7 @@ class AbacIT {
         oidc = new Oidc(server);
         String user = user("drop");
         String password = oidc.createUser(user, "api-user");
-        setAttribute(user, "department", "engineering");
+        oidc.setUserAttribute(userId(user), "department", "engineering");
 
         Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
                 .then()
@@ -107,7 +106,7 @@ class AbacIT {
         String deniedPassword = oidc.createUser(denied, "api-user");
         String permitted = user("consent-sales");
         String permittedPassword = oidc.createUser(permitted, "api-user");
-        setAttribute(permitted, "department", "sales");
+        oidc.setUserAttribute(userId(permitted), "department", "sales");
 
         String deniedPage = consentPage(server, client, denied, deniedPassword);
         String permittedPage = consentPage(server, client, permitted, permittedPassword);
@@ -236,7 +235,7 @@ class AbacIT {
         oidc = new Oidc(server);
         String user = user("refresh");
         String password = oidc.createUser(user, "api-user");
-        setAttribute(user, "department", "sales");
+        oidc.setUserAttribute(userId(user), "department", "sales");
         Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
                 .then()
                 .statusCode(200)
@@ -244,7 +243,7 @@ class AbacIT {
                 .response();
         assertThat(scopes(tokens)).contains("orders:write");
 
-        setAttribute(user, "department", "engineering");
+        oidc.setUserAttribute(userId(user), "department", "engineering");
         Response refreshed = refresh(tokens.jsonPath().getString("refresh_token"))
                 .then()
                 .statusCode(200)
@@ -608,29 +607,6 @@ class AbacIT {
             response = oidc.request().filter(Oidc.cookiesOf(login)).get(response.getHeader("Location"));
         }
         return response;
-    }
-
-    private void setAttribute(String username, String name, String value) {
-        String url = oidc.adminUrl("/users/" + userId(username));
-        Map<String, Object> representation = new HashMap<>(oidc.asAdmin()
-                .get(url)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getMap("$"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> attributes = representation.get("attributes") == null
-                ? new HashMap<>()
-                : new HashMap<>((Map<String, Object>) representation.get("attributes"));
-        attributes.put(name, List.of(value));
-        representation.put("attributes", attributes);
-        oidc.asAdmin()
-                .contentType("application/json")
-                .body(representation)
-                .put(url)
-                .then()
-                .statusCode(204);
     }
 
     private void grantRealmManagementRole(String username, String role) {

@@ -107,7 +107,7 @@ class AuditStreamIT {
                 "it-audit-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
         String password = oidc.createUser(user, "api-user");
         String userId = userId(user);
-        setAttribute(userId, "department", "engineering");
+        oidc.setUserAttribute(userId, "department", "engineering");
 
         // A failed login (the wrong password is a canary), a successful one with a code redeemed,
         // an ABAC deny (orders:write is for sales), a client-credentials grant, and an admin change
@@ -519,29 +519,6 @@ class AuditStreamIT {
                 .extract()
                 .jsonPath()
                 .getString("[0].id");
-    }
-
-    private void setAttribute(String userId, String name, String value) {
-        String url = oidc.adminUrl("/users/" + userId);
-        Map<String, Object> representation = new HashMap<>(oidc.asAdmin()
-                .get(url)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getMap("$"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> attributes = representation.get("attributes") == null
-                ? new HashMap<>()
-                : new HashMap<>((Map<String, Object>) representation.get("attributes"));
-        attributes.put(name, List.of(value));
-        representation.put("attributes", attributes);
-        oidc.asAdmin()
-                .contentType("application/json")
-                .body(representation)
-                .put(url)
-                .then()
-                .statusCode(204);
     }
 
     // ---- verify ---------------------------------------------------------------------------

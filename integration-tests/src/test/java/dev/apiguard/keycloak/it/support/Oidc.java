@@ -343,6 +343,25 @@ public final class Oidc {
         }
     }
 
+    /** Sets one attribute of a demo-realm user (by id) to a single value, keeping its other attributes. */
+    public void setUserAttribute(String userId, String name, String value) {
+        String url = adminUrl("/users/" + userId);
+        Map<String, Object> representation = new HashMap<>(
+                asAdmin().get(url).then().statusCode(200).extract().jsonPath().getMap("$"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = representation.get("attributes") == null
+                ? new HashMap<>()
+                : new HashMap<>((Map<String, Object>) representation.get("attributes"));
+        attributes.put(name, List.of(value));
+        representation.put("attributes", attributes);
+        asAdmin()
+                .contentType("application/json")
+                .body(representation)
+                .put(url)
+                .then()
+                .statusCode(204);
+    }
+
     /** Creates an enabled user with a verified e-mail and these realm roles; returns its password. */
     public String createUser(String username, String... realmRoles) {
         String password = randomToken();
