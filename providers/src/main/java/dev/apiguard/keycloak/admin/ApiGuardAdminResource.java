@@ -5,6 +5,7 @@ import dev.apiguard.keycloak.audit.AuditResource;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
 import dev.apiguard.keycloak.kc.AdminAccess;
+import dev.apiguard.keycloak.kc.CachingClientPolicyManagerFactory;
 import dev.apiguard.keycloak.keys.KeysResource;
 import dev.apiguard.keycloak.ratelimit.RateLimitsResource;
 import dev.apiguard.keycloak.realmaudit.LiveRealmAudit;
@@ -102,7 +103,11 @@ public final class ApiGuardAdminResource {
             return refused;
         }
         ApiGuardVersion version = ApiGuardVersion.current();
-        return Response.ok(new InfoRepresentation(realm.getName(), version.version(), version.keycloakVersion()))
+        return Response.ok(new InfoRepresentation(
+                        realm.getName(),
+                        version.version(),
+                        version.keycloakVersion(),
+                        CachingClientPolicyManagerFactory.evaluation(session, realm)))
                 .build();
     }
 }

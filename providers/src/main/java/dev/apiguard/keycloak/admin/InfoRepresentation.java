@@ -6,4 +6,5 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record InfoRepresentation(
         @JsonProperty("realm") String realm,
         @JsonProperty("version") String version,
-        @JsonProperty("keycloakVersion") String keycloakVersion) {}
+        @JsonProperty("keycloakVersion") String keycloakVersion,
+        @JsonProperty("clientPolicyEvaluation") String clientPolicyEvaluation) {}

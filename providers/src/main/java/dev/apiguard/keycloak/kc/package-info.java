@@ -21,6 +21,9 @@
  *       invalidation; {@link dev.apiguard.keycloak.kc.Cluster}: once-per-cluster execution;</li>
  *   <li>{@link dev.apiguard.keycloak.kc.ErrorPages}, {@link dev.apiguard.keycloak.kc.LoginSessions}:
  *       the login theme's error page and the login in progress (rate limiting);</li>
+ *   <li>{@link dev.apiguard.keycloak.kc.CachingClientPolicyManagerFactory}: Keycloak's internal
+ *       client-policy manager SPI; an adopted realm's policies parsed once per version instead of
+ *       on every client-policy event;</li>
  *   <li>{@link dev.apiguard.keycloak.kc.Models}, {@link dev.apiguard.keycloak.kc.Logins},
  *       {@link dev.apiguard.keycloak.kc.Acr}: model utilities, the login's client scopes, the
  *       acr-to-level map.</li>
