@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A closed-loop load generator: one thread per connection, each with its own {@link HttpClient}
  * (HTTP/1.1 keep-alive, so one connection each), sends its next request as soon as the previous
  * answer has arrived, until the round's deadline or until the workload has no more requests.
- * Latency is measured per request from send to the full answer.
+ * Latency is measured per operation (one request, or the requests of one login) from the first
+ * send to the last full answer.
  */
 final class LoadGenerator {
 
@@ -26,6 +27,18 @@ final class LoadGenerator {
 
         /** Whether {@code response} is a success; may keep state from it (the next refresh token). */
         boolean accept(int worker, HttpResponse<String> response);
+
+        /**
+         * One measured operation of worker {@code worker} on its client: by default {@link #next}
+         * sent once; a workload of several requests (a login: the form, then its post) overrides
+         * it and returns the last answer. {@code null} when the worker has nothing left this round.
+         */
+        default HttpResponse<String> perform(HttpClient client, int worker) throws IOException, InterruptedException {
+            HttpRequest request = next(worker);
+            return request == null
+                    ? null
+                    : client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
     }
 
     /** The outcome of one round: counts, elapsed time, and each success's latency in nanoseconds. */
@@ -51,14 +64,12 @@ final class LoadGenerator {
                         HttpClient client = clients.get(worker);
                         while (System.nanoTime() < deadline
                                 && !Thread.currentThread().isInterrupted()) {
-                            HttpRequest request = workload.next(worker);
-                            if (request == null) {
-                                break;
-                            }
                             long sent = System.nanoTime();
                             try {
-                                HttpResponse<String> response = client.send(
-                                        request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                                HttpResponse<String> response = workload.perform(client, worker);
+                                if (response == null) {
+                                    break;
+                                }
                                 long took = System.nanoTime() - sent;
                                 if (workload.accept(worker, response)) {
                                     if (counts[worker] == latencies[worker].length) {
@@ -70,7 +81,7 @@ final class LoadGenerator {
                                     firstError.compareAndSet(
                                             null,
                                             response.statusCode() == 200
-                                                    ? "200 without the expected token"
+                                                    ? "200 without the expected token or code"
                                                     : response.statusCode() + " " + Oidc.oauthError(response.body()));
                                 }
                             } catch (IOException e) {

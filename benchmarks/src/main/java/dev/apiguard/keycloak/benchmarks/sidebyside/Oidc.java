@@ -99,6 +99,31 @@ final class Oidc {
      */
     static Code authorize(HttpClient browser, Target target) {
         String verifier = randomToken(32);
+        HttpResponse<String> answer;
+        try {
+            answer = signIn(browser, target, verifier);
+        } catch (IOException e) {
+            throw new UncheckedIOException(target.name() + ": the authorization request failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String code = codeOf(target, answer)
+                .orElseThrow(
+                        () -> new IllegalStateException(target.name() + ": the authorization request ended with status "
+                                + answer.statusCode() + " instead of a redirect with a code to " + target.redirectUri()
+                                + " (a page without a login form, a required action or an error page?)"));
+        return new Code(code, verifier);
+    }
+
+    /**
+     * The browser's authorization request for {@code target}'s public client with PKCE S256 (the
+     * challenge of {@code verifier}) and, when Keycloak shows the login form, the form posted with
+     * the target's user: the last answer, a redirect with a code when all went well. A page without
+     * a login form is returned as it came (status 200).
+     */
+    static HttpResponse<String> signIn(HttpClient browser, Target target, String verifier)
+            throws IOException, InterruptedException {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", target.publicClient());
@@ -108,34 +133,52 @@ final class Oidc {
         query.put("nonce", randomToken(16));
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
-        HttpResponse<String> response = send(
-                browser,
+        HttpResponse<String> response = browser.send(
                 HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query)))
                         .timeout(REQUEST_TIMEOUT)
                         .GET()
-                        .build());
-        if (response.statusCode() == 200) {
-            Matcher action = LOGIN_ACTION.matcher(response.body());
-            if (!action.find()) {
-                throw new IllegalStateException(
-                        target.name() + ": the authorization request showed a page without a login form (status 200)");
-            }
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("username", target.username());
-            form.put("password", target.password());
-            form.put("credentialId", "");
-            response = send(browser, post(action.group(1).replace("&amp;", "&"), form));
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            return response;
         }
-        HttpResponse<String> answer = response;
-        String code = answer.headers()
+        Matcher action = LOGIN_ACTION.matcher(response.body());
+        if (!action.find()) {
+            return response;
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("username", target.username());
+        form.put("password", target.password());
+        form.put("credentialId", "");
+        return browser.send(
+                post(action.group(1).replace("&amp;", "&"), form),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One password login of {@code target}'s user as a new browser would do it: the browser's
+     * cookies are forgotten first, so Keycloak shows the login form and checks the password.
+     * The answer is a redirect with a code when the login succeeded ({@link #codeOf}).
+     */
+    static HttpResponse<String> login(HttpClient browser, Target target) throws IOException, InterruptedException {
+        browser.cookieHandler()
+                .filter(CookieManager.class::isInstance)
+                .map(CookieManager.class::cast)
+                .orElseThrow(() -> new IllegalArgumentException("a login needs a browser client with cookies"))
+                .getCookieStore()
+                .removeAll();
+        return signIn(browser, target, randomToken(32));
+    }
+
+    /** The code of a redirect to {@code target}'s redirect URI, or empty. */
+    static Optional<String> codeOf(Target target, HttpResponse<String> response) {
+        if (response.statusCode() != 302 && response.statusCode() != 303) {
+            return Optional.empty();
+        }
+        return response.headers()
                 .firstValue("Location")
                 .filter(location -> location.startsWith(target.redirectUri()))
-                .flatMap(location -> queryParameter(location, "code"))
-                .orElseThrow(
-                        () -> new IllegalStateException(target.name() + ": the authorization request ended with status "
-                                + answer.statusCode() + " instead of a redirect with a code to " + target.redirectUri()
-                                + " (a required action or an error page?)"));
-        return new Code(code, verifier);
+                .flatMap(location -> queryParameter(location, "code"));
     }
 
     /** The refresh token of a fresh session: signs in with a new browser and exchanges the code. */
