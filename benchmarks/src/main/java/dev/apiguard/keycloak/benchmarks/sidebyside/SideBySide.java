@@ -27,6 +27,7 @@ import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
@@ -39,6 +40,8 @@ import javax.net.ssl.SSLContext;
  *   <li>Starts both with the same options and JVM ({@link KeycloakServer}), fresh H2 files.</li>
  *   <li>Creates {@code bench-rs256} (Keycloak's defaults) and {@code bench-es256} on the stock server
  *       through the admin REST API, with refresh-token rotation and reuse detection on, as the demo realm has.</li>
+ *   <li>With {@code --variants}, creates copies of the demo realm on the API Guard server that differ
+ *       from it in one setting ({@link Variant}, {@link RealmCopy}) and checks that they do.</li>
  *   <li>Checks each target's signing algorithm, signs in once per refresh chain and per code session.</li>
  *   <li>Warms up in short rounds until every target and grant settles, then runs alternating measured rounds.</li>
  *   <li>Writes JSON and SVG, prints the medians and API Guard's ratios, stops both servers.</li>
@@ -181,7 +184,11 @@ public final class SideBySide {
                     throw new IllegalStateException("the demo realm has no rate-limit document: its copies would not"
                             + " differ from it in one setting only");
                 }
-                checkVariants(admin, apiguard.baseUrl(), apiguardToken, variants);
+                checkVariants(
+                        admin,
+                        apiguard.baseUrl(),
+                        () -> Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
+                        variants);
                 List<Target> targets = new ArrayList<>(List.of(
                         new Target(
                                 STOCK_RS,
@@ -570,12 +577,15 @@ public final class SideBySide {
      * events settings are the demo's with the variant's change (and nothing else), its rate-limit
      * document is there (raised out of reach like the demo's) or, for {@link Variant#NOLIMIT}, absent.
      */
-    private static void checkVariants(HttpClient admin, String baseUrl, String token, List<Variant> variants) {
+    private static void checkVariants(
+            HttpClient admin, String baseUrl, Supplier<String> adminToken, List<Variant> variants) {
         if (variants.isEmpty()) {
             return;
         }
-        ObjectNode demoEvents = eventsConfig(admin, baseUrl, token, DEMO_REALM);
+        ObjectNode demoEvents = eventsConfig(admin, baseUrl, adminToken.get(), DEMO_REALM);
         for (Variant variant : variants) {
+            // A fresh admin token per realm: master's tokens live 60 s.
+            String token = adminToken.get();
             ObjectNode expected = demoEvents.deepCopy();
             RealmCopy.changeEvents(expected, variant);
             ObjectNode found = eventsConfig(admin, baseUrl, token, variant.target());
