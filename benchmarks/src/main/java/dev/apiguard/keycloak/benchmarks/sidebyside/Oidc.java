@@ -1,5 +1,9 @@
 package dev.apiguard.keycloak.benchmarks.sidebyside;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -31,6 +35,7 @@ final class Oidc {
 
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LOGIN_ACTION = Pattern.compile("action=\"([^\"]*login-actions/authenticate[^\"]*)\"");
     private static final Pattern REFRESH_TOKEN = Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
@@ -101,7 +106,7 @@ final class Oidc {
         String verifier = randomToken(32);
         HttpResponse<String> answer;
         try {
-            answer = signIn(browser, target, verifier);
+            answer = signIn(browser, target, target.username(), verifier);
         } catch (IOException e) {
             throw new UncheckedIOException(target.name() + ": the authorization request failed", e);
         } catch (InterruptedException e) {
@@ -119,10 +124,11 @@ final class Oidc {
     /**
      * The browser's authorization request for {@code target}'s public client with PKCE S256 (the
      * challenge of {@code verifier}) and, when Keycloak shows the login form, the form posted with
-     * the target's user: the last answer, a redirect with a code when all went well. A page without
+     * {@code username} and the target's password: the last answer, a redirect with a code when all
+     * went well. A page without
      * a login form is returned as it came (status 200).
      */
-    static HttpResponse<String> signIn(HttpClient browser, Target target, String verifier)
+    static HttpResponse<String> signIn(HttpClient browser, Target target, String username, String verifier)
             throws IOException, InterruptedException {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
@@ -147,7 +153,7 @@ final class Oidc {
             return response;
         }
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("username", target.username());
+        form.put("username", username);
         form.put("password", target.password());
         form.put("credentialId", "");
         return browser.send(
@@ -156,18 +162,20 @@ final class Oidc {
     }
 
     /**
-     * One password login of {@code target}'s user as a new browser would do it: the browser's
-     * cookies are forgotten first, so Keycloak shows the login form and checks the password.
-     * The answer is a redirect with a code when the login succeeded ({@link #codeOf}).
+     * One password login of {@code username} (a user of {@code target} with its password) as a new
+     * browser would do it: the browser's cookies are forgotten first, so Keycloak shows the login
+     * form and checks the password. The answer is a redirect with a code when the login succeeded
+     * ({@link #codeOf}).
      */
-    static HttpResponse<String> login(HttpClient browser, Target target) throws IOException, InterruptedException {
+    static HttpResponse<String> login(HttpClient browser, Target target, String username)
+            throws IOException, InterruptedException {
         browser.cookieHandler()
                 .filter(CookieManager.class::isInstance)
                 .map(CookieManager.class::cast)
                 .orElseThrow(() -> new IllegalArgumentException("a login needs a browser client with cookies"))
                 .getCookieStore()
                 .removeAll();
-        return signIn(browser, target, randomToken(32));
+        return signIn(browser, target, username, randomToken(32));
     }
 
     /** The code of a redirect to {@code target}'s redirect URI, or empty. */
@@ -243,6 +251,99 @@ final class Oidc {
                     "admin sign-in answered " + response.statusCode() + " " + oauthError(response.body()));
         }
         return token.group(1);
+    }
+
+    /**
+     * Creates {@code username} in {@code target}'s realm as a copy of the target's user: the same
+     * first and last name, attributes, realm roles and groups, its own e-mail address
+     * ({@code username@example.org}, verified) and {@code target}'s password, no required action.
+     */
+    static void cloneUser(HttpClient client, Target target, String adminToken, String username) {
+        String users = target.server().baseUrl() + "/admin/realms/" + target.realm() + "/users";
+        JsonNode found = adminJson(
+                client,
+                adminToken,
+                users + "?exact=true&username=" + URLEncoder.encode(target.username(), StandardCharsets.UTF_8));
+        if (found.size() != 1) {
+            throw new IllegalStateException(target.name() + ": user " + target.username() + " not found");
+        }
+        JsonNode source = found.get(0);
+        ObjectNode user = JSON.createObjectNode();
+        user.put("username", username);
+        user.put("enabled", true);
+        user.put("email", username + "@example.org");
+        user.put("emailVerified", true);
+        user.set("firstName", source.path("firstName"));
+        user.set("lastName", source.path("lastName"));
+        if (source.has("attributes")) {
+            user.set("attributes", source.get("attributes"));
+        }
+        ObjectNode password = user.putArray("credentials").addObject();
+        password.put("type", "password");
+        password.put("value", target.password());
+        password.put("temporary", false);
+        HttpResponse<String> created =
+                send(client, adminRequest(adminToken, users).POST(json(user)).build());
+        String location = created.headers().firstValue("Location").orElse("");
+        if (created.statusCode() != 201 || !location.contains("/users/")) {
+            throw new IllegalStateException(target.name() + ": creating user " + username + " answered "
+                    + created.statusCode() + ": "
+                    + created.body().substring(0, Math.min(300, created.body().length())));
+        }
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        String sourceUrl = users + "/" + source.path("id").asText();
+        JsonNode roles = adminJson(client, adminToken, sourceUrl + "/role-mappings/realm");
+        expect(
+                send(
+                        client,
+                        adminRequest(adminToken, users + "/" + id + "/role-mappings/realm")
+                                .POST(json(roles))
+                                .build()),
+                204,
+                target.name() + ": giving " + username + " the realm roles of " + target.username());
+        for (JsonNode group : adminJson(client, adminToken, sourceUrl + "/groups")) {
+            expect(
+                    send(
+                            client,
+                            adminRequest(
+                                            adminToken,
+                                            users + "/" + id + "/groups/"
+                                                    + group.path("id").asText())
+                                    .PUT(HttpRequest.BodyPublishers.noBody())
+                                    .build()),
+                    204,
+                    target.name() + ": adding " + username + " to the groups of " + target.username());
+        }
+    }
+
+    private static JsonNode adminJson(HttpClient client, String adminToken, String url) {
+        HttpResponse<String> response =
+                send(client, adminRequest(adminToken, url).GET().build());
+        try {
+            if (response.statusCode() == 200) {
+                return JSON.readTree(response.body());
+            }
+        } catch (JsonProcessingException e) {
+            // Reported below with the status.
+        }
+        throw new IllegalStateException("GET " + URI.create(url).getPath() + " answered " + response.statusCode());
+    }
+
+    private static HttpRequest.Builder adminRequest(String adminToken, String url) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json");
+    }
+
+    private static HttpRequest.BodyPublisher json(JsonNode body) {
+        return HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void expect(HttpResponse<String> response, int status, String what) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(what + " answered " + response.statusCode());
+        }
     }
 
     /** Creates a realm from its JSON representation through the admin REST API. */

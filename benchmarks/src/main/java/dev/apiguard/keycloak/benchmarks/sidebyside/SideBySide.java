@@ -244,6 +244,18 @@ public final class SideBySide {
                             "alice",
                             userPassword));
                 }
+                if (options.grants().contains(Grant.LOGIN)) {
+                    for (Target target : targets) {
+                        String targetAdminToken =
+                                Oidc.adminToken(admin, target.server().baseUrl(), "admin", adminPassword);
+                        for (int i = 0; i < options.connections(); i++) {
+                            Oidc.cloneUser(admin, target, targetAdminToken, target.loginUsername(i));
+                        }
+                    }
+                    say("login rounds: " + options.connections() + " users per target, one per connection (copies of"
+                            + " the target's user): Keycloak refuses concurrent logins of one user when brute-force"
+                            + " protection is on");
+                }
                 context.put("targets", describe(targets, variants));
                 new SideBySide(options, serverTls.clientContext()).measure(targets, context, startedAt);
             }
@@ -388,7 +400,7 @@ public final class SideBySide {
                     @Override
                     public HttpResponse<String> perform(HttpClient browser, int worker)
                             throws IOException, InterruptedException {
-                        return Oidc.login(browser, target);
+                        return Oidc.login(browser, target, target.loginUsername(worker));
                     }
 
                     @Override
