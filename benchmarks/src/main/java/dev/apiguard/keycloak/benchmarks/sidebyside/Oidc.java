@@ -273,10 +273,10 @@ final class Oidc {
         user.put("enabled", true);
         user.put("email", username + "@example.org");
         user.put("emailVerified", true);
-        user.set("firstName", source.path("firstName"));
-        user.set("lastName", source.path("lastName"));
-        if (source.has("attributes")) {
-            user.set("attributes", source.get("attributes"));
+        for (String field : new String[] {"firstName", "lastName", "attributes"}) {
+            if (source.hasNonNull(field)) {
+                user.set(field, source.get(field));
+            }
         }
         ObjectNode password = user.putArray("credentials").addObject();
         password.put("type", "password");
