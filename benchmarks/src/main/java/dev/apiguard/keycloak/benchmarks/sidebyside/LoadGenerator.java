@@ -29,15 +29,14 @@ final class LoadGenerator {
         boolean accept(int worker, HttpResponse<String> response);
 
         /**
-         * One measured operation of worker {@code worker} on its client: by default {@link #next}
-         * sent once; a workload of several requests (a login: the form, then its post) overrides
-         * it and returns the last answer. {@code null} when the worker has nothing left this round.
+         * Sends {@code request}, the one {@link #next} gave, on worker {@code worker}'s client and
+         * returns the answer to judge; this is what is timed. By default the request alone; a
+         * workload of several requests (a login: the form, then its post) overrides it and returns
+         * the last answer.
          */
-        default HttpResponse<String> perform(HttpClient client, int worker) throws IOException, InterruptedException {
-            HttpRequest request = next(worker);
-            return request == null
-                    ? null
-                    : client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        default HttpResponse<String> send(HttpClient client, int worker, HttpRequest request)
+                throws IOException, InterruptedException {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
     }
 
@@ -64,12 +63,13 @@ final class LoadGenerator {
                         HttpClient client = clients.get(worker);
                         while (System.nanoTime() < deadline
                                 && !Thread.currentThread().isInterrupted()) {
+                            HttpRequest request = workload.next(worker);
+                            if (request == null) {
+                                break;
+                            }
                             long sent = System.nanoTime();
                             try {
-                                HttpResponse<String> response = workload.perform(client, worker);
-                                if (response == null) {
-                                    break;
-                                }
+                                HttpResponse<String> response = workload.send(client, worker, request);
                                 long took = System.nanoTime() - sent;
                                 if (workload.accept(worker, response)) {
                                     if (counts[worker] == latencies[worker].length) {

@@ -124,12 +124,18 @@ final class Oidc {
     /**
      * The browser's authorization request for {@code target}'s public client with PKCE S256 (the
      * challenge of {@code verifier}) and, when Keycloak shows the login form, the form posted with
-     * {@code username} and the target's password: the last answer, a redirect with a code when all
-     * went well. A page without
-     * a login form is returned as it came (status 200).
+     * {@code username} and the target's password ({@link #submitLoginForm}): the last answer, a
+     * redirect with a code when all went well.
      */
     static HttpResponse<String> signIn(HttpClient browser, Target target, String username, String verifier)
             throws IOException, InterruptedException {
+        HttpResponse<String> response = browser.send(
+                authorizationRequest(target, verifier), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return submitLoginForm(browser, target, username, response);
+    }
+
+    /** A GET of {@code target}'s authorization endpoint for its public client, PKCE S256 with {@code verifier}. */
+    static HttpRequest authorizationRequest(Target target, String verifier) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", target.publicClient());
@@ -139,18 +145,26 @@ final class Oidc {
         query.put("nonce", randomToken(16));
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
-        HttpResponse<String> response = browser.send(
-                HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query)))
-                        .timeout(REQUEST_TIMEOUT)
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (response.statusCode() != 200) {
-            return response;
+        return HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query)))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+    }
+
+    /**
+     * When {@code page} (the answer to an authorization request) is Keycloak's login form, posts it
+     * with {@code username} and the target's password and returns the answer; any other answer (a
+     * redirect, a page without a login form) is returned as it came.
+     */
+    static HttpResponse<String> submitLoginForm(
+            HttpClient browser, Target target, String username, HttpResponse<String> page)
+            throws IOException, InterruptedException {
+        if (page.statusCode() != 200) {
+            return page;
         }
-        Matcher action = LOGIN_ACTION.matcher(response.body());
+        Matcher action = LOGIN_ACTION.matcher(page.body());
         if (!action.find()) {
-            return response;
+            return page;
         }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("username", username);
@@ -162,20 +176,16 @@ final class Oidc {
     }
 
     /**
-     * One password login of {@code username} (a user of {@code target} with its password) as a new
-     * browser would do it: the browser's cookies are forgotten first, so Keycloak shows the login
-     * form and checks the password. The answer is a redirect with a code when the login succeeded
-     * ({@link #codeOf}).
+     * Makes {@code browser} a new browser: its cookies are forgotten, so Keycloak has no SSO
+     * session for it and shows the login form (a login round calls it before each login).
      */
-    static HttpResponse<String> login(HttpClient browser, Target target, String username)
-            throws IOException, InterruptedException {
+    static void forgetCookies(HttpClient browser) {
         browser.cookieHandler()
                 .filter(CookieManager.class::isInstance)
                 .map(CookieManager.class::cast)
                 .orElseThrow(() -> new IllegalArgumentException("a login needs a browser client with cookies"))
                 .getCookieStore()
                 .removeAll();
-        return signIn(browser, target, username, randomToken(32));
     }
 
     /** The code of a redirect to {@code target}'s redirect URI, or empty. */

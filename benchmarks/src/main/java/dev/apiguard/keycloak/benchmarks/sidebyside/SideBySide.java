@@ -390,17 +390,22 @@ public final class SideBySide {
                     }
                 };
             }
-            case LOGIN ->
+            case LOGIN -> {
+                HttpClient[] browsers = loginBrowsers.toArray(HttpClient[]::new);
                 workload = new LoadGenerator.Workload() {
                     @Override
                     public HttpRequest next(int worker) {
-                        throw new UnsupportedOperationException("a login is two requests: see perform");
+                        // A new browser each time (no SSO session): the login form and the password check.
+                        Oidc.forgetCookies(browsers[worker]);
+                        return Oidc.authorizationRequest(target, Oidc.randomToken(32));
                     }
 
                     @Override
-                    public HttpResponse<String> perform(HttpClient browser, int worker)
+                    public HttpResponse<String> send(HttpClient browser, int worker, HttpRequest request)
                             throws IOException, InterruptedException {
-                        return Oidc.login(browser, target, target.loginUsername(worker));
+                        HttpResponse<String> page =
+                                browser.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                        return Oidc.submitLoginForm(browser, target, target.loginUsername(worker), page);
                     }
 
                     @Override
@@ -408,6 +413,7 @@ public final class SideBySide {
                         return Oidc.codeOf(target, response).isPresent();
                     }
                 };
+            }
             default -> throw new IllegalStateException("unknown grant " + grant);
         }
         long cpuBefore = target.server().cpuMillis();
