@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A closed-loop load generator: one thread per connection, each with its own {@link HttpClient}
  * (HTTP/1.1 keep-alive, so one connection each), sends its next request as soon as the previous
  * answer has arrived, until the round's deadline or until the workload has no more requests.
- * Latency is measured per request from send to the full answer.
+ * Latency is measured per operation (one request, or the requests of one login) from the first
+ * send to the last full answer.
  */
 final class LoadGenerator {
 
@@ -26,6 +27,17 @@ final class LoadGenerator {
 
         /** Whether {@code response} is a success; may keep state from it (the next refresh token). */
         boolean accept(int worker, HttpResponse<String> response);
+
+        /**
+         * Sends {@code request}, the one {@link #next} gave, on worker {@code worker}'s client and
+         * returns the answer to judge; this is what is timed. By default the request alone; a
+         * workload of several requests (a login: the form, then its post) overrides it and returns
+         * the last answer.
+         */
+        default HttpResponse<String> send(HttpClient client, int worker, HttpRequest request)
+                throws IOException, InterruptedException {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
     }
 
     /** The outcome of one round: counts, elapsed time, and each success's latency in nanoseconds. */
@@ -57,8 +69,7 @@ final class LoadGenerator {
                             }
                             long sent = System.nanoTime();
                             try {
-                                HttpResponse<String> response = client.send(
-                                        request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                                HttpResponse<String> response = workload.send(client, worker, request);
                                 long took = System.nanoTime() - sent;
                                 if (workload.accept(worker, response)) {
                                     if (counts[worker] == latencies[worker].length) {
@@ -70,7 +81,7 @@ final class LoadGenerator {
                                     firstError.compareAndSet(
                                             null,
                                             response.statusCode() == 200
-                                                    ? "200 without the expected token"
+                                                    ? "200 without the expected token or code"
                                                     : response.statusCode() + " " + Oidc.oauthError(response.body()));
                                 }
                             } catch (IOException e) {

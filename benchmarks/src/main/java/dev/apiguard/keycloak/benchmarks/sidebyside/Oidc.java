@@ -1,5 +1,9 @@
 package dev.apiguard.keycloak.benchmarks.sidebyside;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -31,6 +35,7 @@ final class Oidc {
 
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LOGIN_ACTION = Pattern.compile("action=\"([^\"]*login-actions/authenticate[^\"]*)\"");
     private static final Pattern REFRESH_TOKEN = Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
@@ -99,6 +104,38 @@ final class Oidc {
      */
     static Code authorize(HttpClient browser, Target target) {
         String verifier = randomToken(32);
+        HttpResponse<String> answer;
+        try {
+            answer = signIn(browser, target, target.username(), verifier);
+        } catch (IOException e) {
+            throw new UncheckedIOException(target.name() + ": the authorization request failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String code = codeOf(target, answer)
+                .orElseThrow(
+                        () -> new IllegalStateException(target.name() + ": the authorization request ended with status "
+                                + answer.statusCode() + " instead of a redirect with a code to " + target.redirectUri()
+                                + " (a page without a login form, a required action or an error page?)"));
+        return new Code(code, verifier);
+    }
+
+    /**
+     * The browser's authorization request for {@code target}'s public client with PKCE S256 (the
+     * challenge of {@code verifier}) and, when Keycloak shows the login form, the form posted with
+     * {@code username} and the target's password ({@link #submitLoginForm}): the last answer, a
+     * redirect with a code when all went well.
+     */
+    static HttpResponse<String> signIn(HttpClient browser, Target target, String username, String verifier)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = browser.send(
+                authorizationRequest(target, verifier), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return submitLoginForm(browser, target, username, response);
+    }
+
+    /** A GET of {@code target}'s authorization endpoint for its public client, PKCE S256 with {@code verifier}. */
+    static HttpRequest authorizationRequest(Target target, String verifier) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", target.publicClient());
@@ -108,34 +145,58 @@ final class Oidc {
         query.put("nonce", randomToken(16));
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
-        HttpResponse<String> response = send(
-                browser,
-                HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query)))
-                        .timeout(REQUEST_TIMEOUT)
-                        .GET()
-                        .build());
-        if (response.statusCode() == 200) {
-            Matcher action = LOGIN_ACTION.matcher(response.body());
-            if (!action.find()) {
-                throw new IllegalStateException(
-                        target.name() + ": the authorization request showed a page without a login form (status 200)");
-            }
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("username", target.username());
-            form.put("password", target.password());
-            form.put("credentialId", "");
-            response = send(browser, post(action.group(1).replace("&amp;", "&"), form));
+        return HttpRequest.newBuilder(URI.create(target.authUrl() + "?" + encode(query)))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+    }
+
+    /**
+     * When {@code page} (the answer to an authorization request) is Keycloak's login form, posts it
+     * with {@code username} and the target's password and returns the answer; any other answer (a
+     * redirect, a page without a login form) is returned as it came.
+     */
+    static HttpResponse<String> submitLoginForm(
+            HttpClient browser, Target target, String username, HttpResponse<String> page)
+            throws IOException, InterruptedException {
+        if (page.statusCode() != 200) {
+            return page;
         }
-        HttpResponse<String> answer = response;
-        String code = answer.headers()
+        Matcher action = LOGIN_ACTION.matcher(page.body());
+        if (!action.find()) {
+            return page;
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("username", username);
+        form.put("password", target.password());
+        form.put("credentialId", "");
+        return browser.send(
+                post(action.group(1).replace("&amp;", "&"), form),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Makes {@code browser} a new browser: its cookies are forgotten, so Keycloak has no SSO
+     * session for it and shows the login form (a login round calls it before each login).
+     */
+    static void forgetCookies(HttpClient browser) {
+        browser.cookieHandler()
+                .filter(CookieManager.class::isInstance)
+                .map(CookieManager.class::cast)
+                .orElseThrow(() -> new IllegalArgumentException("a login needs a browser client with cookies"))
+                .getCookieStore()
+                .removeAll();
+    }
+
+    /** The code of a redirect to {@code target}'s redirect URI, or empty. */
+    static Optional<String> codeOf(Target target, HttpResponse<String> response) {
+        if (response.statusCode() != 302 && response.statusCode() != 303) {
+            return Optional.empty();
+        }
+        return response.headers()
                 .firstValue("Location")
                 .filter(location -> location.startsWith(target.redirectUri()))
-                .flatMap(location -> queryParameter(location, "code"))
-                .orElseThrow(
-                        () -> new IllegalStateException(target.name() + ": the authorization request ended with status "
-                                + answer.statusCode() + " instead of a redirect with a code to " + target.redirectUri()
-                                + " (a required action or an error page?)"));
-        return new Code(code, verifier);
+                .flatMap(location -> queryParameter(location, "code"));
     }
 
     /** The refresh token of a fresh session: signs in with a new browser and exchanges the code. */
@@ -200,6 +261,99 @@ final class Oidc {
                     "admin sign-in answered " + response.statusCode() + " " + oauthError(response.body()));
         }
         return token.group(1);
+    }
+
+    /**
+     * Creates {@code username} in {@code target}'s realm as a copy of the target's user: the same
+     * first and last name, attributes, realm roles and groups, its own e-mail address
+     * ({@code username@example.org}, verified) and {@code target}'s password, no required action.
+     */
+    static void cloneUser(HttpClient client, Target target, String adminToken, String username) {
+        String users = target.server().baseUrl() + "/admin/realms/" + target.realm() + "/users";
+        JsonNode found = adminJson(
+                client,
+                adminToken,
+                users + "?exact=true&username=" + URLEncoder.encode(target.username(), StandardCharsets.UTF_8));
+        if (found.size() != 1) {
+            throw new IllegalStateException(target.name() + ": user " + target.username() + " not found");
+        }
+        JsonNode source = found.get(0);
+        ObjectNode user = JSON.createObjectNode();
+        user.put("username", username);
+        user.put("enabled", true);
+        user.put("email", username + "@example.org");
+        user.put("emailVerified", true);
+        for (String field : new String[] {"firstName", "lastName", "attributes"}) {
+            if (source.hasNonNull(field)) {
+                user.set(field, source.get(field));
+            }
+        }
+        ObjectNode password = user.putArray("credentials").addObject();
+        password.put("type", "password");
+        password.put("value", target.password());
+        password.put("temporary", false);
+        HttpResponse<String> created =
+                send(client, adminRequest(adminToken, users).POST(json(user)).build());
+        String location = created.headers().firstValue("Location").orElse("");
+        if (created.statusCode() != 201 || !location.contains("/users/")) {
+            throw new IllegalStateException(target.name() + ": creating user " + username + " answered "
+                    + created.statusCode() + ": "
+                    + created.body().substring(0, Math.min(300, created.body().length())));
+        }
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        String sourceUrl = users + "/" + source.path("id").asText();
+        JsonNode roles = adminJson(client, adminToken, sourceUrl + "/role-mappings/realm");
+        expect(
+                send(
+                        client,
+                        adminRequest(adminToken, users + "/" + id + "/role-mappings/realm")
+                                .POST(json(roles))
+                                .build()),
+                204,
+                target.name() + ": giving " + username + " the realm roles of " + target.username());
+        for (JsonNode group : adminJson(client, adminToken, sourceUrl + "/groups")) {
+            expect(
+                    send(
+                            client,
+                            adminRequest(
+                                            adminToken,
+                                            users + "/" + id + "/groups/"
+                                                    + group.path("id").asText())
+                                    .PUT(HttpRequest.BodyPublishers.noBody())
+                                    .build()),
+                    204,
+                    target.name() + ": adding " + username + " to the groups of " + target.username());
+        }
+    }
+
+    private static JsonNode adminJson(HttpClient client, String adminToken, String url) {
+        HttpResponse<String> response =
+                send(client, adminRequest(adminToken, url).GET().build());
+        try {
+            if (response.statusCode() == 200) {
+                return JSON.readTree(response.body());
+            }
+        } catch (JsonProcessingException e) {
+            // Reported below with the status.
+        }
+        throw new IllegalStateException("GET " + URI.create(url).getPath() + " answered " + response.statusCode());
+    }
+
+    private static HttpRequest.Builder adminRequest(String adminToken, String url) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json");
+    }
+
+    private static HttpRequest.BodyPublisher json(JsonNode body) {
+        return HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void expect(HttpResponse<String> response, int status, String what) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(what + " answered " + response.statusCode());
+        }
     }
 
     /** Creates a realm from its JSON representation through the admin REST API. */

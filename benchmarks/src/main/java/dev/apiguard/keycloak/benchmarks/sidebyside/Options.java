@@ -2,6 +2,8 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,10 @@ import java.util.Map;
  * @param startTimeoutSeconds how long a server may take to be ready
  * @param profile          which servers run with a JDK Flight Recorder profile ({@code none}, {@code apiguard},
  *                         {@code both}); a profiled run's figures are for finding costs, not for ratios
+ * @param grants           the grants measured, in this order in every round (default: client credentials,
+ *                         refresh, code exchange; {@code login} only when named)
+ * @param variants         which groups of {@link Variant} realms are added on the API Guard server
+ *                         ({@code limiter}, {@code audit}); empty for none (the default)
  */
 public record Options(
         Path keycloakDist,
@@ -43,7 +49,9 @@ public record Options(
         double settleTolerance,
         int codes,
         int startTimeoutSeconds,
-        String profile) {
+        String profile,
+        List<Grant> grants,
+        List<String> variants) {
 
     /** The values {@code --profile} accepts. */
     public static final List<String> PROFILES = List.of("none", "apiguard", "both");
@@ -65,6 +73,8 @@ public record Options(
         DEFAULTS.put("codes", "3000");
         DEFAULTS.put("start-timeout-seconds", "300");
         DEFAULTS.put("profile", "none");
+        DEFAULTS.put("grants", "client-credentials,refresh,code-exchange");
+        DEFAULTS.put("variants", "none");
     }
 
     /** Parses {@code --name value} pairs; paths are required, numbers have defaults. */
@@ -98,7 +108,9 @@ public record Options(
                 decimal(given, "settle-tolerance", 0.001, 0.5),
                 integer(given, "codes", 10, 100_000),
                 integer(given, "start-timeout-seconds", 30, 1800),
-                oneOf(given, "profile", PROFILES));
+                oneOf(given, "profile", PROFILES),
+                grants(given),
+                variants(given));
     }
 
     private static boolean isPath(String name) {
@@ -124,7 +136,9 @@ public record Options(
             "settle-tolerance",
             "codes",
             "start-timeout-seconds",
-            "profile"
+            "profile",
+            "grants",
+            "variants"
         };
     }
 
@@ -159,6 +173,52 @@ public record Options(
                     "--" + name + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
         }
         return value;
+    }
+
+    private static List<Grant> grants(Map<String, String> given) {
+        List<Grant> grants = new ArrayList<>();
+        for (String id : list(given, "grants")) {
+            Grant grant = Grant.byId(id)
+                    .orElseThrow(() -> new IllegalArgumentException("--grants: unknown grant '" + id + "'; known: "
+                            + String.join(
+                                    ", ",
+                                    Arrays.stream(Grant.values()).map(Grant::id).toList())));
+            if (grants.contains(grant)) {
+                throw new IllegalArgumentException("--grants names " + id + " twice");
+            }
+            grants.add(grant);
+        }
+        return List.copyOf(grants);
+    }
+
+    private static List<String> variants(Map<String, String> given) {
+        List<String> names = list(given, "variants");
+        if (names.equals(List.of("none"))) {
+            return List.of();
+        }
+        List<String> variants = new ArrayList<>();
+        for (String name : names) {
+            if (!Variant.GROUPS.contains(name)) {
+                throw new IllegalArgumentException("--variants: unknown variant '" + name + "'; known: none, "
+                        + String.join(", ", Variant.GROUPS) + " (comma-separated)");
+            }
+            if (variants.contains(name)) {
+                throw new IllegalArgumentException("--variants names " + name + " twice");
+            }
+            variants.add(name);
+        }
+        return List.copyOf(variants);
+    }
+
+    /** A comma-separated list without blanks; at least one value. */
+    private static List<String> list(Map<String, String> given, String name) {
+        List<String> values =
+                Arrays.stream(given.get(name).split(",", -1)).map(String::trim).toList();
+        if (values.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a comma-separated list without blanks, got '" + given.get(name) + "'");
+        }
+        return values;
     }
 
     private static int integer(Map<String, String> given, String name, int min, int max) {

@@ -50,9 +50,16 @@ public final class ResultsWriter {
         for (Summary.Ratio ratio : summary.ratios()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("grant", ratio.grant());
-            row.put("ratio", "apiguard / " + ratio.over());
+            row.put("ratio", ratio.comparison().label());
             row.put("throughput", round(ratio.throughput(), 3));
             row.put("cpuPerRequest", round(ratio.cpu(), 3));
+            if (!ratio.comparison().question().isEmpty()) {
+                row.put("question", ratio.comparison().question());
+            }
+            ratio.meetsGoal().ifPresent(met -> {
+                row.put("goal", ratio.comparison().goal());
+                row.put("meetsGoal", met);
+            });
             ratios.add(row);
         }
         root.put("ratios", ratios);

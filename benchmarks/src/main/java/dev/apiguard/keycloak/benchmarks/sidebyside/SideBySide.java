@@ -2,6 +2,8 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,8 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
@@ -36,6 +40,8 @@ import javax.net.ssl.SSLContext;
  *   <li>Starts both with the same options and JVM ({@link KeycloakServer}), fresh H2 files.</li>
  *   <li>Creates {@code bench-rs256} (Keycloak's defaults) and {@code bench-es256} on the stock server
  *       through the admin REST API, with refresh-token rotation and reuse detection on, as the demo realm has.</li>
+ *   <li>With {@code --variants}, creates copies of the demo realm on the API Guard server that differ
+ *       from it in one setting ({@link Variant}, {@link RealmCopy}) and checks that they do.</li>
  *   <li>Checks each target's signing algorithm, signs in once per refresh chain and per code session.</li>
  *   <li>Warms up in short rounds until every target and grant settles, then runs alternating measured rounds.</li>
  *   <li>Writes JSON and SVG, prints the medians and API Guard's ratios, stops both servers.</li>
@@ -46,6 +52,8 @@ public final class SideBySide {
     static final String STOCK_RS = "stock-RS256";
     static final String STOCK_ES = "stock-ES256";
     static final String APIGUARD = "apiguard";
+    /** The demo realm the API Guard server imports, measured as {@link #APIGUARD} and copied for the variants. */
+    static final String DEMO_REALM = "apiguard-demo";
     /** Registered as the demo realm registers demo-spa's: loopback without a port (RFC 8252 7.3: any port matches). */
     private static final String REGISTERED_REDIRECT_URI = "http://127.0.0.1/callback";
     /** Sent in requests: a loopback port, as a native app's local listener would have (API Guard refuses a port-less loopback request). */
@@ -59,6 +67,9 @@ public final class SideBySide {
     private final Options options;
     private final SSLContext tls;
     private final List<HttpClient> loadClients = new ArrayList<>();
+    /** One cookie-keeping client per connection for login rounds; each login forgets the cookies first. */
+    private final List<HttpClient> loginBrowsers = new ArrayList<>();
+
     private final Map<String, String[]> refreshChains = new LinkedHashMap<>();
     private final Map<String, List<HttpClient>> codeSessions = new LinkedHashMap<>();
 
@@ -67,6 +78,9 @@ public final class SideBySide {
         this.tls = tls;
         for (int i = 0; i < options.connections(); i++) {
             loadClients.add(Oidc.loadClient(tls));
+            if (options.grants().contains(Grant.LOGIN)) {
+                loginBrowsers.add(Oidc.browser(tls));
+            }
         }
     }
 
@@ -147,13 +161,35 @@ public final class SideBySide {
                         token,
                         stockRealm("bench-es256", true, serviceSecret, userPassword),
                         "bench-es256");
-                awaitRealm(admin, apiguard.baseUrl(), "apiguard-demo");
+                awaitRealm(admin, apiguard.baseUrl(), DEMO_REALM);
+                List<Variant> variants = Variant.of(options.variants());
+                Map<String, String> placeholders =
+                        Map.of("APIGUARD_DEMO_PASSWORD", userPassword, "APIGUARD_DEMO_SERVICE_SECRET", serviceSecret);
+                String demoFile = read(options.realmConfig().resolve(DEMO_REALM + ".json"));
+                for (Variant variant : variants) {
+                    // A fresh admin token per realm: master's tokens live 60 s and an import can take seconds.
+                    Oidc.createRealm(
+                            admin,
+                            apiguard.baseUrl(),
+                            Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
+                            RealmCopy.of(demoFile, variant, placeholders),
+                            variant.target());
+                    say(variant.target() + ": " + variant.description());
+                }
                 String apiguardToken = Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword);
-                if (RateLimits.raiseOnServer(admin, apiguard.baseUrl(), apiguardToken, "apiguard-demo")) {
+                if (RateLimits.raiseOnServer(admin, apiguard.baseUrl(), apiguardToken, DEMO_REALM)) {
                     say("apiguard: the demo realm's rate limiter stays on, every limit raised to " + RateLimits.HIGH
                             + " (its cost is measured, not its refusals)");
+                } else if (!variants.isEmpty()) {
+                    throw new IllegalStateException("the demo realm has no rate-limit document: its copies would not"
+                            + " differ from it in one setting only");
                 }
-                List<Target> targets = List.of(
+                checkVariants(
+                        admin,
+                        apiguard.baseUrl(),
+                        () -> Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
+                        variants);
+                List<Target> targets = new ArrayList<>(List.of(
                         new Target(
                                 STOCK_RS,
                                 stock,
@@ -183,7 +219,7 @@ public final class SideBySide {
                         new Target(
                                 APIGUARD,
                                 apiguard,
-                                "apiguard-demo",
+                                DEMO_REALM,
                                 "ES256",
                                 "demo-service",
                                 serviceSecret,
@@ -192,8 +228,35 @@ public final class SideBySide {
                                 REDIRECT_URI,
                                 "openid orders:read",
                                 "alice",
-                                userPassword));
-                context.put("targets", describe(targets));
+                                userPassword)));
+                for (Variant variant : variants) {
+                    targets.add(new Target(
+                            variant.target(),
+                            apiguard,
+                            variant.target(),
+                            "ES256",
+                            "demo-service",
+                            serviceSecret,
+                            "orders:read",
+                            "demo-spa",
+                            REDIRECT_URI,
+                            "openid orders:read",
+                            "alice",
+                            userPassword));
+                }
+                if (options.grants().contains(Grant.LOGIN)) {
+                    for (Target target : targets) {
+                        String targetAdminToken =
+                                Oidc.adminToken(admin, target.server().baseUrl(), "admin", adminPassword);
+                        for (int i = 0; i < options.connections(); i++) {
+                            Oidc.cloneUser(admin, target, targetAdminToken, target.loginUsername(i));
+                        }
+                    }
+                    say("login rounds: " + options.connections() + " users per target, one per connection (copies of"
+                            + " the target's user): Keycloak refuses concurrent logins of one user when brute-force"
+                            + " protection is on");
+                }
+                context.put("targets", describe(targets, variants));
                 new SideBySide(options, serverTls.clientContext()).measure(targets, context, startedAt);
             }
         }
@@ -221,7 +284,7 @@ public final class SideBySide {
         Map<String, List<Double>> series = new LinkedHashMap<>();
         boolean settled = false;
         for (int round = 1; round <= options.warmupMaxRounds() && !settled; round++) {
-            for (Grant grant : Grant.values()) {
+            for (Grant grant : options.grants()) {
                 for (Target target : targets) {
                     RoundResult result = round(target, grant, round, options.warmupSeconds());
                     warmup.add(result);
@@ -241,7 +304,7 @@ public final class SideBySide {
 
         List<RoundResult> measured = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
-            for (Grant grant : Grant.values()) {
+            for (Grant grant : options.grants()) {
                 for (Target target : targets) {
                     RoundResult result = round(target, grant, round, options.roundSeconds());
                     measured.add(result);
@@ -250,8 +313,8 @@ public final class SideBySide {
             }
         }
 
-        Summary summary = Summary.of(
-                measured, targets.stream().map(Target::name).toList(), APIGUARD, List.of(STOCK_ES, STOCK_RS));
+        Summary summary =
+                Summary.of(measured, targets.stream().map(Target::name).toList(), comparisons(options.variants()));
         context.put("finishedAt", Instant.now().toString());
         context.put("loadAverageAfter", firstLine(Path.of("/proc/loadavg")));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -264,7 +327,9 @@ public final class SideBySide {
                 svg,
                 SvgChart.render(
                         summary,
-                        "Keycloak " + context.get("keycloakVersion") + ": stock vs API Guard, " + options.connections()
+                        "Keycloak " + context.get("keycloakVersion") + ": stock vs API Guard"
+                                + (options.variants().isEmpty() ? "" : " and its variants") + ", "
+                                + options.connections()
                                 + " connections, medians of " + options.rounds() + " rounds"));
         System.out.println();
         System.out.print(summary.table());
@@ -325,10 +390,35 @@ public final class SideBySide {
                     }
                 };
             }
+            case LOGIN -> {
+                HttpClient[] browsers = loginBrowsers.toArray(HttpClient[]::new);
+                workload = new LoadGenerator.Workload() {
+                    @Override
+                    public HttpRequest next(int worker) {
+                        // A new browser each time (no SSO session): the login form and the password check.
+                        Oidc.forgetCookies(browsers[worker]);
+                        return Oidc.authorizationRequest(target, Oidc.randomToken(32));
+                    }
+
+                    @Override
+                    public HttpResponse<String> send(HttpClient browser, int worker, HttpRequest request)
+                            throws IOException, InterruptedException {
+                        HttpResponse<String> page =
+                                browser.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                        return Oidc.submitLoginForm(browser, target, target.loginUsername(worker), page);
+                    }
+
+                    @Override
+                    public boolean accept(int worker, HttpResponse<String> response) {
+                        return Oidc.codeOf(target, response).isPresent();
+                    }
+                };
+            }
             default -> throw new IllegalStateException("unknown grant " + grant);
         }
         long cpuBefore = target.server().cpuMillis();
-        LoadGenerator.Measurement m = LoadGenerator.run(loadClients, workload, duration);
+        LoadGenerator.Measurement m =
+                LoadGenerator.run(grant == Grant.LOGIN ? loginBrowsers : loadClients, workload, duration);
         long cpuAfter = target.server().cpuMillis();
         if (grant == Grant.REFRESH) {
             repairChains(target);
@@ -488,12 +578,88 @@ public final class SideBySide {
         return Map.of("name", name, "providerId", providerId, "config", values);
     }
 
-    private static List<Map<String, Object>> describe(List<Target> targets) {
+    /**
+     * The ratios printed and written: API Guard over each stock target, then, with {@code --variants},
+     * the ones that answer the variants' questions ({@link Variant#comparisons}).
+     */
+    static List<Summary.Comparison> comparisons(List<String> variants) {
+        List<Summary.Comparison> comparisons = new ArrayList<>();
+        comparisons.add(Summary.Comparison.of(APIGUARD, STOCK_ES));
+        comparisons.add(Summary.Comparison.of(APIGUARD, STOCK_RS));
+        comparisons.addAll(Variant.comparisons(variants));
+        return comparisons;
+    }
+
+    /**
+     * Checks on the server that each variant's realm differs from the demo realm as intended: its
+     * events settings are the demo's with the variant's change (and nothing else), its rate-limit
+     * document is there (raised out of reach like the demo's) or, for {@link Variant#NOLIMIT}, absent.
+     */
+    private static void checkVariants(
+            HttpClient admin, String baseUrl, Supplier<String> adminToken, List<Variant> variants) {
+        if (variants.isEmpty()) {
+            return;
+        }
+        ObjectNode demoEvents = eventsConfig(admin, baseUrl, adminToken.get(), DEMO_REALM);
+        for (Variant variant : variants) {
+            // A fresh admin token per realm: master's tokens live 60 s.
+            String token = adminToken.get();
+            ObjectNode expected = demoEvents.deepCopy();
+            RealmCopy.changeEvents(expected, variant);
+            ObjectNode found = eventsConfig(admin, baseUrl, token, variant.target());
+            if (!normalised(found).equals(normalised(expected))) {
+                throw new IllegalStateException(variant.target() + ": events settings " + normalised(found)
+                        + ", expected " + normalised(expected));
+            }
+            boolean raised = RateLimits.raiseOnServer(admin, baseUrl, token, variant.target());
+            if (raised != variant.hasRateLimits()) {
+                throw new IllegalStateException(variant.target() + (raised ? " has" : " has no")
+                        + " rate-limit document, expected the opposite");
+            }
+        }
+    }
+
+    private static ObjectNode eventsConfig(HttpClient admin, String baseUrl, String token, String realm) {
+        HttpResponse<String> response = Oidc.send(
+                admin,
+                HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + realm + "/events/config"))
+                        .timeout(Oidc.REQUEST_TIMEOUT)
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build());
+        try {
+            if (response.statusCode() == 200 && JSON.readTree(response.body()) instanceof ObjectNode config) {
+                return config;
+            }
+        } catch (JsonProcessingException e) {
+            // Reported below with the status.
+        }
+        throw new IllegalStateException(
+                "reading the events settings of " + realm + " answered " + response.statusCode());
+    }
+
+    /** The events settings with the two lists as sorted sets (Keycloak does not keep their order). */
+    private static ObjectNode normalised(ObjectNode config) {
+        ObjectNode copy = config.deepCopy();
+        for (String list : List.of("eventsListeners", "enabledEventTypes")) {
+            TreeSet<String> sorted = new TreeSet<>();
+            config.path(list).forEach(v -> sorted.add(v.asText()));
+            ArrayNode array = copy.putArray(list);
+            sorted.forEach(array::add);
+        }
+        return copy;
+    }
+
+    private static List<Map<String, Object>> describe(List<Target> targets, List<Variant> variants) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Target t : targets) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", t.name());
             row.put("realm", t.realm());
+            variants.stream()
+                    .filter(v -> v.target().equals(t.name()))
+                    .findFirst()
+                    .ifPresent(v -> row.put("differsFromDemoRealm", v.description()));
             row.put("signatureAlgorithm", t.algorithm());
             row.put("serviceClient", t.serviceClient());
             row.put("serviceScope", t.serviceScope());
@@ -576,6 +742,8 @@ public final class SideBySide {
         settings.put("warmupMaxRounds", options.warmupMaxRounds());
         settings.put("settleTolerance", options.settleTolerance());
         settings.put("codesPerRound", options.codes());
+        settings.put("grants", options.grants().stream().map(Grant::id).toList());
+        settings.put("variants", options.variants());
         settings.put(
                 "server",
                 "kc.sh start, HTTPS on 127.0.0.1, --db=dev-file (H2), --cache=local, Keycloak's default heap");
@@ -635,7 +803,7 @@ public final class SideBySide {
 
     private static void print(String kind, RoundResult r) {
         say(String.format(
-                "%-7s %2d  %-19s %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6.3f ms/req  %d errors",
+                "%-7s %2d  %-19s %-18s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6.3f ms/req  %d errors",
                 kind,
                 r.round(),
                 r.grant().id(),
@@ -653,6 +821,14 @@ public final class SideBySide {
 
     private static void say(String message) {
         System.out.println("side-by-side: " + message);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private static void write(Path file, String text) {

@@ -8,10 +8,11 @@ import java.util.Optional;
 
 /**
  * What the measured rounds say, per grant: each target's median requests/s, p50, p99 and CPU per
- * request over the rounds, and API Guard's ratios to each stock target.
+ * request over the rounds, and the ratios of the compared pairs (API Guard over each stock target;
+ * with {@code --variants}, the demo realm and its copies over one another).
  *
- * <p>A ratio is the median of the per-round ratios (round k of API Guard over round k of the stock
- * target): rounds alternate, so each pair ran seconds apart and slow drifts of the machine cancel.
+ * <p>A ratio is the median of the per-round ratios (round k of the subject over round k of the
+ * baseline): rounds alternate, so each pair ran seconds apart and slow drifts of the machine cancel.
  */
 public final class Summary {
 
@@ -25,12 +26,46 @@ public final class Summary {
             int rounds) {}
 
     /**
-     * API Guard's throughput over a stock target's, and its CPU per request over the stock target's.
+     * A pair of targets to compare: {@code subject}'s throughput over {@code baseline}'s.
      *
-     * @param throughput  median of per-round requests/s ratios (above 1: API Guard serves more)
-     * @param cpu         median of per-round CPU-per-request ratios (above 1: API Guard uses more CPU)
+     * @param question what the ratio answers, or empty
+     * @param goal     the smallest throughput ratio that meets the question's goal, or {@code NaN} for none
      */
-    public record Ratio(String grant, String over, double throughput, double cpu) {}
+    public record Comparison(String subject, String baseline, String question, double goal) {
+
+        /** A comparison without a question or a goal. */
+        public static Comparison of(String subject, String baseline) {
+            return new Comparison(subject, baseline, "", Double.NaN);
+        }
+
+        /** {@code subject / baseline}, as printed and written. */
+        public String label() {
+            return subject + " / " + baseline;
+        }
+    }
+
+    /**
+     * A subject's throughput over a baseline's, and its CPU per request over the baseline's.
+     *
+     * @param over        the baseline
+     * @param throughput  median of per-round requests/s ratios (above 1: the subject serves more)
+     * @param cpu         median of per-round CPU-per-request ratios (above 1: the subject uses more CPU)
+     */
+    public record Ratio(String grant, Comparison comparison, double throughput, double cpu) {
+
+        public String subject() {
+            return comparison.subject();
+        }
+
+        public String over() {
+            return comparison.baseline();
+        }
+
+        /** Whether the throughput ratio meets the comparison's goal; empty when it has none. */
+        public Optional<Boolean> meetsGoal() {
+            return Double.isNaN(comparison.goal()) ? Optional.empty() : Optional.of(throughput >= comparison.goal());
+        }
+    }
 
     private final Map<Grant, Map<String, Figures>> figures;
     private final List<Ratio> ratios;
@@ -42,6 +77,14 @@ public final class Summary {
 
     /** Summarises {@code rounds}; {@code subject} is the target compared, {@code baselines} the ones it is compared to. */
     public static Summary of(List<RoundResult> rounds, List<String> targets, String subject, List<String> baselines) {
+        return of(
+                rounds,
+                targets,
+                baselines.stream().map(b -> Comparison.of(subject, b)).toList());
+    }
+
+    /** Summarises {@code rounds}, with the ratios of {@code comparisons} per grant, in their order. */
+    public static Summary of(List<RoundResult> rounds, List<String> targets, List<Comparison> comparisons) {
         Map<Grant, Map<String, Figures>> figures = new LinkedHashMap<>();
         List<Ratio> ratios = new ArrayList<>();
         for (Grant grant : Grant.values()) {
@@ -72,14 +115,16 @@ public final class Summary {
                 continue;
             }
             figures.put(grant, perTarget);
-            for (String baseline : baselines) {
-                pairedRatio(rounds, grant, subject, baseline).ifPresent(ratios::add);
+            for (Comparison comparison : comparisons) {
+                pairedRatio(rounds, grant, comparison).ifPresent(ratios::add);
             }
         }
         return new Summary(figures, ratios);
     }
 
-    private static Optional<Ratio> pairedRatio(List<RoundResult> rounds, Grant grant, String subject, String baseline) {
+    private static Optional<Ratio> pairedRatio(List<RoundResult> rounds, Grant grant, Comparison comparison) {
+        String subject = comparison.subject();
+        String baseline = comparison.baseline();
         List<Double> throughput = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (RoundResult mine : select(rounds, subject, grant)) {
@@ -95,7 +140,7 @@ public final class Summary {
         if (throughput.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Ratio(grant.id(), baseline, Stats.median(throughput), Stats.median(cpu)));
+        return Optional.of(new Ratio(grant.id(), comparison, Stats.median(throughput), Stats.median(cpu)));
     }
 
     private static List<RoundResult> select(List<RoundResult> rounds, String target, Grant grant) {
@@ -117,10 +162,10 @@ public final class Summary {
     public String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%-19s %-12s %10s %9s %9s %12s %7s%n",
+                "%-19s %-18s %10s %9s %9s %12s %7s%n",
                 "grant", "server", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors"));
         figures.forEach((grant, perTarget) -> perTarget.forEach((target, f) -> out.append(String.format(
-                "%-19s %-12s %10.1f %9.2f %9.2f %12.3f %7d%n",
+                "%-19s %-18s %10.1f %9.2f %9.2f %12.3f %7d%n",
                 grant.id(),
                 target,
                 f.requestsPerSecond(),
@@ -128,11 +173,21 @@ public final class Summary {
                 f.p99Millis(),
                 f.cpuMillisPerRequest(),
                 f.errors()))));
-        out.append(String.format("%n%-19s %-22s %12s %12s%n", "grant", "ratio", "throughput", "CPU/request"));
+        out.append(String.format("%n%-19s %-38s %12s %12s%n", "grant", "ratio", "throughput", "CPU/request"));
         for (Ratio ratio : ratios) {
             out.append(String.format(
-                    "%-19s %-22s %11.2fx %11.2fx%n",
-                    ratio.grant(), "apiguard / " + ratio.over(), ratio.throughput(), ratio.cpu()));
+                    "%-19s %-38s %11.2fx %11.2fx%s%n",
+                    ratio.grant(),
+                    ratio.comparison().label(),
+                    ratio.throughput(),
+                    ratio.cpu(),
+                    ratio.meetsGoal()
+                            .map(met -> String.format(
+                                    "   goal >= %.2fx %s  (%s)",
+                                    ratio.comparison().goal(),
+                                    met ? "met" : "NOT met",
+                                    ratio.comparison().question()))
+                            .orElse("")));
         }
         return out.toString();
     }

@@ -30,6 +30,16 @@ record Target(
         String username,
         String password) {
 
+    /**
+     * The user worker {@code worker} of a login round signs in as: one per connection, so that no two
+     * logins of one user run at once (Keycloak's brute-force protection refuses a login while another
+     * of the same user is in progress, as {@code user_temporarily_disabled}). A copy of {@link #username()}
+     * with the same password, attributes, roles and groups ({@link Oidc#cloneUser}).
+     */
+    String loginUsername(int worker) {
+        return username + "-login-" + (worker + 1);
+    }
+
     String realmUrl() {
         return server.baseUrl() + "/realms/" + realm;
     }

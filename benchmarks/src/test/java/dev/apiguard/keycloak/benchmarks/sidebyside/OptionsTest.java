@@ -76,4 +76,46 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse(args("--profile", "all")))
                 .hasMessage("--profile must be one of none, apiguard, both, got 'all'");
     }
+
+    @Test
+    void parseWhenNoGrantsOrVariantsThenTodaysGrantsAndNoVariants() throws Exception {
+        Options options = Options.parse(args());
+
+        assertThat(options.grants()).containsExactly(Grant.CLIENT_CREDENTIALS, Grant.REFRESH, Grant.CODE_EXCHANGE);
+        assertThat(options.variants()).isEmpty();
+        assertThat(Variant.of(options.variants())).isEmpty();
+    }
+
+    @Test
+    void parseWhenGrantsGivenThenThoseInThatOrder() throws Exception {
+        Options options = Options.parse(args("--grants", "login, client-credentials"));
+
+        assertThat(options.grants()).containsExactly(Grant.LOGIN, Grant.CLIENT_CREDENTIALS);
+        assertThatThrownBy(() -> Options.parse(args("--grants", "password")))
+                .hasMessage("--grants: unknown grant 'password'; known: client-credentials, refresh, code-exchange,"
+                        + " login");
+        assertThatThrownBy(() -> Options.parse(args("--grants", "login,login")))
+                .hasMessage("--grants names login twice");
+        assertThatThrownBy(() -> Options.parse(args("--grants", "login,")))
+                .hasMessage("--grants must be a comma-separated list without blanks, got 'login,'");
+    }
+
+    @Test
+    void parseWhenVariantsGivenThenTheirRealms() throws Exception {
+        assertThat(Variant.of(Options.parse(args("--variants", "limiter")).variants()))
+                .containsExactly(Variant.NOLIMIT);
+        assertThat(Variant.of(Options.parse(args("--variants", "audit")).variants()))
+                .containsExactly(Variant.STREAM, Variant.NOAUDIT, Variant.JPAEVENTS);
+        Options both = Options.parse(args("--variants", "audit,limiter"));
+        assertThat(both.variants()).containsExactly("audit", "limiter");
+        assertThat(Variant.of(both.variants()))
+                .containsExactly(Variant.NOLIMIT, Variant.STREAM, Variant.NOAUDIT, Variant.JPAEVENTS);
+        assertThat(Options.parse(args("--variants", "none")).variants()).isEmpty();
+        assertThatThrownBy(() -> Options.parse(args("--variants", "none,limiter")))
+                .hasMessage("--variants: unknown variant 'none'; known: none, limiter, audit (comma-separated)");
+        assertThatThrownBy(() -> Options.parse(args("--variants", "cache")))
+                .hasMessageStartingWith("--variants: unknown variant 'cache'");
+        assertThatThrownBy(() -> Options.parse(args("--variants", "audit,audit")))
+                .hasMessage("--variants names audit twice");
+    }
 }

@@ -43,6 +43,28 @@ class ResultsWriterTest {
     }
 
     @Test
+    void jsonWhenComparisonHasGoalThenQuestionGoalAndVerdictWritten() throws Exception {
+        List<RoundResult> measured = List.of(
+                SummaryTest.result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 1, 9_600, 9_600),
+                SummaryTest.result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, 1, 10_000, 10_000));
+        Summary summary = Summary.of(
+                measured,
+                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
+                SideBySide.comparisons(List.of("limiter")));
+
+        JsonNode ratio = new ObjectMapper()
+                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary))
+                .get("ratios")
+                .get(0);
+
+        assertThat(ratio.get("ratio").asText()).isEqualTo("apiguard / apiguard-nolimit");
+        assertThat(ratio.get("throughput").asDouble()).isEqualTo(0.96);
+        assertThat(ratio.get("question").asText()).startsWith("rate limiter on / off");
+        assertThat(ratio.get("goal").asDouble()).isEqualTo(0.97);
+        assertThat(ratio.get("meetsGoal").asBoolean()).isFalse();
+    }
+
+    @Test
     void writeAtomicallyReplacesAndLeavesNoPartialFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out/results.json");
 

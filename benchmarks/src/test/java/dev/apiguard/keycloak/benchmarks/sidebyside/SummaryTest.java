@@ -68,4 +68,73 @@ class SummaryTest {
         assertThat(summary.ratios()).isEmpty();
         assertThat(summary.table()).contains("refresh").contains("apiguard");
     }
+
+    @Test
+    void ratiosWhenVariantsThenEachComparisonPairedWithItsGoalPerGrant() {
+        String nolimit = Variant.NOLIMIT.target();
+        String stream = Variant.STREAM.target();
+        String none = Variant.NOAUDIT.target();
+        String jpa = Variant.JPAEVENTS.target();
+        List<RoundResult> rounds = List.of(
+                // Round 1: limiter 980/1000 = 0.98; stream/none 900/1000 = 0.9; stream/jpa 900/800 = 1.125.
+                result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 1, 9_800, 9_800),
+                result(nolimit, Grant.CLIENT_CREDENTIALS, 1, 10_000, 10_000),
+                result(stream, Grant.CLIENT_CREDENTIALS, 1, 9_000, 9_000),
+                result(none, Grant.CLIENT_CREDENTIALS, 1, 10_000, 9_000),
+                result(jpa, Grant.CLIENT_CREDENTIALS, 1, 8_000, 8_000),
+                // Round 2: limiter 0.96; stream/none 0.95; stream/jpa 0.95.
+                result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 2, 9_600, 9_600),
+                result(nolimit, Grant.CLIENT_CREDENTIALS, 2, 10_000, 10_000),
+                result(stream, Grant.CLIENT_CREDENTIALS, 2, 9_500, 9_500),
+                result(none, Grant.CLIENT_CREDENTIALS, 2, 10_000, 10_000),
+                result(jpa, Grant.CLIENT_CREDENTIALS, 2, 10_000, 10_000),
+                // Round 3: limiter 1.0; stream/none 0.94; stream/jpa 1.175 (login: one round only).
+                result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 3, 10_000, 10_000),
+                result(nolimit, Grant.CLIENT_CREDENTIALS, 3, 10_000, 10_000),
+                result(stream, Grant.CLIENT_CREDENTIALS, 3, 9_400, 9_400),
+                result(none, Grant.CLIENT_CREDENTIALS, 3, 10_000, 10_000),
+                result(jpa, Grant.CLIENT_CREDENTIALS, 3, 8_000, 8_000),
+                result(stream, Grant.LOGIN, 1, 90, 9_000),
+                result(none, Grant.LOGIN, 1, 100, 9_000));
+        List<String> targets = List.of(SideBySide.APIGUARD, nolimit, stream, none, jpa);
+
+        Summary summary = Summary.of(rounds, targets, SideBySide.comparisons(List.of("limiter", "audit")));
+
+        assertThat(summary.ratios())
+                .extracting(r -> r.grant() + " " + r.comparison().label())
+                .containsExactly(
+                        "client-credentials apiguard / apiguard-nolimit",
+                        "client-credentials apiguard-stream / apiguard-noaudit",
+                        "client-credentials apiguard-stream / apiguard-jpaevents",
+                        "login apiguard-stream / apiguard-noaudit");
+        Summary.Ratio limiter = summary.ratios().get(0);
+        assertThat(limiter.throughput()).isCloseTo(0.98, within(1e-9));
+        assertThat(limiter.meetsGoal()).contains(true);
+        Summary.Ratio streamOverNone = summary.ratios().get(1);
+        assertThat(streamOverNone.throughput()).isCloseTo(0.94, within(1e-9));
+        // CPU per request: 1.0 / 0.9, 1.0 / 1.0, 1.0 / 1.0.
+        assertThat(streamOverNone.cpu()).isCloseTo(1.0, within(1e-9));
+        assertThat(streamOverNone.meetsGoal()).contains(true);
+        Summary.Ratio streamOverJpa = summary.ratios().get(2);
+        assertThat(streamOverJpa.throughput()).isCloseTo(1.125, within(1e-9));
+        assertThat(streamOverJpa.meetsGoal()).contains(true);
+        Summary.Ratio login = summary.ratios().get(3);
+        assertThat(login.throughput()).isCloseTo(0.9, within(1e-9));
+        assertThat(login.meetsGoal()).contains(false);
+        assertThat(summary.table())
+                .contains("apiguard-stream / apiguard-noaudit")
+                .contains("goal >= 0.92x NOT met")
+                .contains("issue 16");
+    }
+
+    @Test
+    void ratiosWhenNoVariantsThenOnlyApiGuardOverStockWithoutGoals() {
+        Summary summary = Summary.of(threeRounds(), TARGETS, SideBySide.comparisons(List.of()));
+
+        assertThat(summary.ratios())
+                .extracting(r -> r.comparison().label())
+                .containsExactly("apiguard / stock-ES256", "apiguard / stock-RS256");
+        assertThat(summary.ratios()).allMatch(r -> r.meetsGoal().isEmpty());
+        assertThat(summary.table()).doesNotContain("goal");
+    }
 }

@@ -1,0 +1,153 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes a {@link Variant}'s realm from the demo realm's file ({@code realm-config/apiguard-demo.json}),
+ * to be created through the admin API on the API Guard server. The copy is the demo realm with:
+ *
+ * <ul>
+ *   <li>its name in place of the demo's wherever the file names the realm (the realm, its default
+ *       roles, the account and admin console URLs);</li>
+ *   <li>the environment placeholders Keycloak's realm import fills in ({@code ${APIGUARD_DEMO_PASSWORD}},
+ *       {@code ${APIGUARD_DEMO_SERVICE_SECRET}}) replaced by the values the demo realm was started
+ *       with, so clients, secrets and users are the same; an unknown placeholder is refused;</li>
+ *   <li>the one setting the variant changes, and nothing else (a demo realm without that setting is
+ *       refused: the comparison would measure nothing).</li>
+ * </ul>
+ */
+final class RealmCopy {
+
+    /** An environment placeholder as Keycloak's import resolves it; {@code ${role_x}} message keys are not. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RealmCopy() {}
+
+    /**
+     * The realm of {@code variant} made from {@code demoRealm}; {@code placeholders} maps each
+     * environment variable the file refers to to its value.
+     */
+    static String of(String demoRealm, Variant variant, Map<String, String> placeholders) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(demoRealm);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the demo realm's file is not JSON", e);
+        }
+        if (!(parsed instanceof ObjectNode realm) || !realm.path("realm").isTextual()) {
+            throw new IllegalArgumentException("the demo realm's file has no \"realm\" name");
+        }
+        String demoName = realm.path("realm").asText();
+        ObjectNode copy = (ObjectNode) rewrite(realm, demoName, variant.target(), placeholders);
+        change(copy, variant);
+        try {
+            return JSON.writeValueAsString(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write realm " + variant.target(), e);
+        }
+    }
+
+    private static void change(ObjectNode realm, Variant variant) {
+        if (variant == Variant.NOLIMIT
+                && (!(realm.get("attributes") instanceof ObjectNode attributes)
+                        || attributes.remove(Variant.RATE_LIMITS_ATTRIBUTE) == null)) {
+            throw new IllegalArgumentException("the demo realm has no " + Variant.RATE_LIMITS_ATTRIBUTE + " attribute: "
+                    + variant.target() + " would be the same realm");
+        }
+        changeEvents(realm, variant);
+    }
+
+    /**
+     * Applies {@code variant}'s change of the events settings to {@code events}: a realm
+     * representation or Keycloak's events configuration ({@code /admin/realms/{realm}/events/config}),
+     * which name them alike ({@code eventsEnabled}, {@code eventsListeners}, {@code enabledEventTypes}).
+     * Nothing for a variant that keeps the demo realm's events settings.
+     */
+    static void changeEvents(ObjectNode events, Variant variant) {
+        switch (variant) {
+            case NOLIMIT -> {
+                // The demo realm's events settings.
+            }
+            case STREAM -> {
+                requireAuditListener(events, variant);
+                events.put("eventsEnabled", false);
+            }
+            case NOAUDIT -> {
+                removeAuditListener(events, variant);
+                events.put("eventsEnabled", false);
+            }
+            case JPAEVENTS -> {
+                removeAuditListener(events, variant);
+                events.put("eventsEnabled", true);
+                ArrayNode types = events.putArray("enabledEventTypes");
+                Variant.GRANT_EVENTS.forEach(types::add);
+            }
+            default -> throw new IllegalStateException("unknown variant " + variant);
+        }
+    }
+
+    private static ArrayNode requireAuditListener(ObjectNode realm, Variant variant) {
+        if (realm.get("eventsListeners") instanceof ArrayNode listeners) {
+            for (JsonNode listener : listeners) {
+                if (Variant.AUDIT_LISTENER.equals(listener.asText())) {
+                    return listeners;
+                }
+            }
+        }
+        throw new IllegalArgumentException("the demo realm does not list the " + Variant.AUDIT_LISTENER
+                + " event listener: " + variant.target() + " would measure nothing");
+    }
+
+    private static void removeAuditListener(ObjectNode realm, Variant variant) {
+        ArrayNode listeners = requireAuditListener(realm, variant);
+        for (int i = listeners.size() - 1; i >= 0; i--) {
+            if (Variant.AUDIT_LISTENER.equals(listeners.get(i).asText())) {
+                listeners.remove(i);
+            }
+        }
+    }
+
+    /** A deep copy with the realm's name and the placeholders replaced in every text value (never in keys). */
+    private static JsonNode rewrite(JsonNode node, String from, String to, Map<String, String> placeholders) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = JSON.createObjectNode();
+            object.properties().forEach(e -> copy.set(e.getKey(), rewrite(e.getValue(), from, to, placeholders)));
+            return copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = JSON.createArrayNode();
+            array.forEach(element -> copy.add(rewrite(element, from, to, placeholders)));
+            return copy;
+        }
+        if (node.isTextual()) {
+            return TextNode.valueOf(substitute(node.asText().replace(from, to), placeholders));
+        }
+        return node.deepCopy();
+    }
+
+    private static String substitute(String text, Map<String, String> placeholders) {
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String value = placeholders.get(matcher.group(1));
+            if (value == null) {
+                throw new IllegalArgumentException("the demo realm's file refers to ${" + matcher.group(1)
+                        + "}, which the benchmark does not set: add it to the server's environment and here");
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+}

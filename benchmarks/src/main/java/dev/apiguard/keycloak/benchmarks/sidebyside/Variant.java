@@ -1,0 +1,110 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A copy of the demo realm on the API Guard server that differs from it in one setting, so that one
+ * capability's cost is measured in the same JVM as the realm it is compared with
+ * ({@code --variants}). {@link RealmCopy} makes the copy; {@link #comparisons()} says which ratios
+ * answer which question.
+ */
+enum Variant {
+    /** The demo realm without its rate-limit document: limiter off (issue 15). */
+    NOLIMIT("apiguard-nolimit", "limiter", "the demo realm without its rate-limit document (limiter off)"),
+    /** Audit stream on, Keycloak's event store off: the stream replaces it (issue 16). */
+    STREAM(
+            "apiguard-stream",
+            "audit",
+            "the demo realm with Keycloak's event store off (eventsEnabled false): the audit stream alone"),
+    /** Neither the audit stream nor Keycloak's event store (issue 16). */
+    NOAUDIT(
+            "apiguard-noaudit",
+            "audit",
+            "the demo realm without the apiguard-audit listener and with eventsEnabled false: no audit at all"),
+    /** Keycloak's JPA event store recording the grants' events, no audit stream (issue 16). */
+    JPAEVENTS(
+            "apiguard-jpaevents",
+            "audit",
+            "the demo realm without the apiguard-audit listener, eventsEnabled true, enabledEventTypes the grants'"
+                    + " events (LOGIN, CODE_TO_TOKEN, CLIENT_LOGIN, REFRESH_TOKEN and their errors)");
+
+    /** The {@code --variants} values besides {@code none}. */
+    static final List<String> GROUPS = List.of("limiter", "audit");
+
+    /** The event listener of API Guard's audit stream. */
+    static final String AUDIT_LISTENER = "apiguard-audit";
+
+    /** The realm attribute holding the rate-limit document. */
+    static final String RATE_LIMITS_ATTRIBUTE = "apiguard.rateLimits";
+
+    /**
+     * The events the audit stream records for the measured grants, successes and errors: what
+     * {@link #JPAEVENTS} makes Keycloak's event store save.
+     */
+    static final List<String> GRANT_EVENTS = List.of(
+            "LOGIN",
+            "LOGIN_ERROR",
+            "CODE_TO_TOKEN",
+            "CODE_TO_TOKEN_ERROR",
+            "CLIENT_LOGIN",
+            "CLIENT_LOGIN_ERROR",
+            "REFRESH_TOKEN",
+            "REFRESH_TOKEN_ERROR");
+
+    private final String target;
+    private final String group;
+    private final String description;
+
+    Variant(String target, String group, String description) {
+        this.target = target;
+        this.group = group;
+        this.description = description;
+    }
+
+    /** How the realm differs from the demo realm, for the console and the JSON. */
+    String description() {
+        return description;
+    }
+
+    /** Whether the realm keeps the demo realm's rate-limit document (raised out of reach like the demo's). */
+    boolean hasRateLimits() {
+        return this != NOLIMIT;
+    }
+
+    /** The target's name, which is also its realm's name. */
+    String target() {
+        return target;
+    }
+
+    /** The {@code --variants} value that adds it. */
+    String group() {
+        return group;
+    }
+
+    /** The variants {@code groups} adds, in this enum's order. */
+    static List<Variant> of(List<String> groups) {
+        return Arrays.stream(values()).filter(v -> groups.contains(v.group)).toList();
+    }
+
+    /**
+     * The ratios that answer the issues, for the groups given: limiter on / off (the demo realm, its
+     * limits raised out of reach, over {@link #NOLIMIT}); audit stream / none and audit stream /
+     * Keycloak's JPA event store.
+     */
+    static List<Summary.Comparison> comparisons(List<String> groups) {
+        List<Summary.Comparison> comparisons = new ArrayList<>();
+        if (groups.contains("limiter")) {
+            comparisons.add(new Summary.Comparison(
+                    SideBySide.APIGUARD, NOLIMIT.target, "rate limiter on / off (issue 15: loss <= 3%)", 0.97));
+        }
+        if (groups.contains("audit")) {
+            comparisons.add(new Summary.Comparison(
+                    STREAM.target, NOAUDIT.target, "audit stream / no audit (issue 16: loss <= 8%)", 0.92));
+            comparisons.add(new Summary.Comparison(
+                    STREAM.target, JPAEVENTS.target, "audit stream / JPA event store (issue 16: no slower)", 1.0));
+        }
+        return comparisons;
+    }
+}

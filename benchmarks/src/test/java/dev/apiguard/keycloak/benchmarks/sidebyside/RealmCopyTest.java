@@ -1,0 +1,162 @@
+package dev.apiguard.keycloak.benchmarks.sidebyside;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The variants' realms are the shipped demo realm with one setting changed, and nothing else. */
+class RealmCopyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> PLACEHOLDERS =
+            Map.of("APIGUARD_DEMO_PASSWORD", "user-pw-1", "APIGUARD_DEMO_SERVICE_SECRET", "service-secret-1");
+
+    private static String demo() throws Exception {
+        return Files.readString(Path.of("..", "realm-config", "apiguard-demo.json"), StandardCharsets.UTF_8);
+    }
+
+    /** Every leaf (JSON pointer to its JSON text) of {@code node}; an empty object or array counts as a leaf. */
+    private static Map<String, String> leaves(JsonNode node) {
+        Map<String, String> leaves = new TreeMap<>();
+        collect(node, "", leaves);
+        return leaves;
+    }
+
+    private static void collect(JsonNode node, String pointer, Map<String, String> leaves) {
+        if (node.isContainerNode() && !node.isEmpty()) {
+            if (node.isObject()) {
+                node.properties()
+                        .forEach(e -> collect(
+                                e.getValue(),
+                                pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1"),
+                                leaves));
+            } else {
+                for (int i = 0; i < node.size(); i++) {
+                    collect(node.get(i), pointer + "/" + i, leaves);
+                }
+            }
+        } else {
+            leaves.put(pointer, node.toString());
+        }
+    }
+
+    /** The leaves that differ between {@code a} and {@code b} (present in one only, or with another value). */
+    private static Map<String, String> differences(JsonNode a, JsonNode b) {
+        Map<String, String> left = leaves(a);
+        Map<String, String> right = leaves(b);
+        Map<String, String> differences = new TreeMap<>();
+        left.forEach((k, v) -> {
+            if (!v.equals(right.get(k))) {
+                differences.put(k, v + " -> " + right.get(k));
+            }
+        });
+        right.forEach((k, v) -> {
+            if (!left.containsKey(k)) {
+                differences.put(k, "(none) -> " + v);
+            }
+        });
+        return differences;
+    }
+
+    /** The demo realm as a variant's copy names it, with the placeholders filled in: the copy's reference. */
+    private static JsonNode renamedDemo(String name) throws Exception {
+        String text = demo();
+        ObjectNode demo = (ObjectNode) JSON.readTree(text);
+        return JSON.readTree(JSON.writeValueAsString(demo)
+                .replace("apiguard-demo", name)
+                .replace("${APIGUARD_DEMO_PASSWORD}", "user-pw-1")
+                .replace("${APIGUARD_DEMO_SERVICE_SECRET}", "service-secret-1"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void ofWhenAnyVariantThenRenamedWithSecretsAndOnlyItsSettingsDiffer(Variant variant) throws Exception {
+        JsonNode copy = JSON.readTree(RealmCopy.of(demo(), variant, PLACEHOLDERS));
+
+        Map<String, String> differences = differences(renamedDemo(variant.target()), copy);
+
+        switch (variant) {
+            case NOLIMIT -> assertThat(differences.keySet()).containsExactly("/attributes/apiguard.rateLimits");
+            case STREAM -> assertThat(differences).containsOnlyKeys("/eventsEnabled");
+            case NOAUDIT -> {
+                assertThat(differences.keySet()).containsExactly("/eventsEnabled", "/eventsListeners/1");
+                assertThat(copy.get("eventsListeners").toString()).isEqualTo("[\"jboss-logging\"]");
+            }
+            case JPAEVENTS -> {
+                assertThat(differences.keySet())
+                        .allMatch(k -> k.equals("/eventsListeners/1") || k.startsWith("/enabledEventTypes/"));
+                assertThat(copy.get("eventsListeners").toString()).isEqualTo("[\"jboss-logging\"]");
+                assertThat(StreamSupport.stream(copy.get("enabledEventTypes").spliterator(), false)
+                                .map(JsonNode::asText))
+                        .containsExactlyElementsOf(Variant.GRANT_EVENTS);
+            }
+            default -> throw new IllegalStateException(variant.name());
+        }
+        assertThat(copy.get("eventsEnabled").asBoolean())
+                .isEqualTo(variant == Variant.NOLIMIT || variant == Variant.JPAEVENTS);
+        assertThat(copy.at("/attributes").has(Variant.RATE_LIMITS_ATTRIBUTE)).isEqualTo(variant.hasRateLimits());
+    }
+
+    @Test
+    void ofWhenCopiedThenRealmNamedEverywhereAndSecretsFilledIn() throws Exception {
+        String demo = demo();
+        String copy = RealmCopy.of(demo, Variant.STREAM, PLACEHOLDERS);
+        JsonNode realm = JSON.readTree(copy);
+
+        assertThat(realm.get("realm").asText()).isEqualTo("apiguard-stream");
+        assertThat(copy).doesNotContain("apiguard-demo").doesNotContain("${APIGUARD_");
+        assertThat(copy).contains("default-roles-apiguard-stream").contains("/realms/apiguard-stream/account/");
+        // The secret of demo-service and the password of both demo users, as the server's environment gives them.
+        assertThat(copy.split("service-secret-1", -1)).hasSize(2);
+        assertThat(copy.split("user-pw-1", -1)).hasSize(3);
+        // Keycloak's message keys are not environment placeholders: kept.
+        assertThat(copy).contains("${role_default-roles}").contains("${client_account}");
+        // Everything else is the demo's: clients, users, policies, keys and the ES256 default.
+        assertThat(realm.get("defaultSignatureAlgorithm").asText()).isEqualTo("ES256");
+        assertThat(realm.get("clients")).hasSameSizeAs(JSON.readTree(demo).get("clients"));
+        assertThat(realm.get("clientPolicies")).isEqualTo(JSON.readTree(demo).get("clientPolicies"));
+    }
+
+    @Test
+    void ofWhenUnknownPlaceholderThenRefusedNamingIt() {
+        String realm = "{\"realm\":\"apiguard-demo\",\"smtpServer\":{\"password\":\"${SMTP_PASSWORD}\"}}";
+
+        assertThatThrownBy(() -> RealmCopy.of(realm, Variant.STREAM, PLACEHOLDERS))
+                .hasMessageContaining("${SMTP_PASSWORD}");
+    }
+
+    @Test
+    void ofWhenDemoLacksTheSettingThenRefused() {
+        String noLimits = "{\"realm\":\"apiguard-demo\",\"attributes\":{},\"eventsListeners\":[\"jboss-logging\"]}";
+
+        assertThatThrownBy(() -> RealmCopy.of(noLimits, Variant.NOLIMIT, PLACEHOLDERS))
+                .hasMessageContaining("apiguard.rateLimits");
+        assertThatThrownBy(() -> RealmCopy.of(noLimits, Variant.NOAUDIT, PLACEHOLDERS))
+                .hasMessageContaining("apiguard-audit");
+    }
+
+    @Test
+    void changeEventsWhenEventsConfigThenSameChangeAsTheRealm() throws Exception {
+        ObjectNode config = (ObjectNode)
+                JSON.readTree("{\"eventsEnabled\":true,\"eventsListeners\":[\"apiguard-audit\",\"jboss-logging\"],"
+                        + "\"enabledEventTypes\":[\"LOGIN\"],\"adminEventsEnabled\":true}");
+
+        RealmCopy.changeEvents(config, Variant.JPAEVENTS);
+
+        assertThat(config.get("eventsListeners").toString()).isEqualTo("[\"jboss-logging\"]");
+        assertThat(config.get("enabledEventTypes")).hasSize(Variant.GRANT_EVENTS.size());
+        assertThat(config.get("adminEventsEnabled").asBoolean()).isTrue();
+    }
+}
