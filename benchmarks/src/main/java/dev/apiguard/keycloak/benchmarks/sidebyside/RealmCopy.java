@@ -65,6 +65,11 @@ final class RealmCopy {
             throw new IllegalArgumentException("the demo realm has no " + Variant.RATE_LIMITS_ATTRIBUTE + " attribute: "
                     + variant.target() + " would be the same realm");
         }
+        if (variant == Variant.NOPOLICY
+                && (realm.remove("clientPolicies") == null | realm.remove("clientProfiles") == null)) {
+            throw new IllegalArgumentException("the demo realm has no client policies or profiles: " + variant.target()
+                    + " would be the same realm");
+        }
         changeEvents(realm, variant);
     }
 
@@ -76,7 +81,7 @@ final class RealmCopy {
      */
     static void changeEvents(ObjectNode events, Variant variant) {
         switch (variant) {
-            case NOLIMIT -> {
+            case NOLIMIT, NOPOLICY -> {
                 // The demo realm's events settings.
             }
             case STREAM -> {

@@ -28,10 +28,16 @@ enum Variant {
             "apiguard-jpaevents",
             "audit",
             "the demo realm without the apiguard-audit listener, eventsEnabled true, enabledEventTypes the grants'"
-                    + " events (LOGIN, CODE_TO_TOKEN, CLIENT_LOGIN, REFRESH_TOKEN and their errors)");
+                    + " events (LOGIN, CODE_TO_TOKEN, CLIENT_LOGIN, REFRESH_TOKEN and their errors)"),
+    /** The demo realm without client policies and profiles: the client-policy path's cost (issue 19). */
+    NOPOLICY(
+            "apiguard-nopolicy",
+            "policies",
+            "the demo realm without its client policies and profiles (no baseline executors, no ABAC or step-up"
+                    + " decisions)");
 
     /** The {@code --variants} values besides {@code none}. */
-    static final List<String> GROUPS = List.of("limiter", "audit");
+    static final List<String> GROUPS = List.of("limiter", "audit", "policies");
 
     /** The event listener of API Guard's audit stream. */
     static final String AUDIT_LISTENER = "apiguard-audit";
@@ -104,6 +110,13 @@ enum Variant {
                     STREAM.target, NOAUDIT.target, "audit stream / no audit (issue 16: loss <= 8%)", 0.92));
             comparisons.add(new Summary.Comparison(
                     STREAM.target, JPAEVENTS.target, "audit stream / JPA event store (issue 16: no slower)", 1.0));
+        }
+        if (groups.contains("policies")) {
+            comparisons.add(new Summary.Comparison(
+                    SideBySide.APIGUARD,
+                    NOPOLICY.target,
+                    "client policies on / off (issue 19: the client-policy path's share of the cost)",
+                    0.97));
         }
         return comparisons;
     }

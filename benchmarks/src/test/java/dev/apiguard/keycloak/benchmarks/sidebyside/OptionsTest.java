@@ -112,7 +112,8 @@ class OptionsTest {
                 .containsExactly(Variant.NOLIMIT, Variant.STREAM, Variant.NOAUDIT, Variant.JPAEVENTS);
         assertThat(Options.parse(args("--variants", "none")).variants()).isEmpty();
         assertThatThrownBy(() -> Options.parse(args("--variants", "none,limiter")))
-                .hasMessage("--variants: unknown variant 'none'; known: none, limiter, audit (comma-separated)");
+                .hasMessage(
+                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies (comma-separated)");
         assertThatThrownBy(() -> Options.parse(args("--variants", "cache")))
                 .hasMessageStartingWith("--variants: unknown variant 'cache'");
         assertThatThrownBy(() -> Options.parse(args("--variants", "audit,audit")))

@@ -89,6 +89,12 @@ class RealmCopyTest {
 
         switch (variant) {
             case NOLIMIT -> assertThat(differences.keySet()).containsExactly("/attributes/apiguard.rateLimits");
+            case NOPOLICY -> {
+                assertThat(differences.keySet())
+                        .allMatch(k -> k.startsWith("/clientPolicies") || k.startsWith("/clientProfiles"));
+                assertThat(copy.has("clientPolicies")).isFalse();
+                assertThat(copy.has("clientProfiles")).isFalse();
+            }
             case STREAM -> assertThat(differences).containsOnlyKeys("/eventsEnabled");
             case NOAUDIT -> {
                 assertThat(differences.keySet()).containsExactly("/eventsEnabled", "/eventsListeners/1");
@@ -105,7 +111,7 @@ class RealmCopyTest {
             default -> throw new IllegalStateException(variant.name());
         }
         assertThat(copy.get("eventsEnabled").asBoolean())
-                .isEqualTo(variant == Variant.NOLIMIT || variant == Variant.JPAEVENTS);
+                .isEqualTo(variant == Variant.NOLIMIT || variant == Variant.JPAEVENTS || variant == Variant.NOPOLICY);
         assertThat(copy.at("/attributes").has(Variant.RATE_LIMITS_ATTRIBUTE)).isEqualTo(variant.hasRateLimits());
     }
 
