@@ -80,6 +80,16 @@ class KeyRotationIT {
                 .findFirst()
                 .orElseThrow();
         assertThat(api.stateOf(realm, nextKid)).isEqualTo("next");
+        // The published key's certificate is stored with it: reloading the realm (another node, a restart, a
+        // cache eviction) publishes the same x5c, not one Keycloak would generate again on load.
+        String certificate = x5c(api.jwks(realm), nextKid);
+        api.asAdmin()
+                .post(api.adminRealmUrl(realm) + "/clear-realm-cache")
+                .then()
+                .statusCode(204);
+        assertThat(x5c(api.jwks(realm), nextKid))
+                .as("x5c of the next key after the realm cache was cleared")
+                .isEqualTo(certificate);
         assertThat(kidOf(api.serviceToken(realm, secret)))
                 .as("kid of a token while the next key is only published")
                 .isEqualTo(firstKid);
@@ -134,6 +144,13 @@ class KeyRotationIT {
             assertThat(String.valueOf(event.get("representation"))).doesNotContain("Private", "secret");
         });
         api.deleteRealm(realm);
+    }
+
+    private static String x5c(com.nimbusds.jose.jwk.JWKSet jwks, String kid) {
+        com.nimbusds.jose.jwk.JWK key = jwks.getKeyByKeyId(kid);
+        assertThat(key).as("key %s in the JWKS", kid).isNotNull();
+        assertThat(key.getX509CertChain()).as("x5c of %s", kid).isNotEmpty();
+        return key.getX509CertChain().get(0).toString();
     }
 
     @Test

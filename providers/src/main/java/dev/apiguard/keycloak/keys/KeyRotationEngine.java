@@ -299,12 +299,15 @@ final class KeyRotationEngine {
         created.setConfig(config);
         // Keycloak's provider factory generates the key material while validating the new component.
         ComponentModel stored = locked.realm().addComponentModel(created);
-        String kid = KeyInventory.keyOf(locked.session(), stored)
-                .orElseThrow(() -> new IllegalStateException("provider " + family.providerId() + " made no key"))
-                .getKid();
+        // Before anything else loads the key: loading puts a generated certificate into the model's config, and the
+        // check below would then see one and store nothing (every node would publish its own x5c until the key's
+        // first transition).
         if (persistGeneratedCertificate(locked, stored)) {
             locked.realm().updateComponent(stored);
         }
+        String kid = KeyInventory.keyOf(locked.session(), stored)
+                .orElseThrow(() -> new IllegalStateException("provider " + family.providerId() + " made no key"))
+                .getKid();
         locked.events().transition(stored.getId(), kid, family.algorithm(), null, KeyState.NEXT, reason);
         return new KeyRecord(stored.getId(), kid, false, stored.get("priority", 0L), KeyState.NEXT, now, 0, 0);
     }

@@ -51,6 +51,11 @@ public final class KeysApi {
         return request.get();
     }
 
+    /** {@code https://.../admin/realms/{realm}}. */
+    public String adminRealmUrl(String realm) {
+        return baseUrl + "/admin/realms/" + realm;
+    }
+
     public String keysUrl(String realm) {
         return baseUrl + "/admin/realms/" + realm + "/apiguard/v1/keys";
     }
