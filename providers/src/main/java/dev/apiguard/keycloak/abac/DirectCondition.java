@@ -9,6 +9,9 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelVariableResolver;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +32,13 @@ import java.util.Set;
  *   <li>membership: a string literal {@code in} a list-of-strings operand (role, group, scope, multi-valued
  *       attribute checks); a string operand {@code in} a list literal of strings; {@code has()} of a map key;</li>
  *   <li>{@code startsWith}, {@code endsWith}, {@code contains} of a string operand with a string literal;</li>
+ *   <li>time of day: {@code now.getHours()}, {@code getMinutes()}, {@code getDayOfWeek()} (no time zone, or
+ *       {@code 'UTC'}) compared with an int literal; int literals may be summed ({@code 24 + 7});</li>
  *   <li>a bool operand; {@code true}, {@code false}; {@code !}, {@code &&}, {@code ||} over the above.</li>
  * </ul>
  *
- * <p>Anything else (arithmetic, timestamps, macros, functions, other types) is not recognised, and the policy is
+ * <p>Anything else (arithmetic on variables, other time zones and timestamp functions, macros, functions, other
+ * types) is not recognised, and the policy is
  * evaluated by the interpreter only.
  *
  * <p>Fail closed, by deferring: every leaf is evaluated (no short-circuit), and each answers only when the request's
@@ -57,6 +63,8 @@ final class DirectCondition {
     private static final String GREATER_EQUALS = Operator.GREATER_EQUALS.getFunction();
     private static final String IN = Operator.IN.getFunction();
     private static final String INDEX = Operator.INDEX.getFunction();
+    private static final String ADD = Operator.ADD.getFunction();
+    private static final String SUBTRACT = Operator.SUBTRACT.getFunction();
 
     /** A boolean sub-expression: {@link #TRUE}, {@link #FALSE} or {@link #UNDECIDED}. */
     private interface Node {
@@ -267,7 +275,7 @@ final class DirectCondition {
                     return isStrings(value) ? of(literal.equals(value)) : UNDECIDED;
                 };
             }
-            if (SimpleType.INT.equals(type) && isInt(right)) {
+            if (SimpleType.INT.equals(type) && intConstant(right) != null) {
                 return comparison(EQUALS, left, right);
             }
             return null;
@@ -298,10 +306,10 @@ final class DirectCondition {
             return null;
         }
 
-        /** An int operand against an int literal, in either order. */
+        /** An int operand against an int literal (or a sum or difference of literals), in either order. */
         private Node comparison(String function, CelExpr left, CelExpr right) {
-            boolean literalRight = isInt(right) && SimpleType.INT.equals(type(left));
-            boolean literalLeft = isInt(left) && SimpleType.INT.equals(type(right));
+            boolean literalRight = intConstant(right) != null && SimpleType.INT.equals(type(left));
+            boolean literalLeft = !literalRight && intConstant(left) != null && SimpleType.INT.equals(type(right));
             if (!literalRight && !literalLeft) {
                 return null;
             }
@@ -309,7 +317,7 @@ final class DirectCondition {
             if (operand == null) {
                 return null;
             }
-            long literal = (literalRight ? right : left).constant().int64Value();
+            long literal = intConstant(literalRight ? right : left);
             // Written as "value OP literal": swap the comparison when the literal is on the left.
             String op = literalRight ? function : swap(function);
             return variables -> {
@@ -403,6 +411,9 @@ final class DirectCondition {
                 }
                 case CALL -> {
                     CelExpr.CelCall call = expr.call();
+                    if (call.target().isPresent()) {
+                        return timestampPart(call);
+                    }
                     if (call.target().isEmpty()
                             && call.function().equals(INDEX)
                             && call.args().size() == 2
@@ -451,9 +462,68 @@ final class DirectCondition {
                     && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE;
         }
 
-        private static boolean isInt(CelExpr expr) {
-            return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
-                    && expr.constant().getKind() == CelConstant.Kind.INT64_VALUE;
+        /**
+         * An int literal, or {@code a + b} / {@code a - b} of such (folded here); null for anything else, and for a
+         * sum that overflows (an error in CEL, left to the interpreter).
+         */
+        private static Long intConstant(CelExpr expr) {
+            if (expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT) {
+                return expr.constant().getKind() == CelConstant.Kind.INT64_VALUE
+                        ? expr.constant().int64Value()
+                        : null;
+            }
+            if (expr.getKind() != CelExpr.ExprKind.Kind.CALL
+                    || expr.call().target().isPresent()
+                    || expr.call().args().size() != 2) {
+                return null;
+            }
+            String function = expr.call().function();
+            if (!function.equals(ADD) && !function.equals(SUBTRACT)) {
+                return null;
+            }
+            Long a = intConstant(expr.call().args().get(0));
+            Long b = intConstant(expr.call().args().get(1));
+            if (a == null || b == null) {
+                return null;
+            }
+            try {
+                return function.equals(ADD) ? Math.addExact(a, b) : Math.subtractExact(a, b);
+            } catch (ArithmeticException e) {
+                return null;
+            }
+        }
+
+        /**
+         * {@code now.getHours()}, {@code getMinutes()}, {@code getDayOfWeek()}, without a time zone or with
+         * {@code 'UTC'}: the value as a {@link Long}, or {@link #NO_VALUE} when {@code now} is not an {@link Instant}.
+         */
+        private Operand timestampPart(CelExpr.CelCall call) {
+            CelExpr target = call.target().get();
+            if (target.getKind() != CelExpr.ExprKind.Kind.IDENT
+                    || !PolicyVariables.NOW.equals(target.ident().name())
+                    || !SimpleType.TIMESTAMP.equals(type(target))) {
+                return null;
+            }
+            if (!(call.args().isEmpty()
+                    || (call.args().size() == 1
+                            && isString(call.args().get(0))
+                            && call.args().get(0).constant().stringValue().equals("UTC")))) {
+                return null;
+            }
+            java.util.function.ToLongFunction<ZonedDateTime> part = switch (call.function()) {
+                case "getHours" -> ZonedDateTime::getHour;
+                case "getMinutes" -> ZonedDateTime::getMinute;
+                // CEL: 0 is Sunday; java.time: 7 is Sunday.
+                case "getDayOfWeek" -> time -> time.getDayOfWeek().getValue() % 7;
+                default -> null;
+            };
+            if (part == null) {
+                return null;
+            }
+            String name = target.ident().name();
+            return variables -> variables.find(name).orElse(null) instanceof Instant instant
+                    ? (Object) part.applyAsLong(instant.atZone(ZoneOffset.UTC))
+                    : NO_VALUE;
         }
 
         /** A list literal of string constants, or null. */

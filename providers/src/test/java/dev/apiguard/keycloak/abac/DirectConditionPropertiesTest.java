@@ -53,7 +53,9 @@ class DirectConditionPropertiesTest {
     private static final List<String> UNRECOGNISED = List.of(
             "size(user.realmRoles) > 1",
             "user.realmRoles.exists(r, r.startsWith('a'))",
-            "now.getHours('UTC') > 3",
+            "now.getHours('Europe/Berlin') > 3",
+            "now.getHours('UTC') > 9223372036854775807 + 1",
+            "now.getFullYear() > 2000",
             "auth.time + 1 > 5",
             "user.username.matches('^a')",
             "auth.time > 1.5");
@@ -147,7 +149,7 @@ class DirectConditionPropertiesTest {
         if (!onlyRecognised && random.nextInt(3) == 0) {
             return pick(random, UNRECOGNISED);
         }
-        return switch (random.nextInt(11)) {
+        return switch (random.nextInt(12)) {
             case 0 -> literal(random) + " in " + listOperand(random);
             case 1 -> stringOperand(random) + (random.nextBoolean() ? " == " : " != ") + literal(random);
             case 2 -> literal(random) + (random.nextBoolean() ? " == " : " != ") + stringOperand(random);
@@ -166,6 +168,13 @@ class DirectConditionPropertiesTest {
                 "has(" + pick(random, List.of("user.attributes.", "client.attributes."))
                         + pick(random, List.of("department", "x")) + ")";
             case 9 -> random.nextBoolean() ? "true" : "false";
+            case 10 -> {
+                String part = pick(random, List.of("getHours", "getMinutes", "getDayOfWeek"))
+                        + pick(random, List.of("()", "('UTC')"));
+                String op = pick(random, List.of("==", "!=", "<", "<=", ">", ">="));
+                String n = pick(random, List.of("0", "3", "12", "23", "59", "6", "24 + 3", "30 - 40", "-1"));
+                yield random.nextBoolean() ? "now." + part + " " + op + " " + n : n + " " + op + " now." + part;
+            }
             default -> listLiteral(random) + " == " + listOperand(random);
         };
     }
@@ -234,7 +243,7 @@ class DirectConditionPropertiesTest {
                     PolicyVariables.REQUEST_SCOPES,
                     PolicyVariables.AUTH_AMR -> strings(random);
             case PolicyVariables.AUTH_TIME -> pick(random, List.of(0L, 1L, -1L, 1_767_261_600L, 1_767_261_601L));
-            case PolicyVariables.NOW -> Instant.ofEpochSecond(1_767_261_600L + random.nextInt(86_400));
+            case PolicyVariables.NOW -> Instant.ofEpochSecond(1_767_261_600L + random.nextInt(7 * 86_400));
             default -> pick(random, STRINGS);
         };
     }

@@ -32,7 +32,9 @@ class DirectConditionTest {
                 "user.attributes.department == ['sales'] && user.emailVerified && 'api-user' in user.realmRoles",
                 "'orders-admin' in user.clientRoles['orders-api'] || !(client.id in ['a', 'b'])",
                 "has(user.attributes.department) && scope != 'orders:admin'",
-                "100 < auth.time"
+                "100 < auth.time",
+                "now.getHours('UTC') > 24 + 7",
+                "now.getDayOfWeek() == 0 || 17 <= now.getHours()"
             })
     void compileWhenCommonShapeThenDirectForm(String condition) throws Exception {
         assertThat(directFormOf(condition)).isNotNull();
@@ -41,12 +43,13 @@ class DirectConditionTest {
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "now.getHours('UTC') > 24 + 7",
+                "now.getHours('Europe/Berlin') > 8",
+                "now.getHours() > auth.time",
                 "size(user.realmRoles) > 1",
                 "user.realmRoles.exists(r, r.startsWith('a'))",
                 "user.username.matches('^a')",
                 "auth.time > 1.5",
-                "'a' in user.realmRoles && now.getHours('UTC') > 3"
+                "'a' in user.realmRoles && now.getFullYear() > 2000"
             })
     void compileWhenOtherShapeThenInterpreterOnly(String condition) throws Exception {
         assertThat(directFormOf(condition)).isNull();
