@@ -58,6 +58,25 @@ import java.util.concurrent.ConcurrentHashMap;
  *       another confirmation method (mTLS {@code x5t#S256}) is refused because it cannot be checked here.</li>
  * </ol>
  *
+ * <p>Verified-token cache ({@link VerifiedTokenCacheSettings}, on by default, {@link
+ * VerifiedTokenCacheSettings#OFF} turns it off): a token that passed every check above is remembered under the
+ * SHA-256 of its exact compact serialization, with the JWK that verified it. When the same string comes again, the
+ * parsing and the signature check (steps 1 to 5, 7 to 9, which depend only on the token's bytes and this
+ * validator's fixed configuration) are skipped, and these are checked again instead:
+ *
+ * <ul>
+ *   <li>the entry is younger than {@link VerifiedTokenCacheSettings#maxEntryAge()} and the clock has not gone
+ *       back since it was made (otherwise the token is validated from scratch);</li>
+ *   <li>step 6, {@code exp}, {@code nbf} and {@code iat} against the current time with the clock skew (an
+ *       expired token is refused and dropped);</li>
+ *   <li>the verifying JWK is still in the issuer's JWKS under the token's {@code kid}, through the same cached,
+ *       refreshed JWK source as step 3 (a key removed or replaced at the issuer drops the entry at the JWKS
+ *       refresh that sees it, and the token is validated from scratch, which refuses it).</li>
+ * </ul>
+ *
+ * <p>A refused token is never remembered. DPoP proofs, scopes and step-up are checked by {@link ResourceServer}
+ * and {@link Requirement} on every request, cached token or not.
+ *
  * <p>Every refusal is a {@link TokenRejectedException} with {@link BearerError#INVALID_TOKEN}. Thread-safe;
  * build one per issuer and audience and share it.
  */
@@ -84,8 +103,12 @@ public final class AccessTokenValidator implements AutoCloseable {
     private final JWKSource<SecurityContext> keys;
     private final RemoteJwks remoteJwks;
     private final Map<JWK, SignatureChecks.Check> checks = new ConcurrentHashMap<>();
+    private final VerifiedTokenCacheSettings cacheSettings;
+    private final VerifiedTokenCache cache;
 
     private AccessTokenValidator(Builder b, JWKSource<SecurityContext> keys, RemoteJwks remoteJwks) {
+        this.cacheSettings = b.cacheSettings;
+        this.cache = b.cacheSettings.enabled() ? new VerifiedTokenCache(b.cacheSettings.maxEntries()) : null;
         this.issuer = b.issuer;
         this.audiences = Set.copyOf(b.audiences);
         this.algorithms = Set.copyOf(b.algorithms);
@@ -111,6 +134,17 @@ public final class AccessTokenValidator implements AutoCloseable {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw reject("the access token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
+        VerifiedTokenCache.Digest digest = null;
+        if (cache != null) {
+            digest = cache.digest(token);
+            VerifiedTokenCache.Entry entry = cache.get(digest);
+            if (entry != null) {
+                AccessToken cached = revalidate(digest, entry);
+                if (cached != null) {
+                    return cached;
+                }
+            }
+        }
         SignedJWT jwt = parse(token);
         JWSHeader header = jwt.getHeader();
         JWSAlgorithm alg = header.getAlgorithm();
@@ -127,14 +161,70 @@ public final class AccessTokenValidator implements AutoCloseable {
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             throw reject("critical header parameters are not supported: " + header.getCriticalParams());
         }
-        verifySignature(jwt, header, alg);
+        JWKSelector selector = new JWKSelector(JWKMatcher.forJWSHeader(header));
+        JWK verifiedBy = verifySignature(jwt, selector, header, alg);
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
             throw reject("the token's claims are not a JSON object");
         }
-        return checkClaims(claims);
+        AccessToken accessToken = checkClaims(claims);
+        if (cache != null) {
+            Date nbf = claims.getNotBeforeTime();
+            cache.put(
+                    digest,
+                    new VerifiedTokenCache.Entry(
+                            accessToken, selector, verifiedBy, nbf == null ? null : nbf.toInstant(), clock.instant()));
+        }
+        return accessToken;
+    }
+
+    /**
+     * The remembered token if it is still valid now; {@code null} when it must be validated from scratch (the entry
+     * is too old, the clock went back, or its key is no longer the issuer's).
+     *
+     * @throws TokenRejectedException when its time claims fail now (the entry is dropped)
+     */
+    private AccessToken revalidate(VerifiedTokenCache.Digest digest, VerifiedTokenCache.Entry entry)
+            throws TokenRejectedException {
+        Instant now = clock.instant();
+        if (now.isBefore(entry.verifiedAt) || now.isAfter(entry.verifiedAt.plus(cacheSettings.maxEntryAge()))) {
+            cache.remove(digest, entry);
+            return null;
+        }
+        AccessToken token = entry.token;
+        try {
+            checkTimes(token.expiresAt(), entry.notBefore, token.issuedAt(), now);
+        } catch (TokenRejectedException e) {
+            cache.remove(digest, entry);
+            throw e;
+        }
+        if (!stillPublished(entry)) {
+            cache.remove(digest, entry);
+            return null;
+        }
+        return token;
+    }
+
+    /** Whether the JWK that verified the entry's token is still what the issuer's JWKS gives for its header. */
+    private boolean stillPublished(VerifiedTokenCache.Entry entry) {
+        List<JWK> candidates;
+        try {
+            candidates = keys.get(entry.selector, null);
+        } catch (KeySourceException e) {
+            // Keys unavailable (or a rate-limited refetch): validating from scratch gives the refusal its reason.
+            return false;
+        }
+        if (candidates == null) {
+            return false;
+        }
+        for (JWK candidate : candidates) {
+            if (candidate == entry.key || candidate.equals(entry.key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SignedJWT parse(String token) throws TokenRejectedException {
@@ -153,10 +243,12 @@ public final class AccessTokenValidator implements AutoCloseable {
                         : "an encrypted JWT"));
     }
 
-    private void verifySignature(SignedJWT jwt, JWSHeader header, JWSAlgorithm alg) throws TokenRejectedException {
+    /** Verifies the signature with the issuer's key for {@code header}; returns that key. */
+    private JWK verifySignature(SignedJWT jwt, JWKSelector selector, JWSHeader header, JWSAlgorithm alg)
+            throws TokenRejectedException {
         List<JWK> candidates;
         try {
-            candidates = keys.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
+            candidates = keys.get(selector, null);
         } catch (RateLimitReachedException e) {
             throw reject("no key '" + header.getKeyID() + "' in the issuer's JWKS (refetch rate-limited)");
         } catch (KeySourceException e) {
@@ -169,7 +261,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         for (JWK candidate : candidates) {
             SignatureChecks.Check check = checkFor(candidate, alg);
             if (check != null && check.verify(alg, signingInput, jwt.getSignature())) {
-                return;
+                return candidate;
             }
         }
         throw reject("the token's signature does not verify");
@@ -203,25 +295,16 @@ public final class AccessTokenValidator implements AutoCloseable {
             throw reject("audience (aud) must contain " + String.join(" or ", audiences) + ", got "
                     + (aud == null ? "none" : aud));
         }
-        Instant now = clock.instant();
         Date exp = claims.getExpirationTime();
         if (exp == null) {
             throw reject("the token has no expiry (exp)");
-        }
-        if (now.isAfter(exp.toInstant().plus(clockSkew))) {
-            throw reject("the token expired at " + exp.toInstant());
-        }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && nbf.toInstant().isAfter(now.plus(clockSkew))) {
-            throw reject("the token is not valid before " + nbf.toInstant());
         }
         Date iat = claims.getIssueTime();
         if (iat == null) {
             throw reject("the token has no issue time (iat)");
         }
-        if (iat.toInstant().isAfter(now.plus(clockSkew))) {
-            throw reject("the token is issued in the future (" + iat.toInstant() + ")");
-        }
+        Date nbf = claims.getNotBeforeTime();
+        checkTimes(exp.toInstant(), nbf == null ? null : nbf.toInstant(), iat.toInstant(), clock.instant());
         String subject = requiredString(claims, "sub");
         String clientId = requiredString(claims, "client_id");
         String jti = requiredString(claims, "jti");
@@ -249,6 +332,19 @@ public final class AccessTokenValidator implements AutoCloseable {
                 authTime,
                 jkt,
                 claims);
+    }
+
+    /** Step 6: {@code exp} not passed, {@code nbf} (when present) and {@code iat} not ahead, with the skew. */
+    private void checkTimes(Instant exp, Instant nbf, Instant iat, Instant now) throws TokenRejectedException {
+        if (now.isAfter(exp.plus(clockSkew))) {
+            throw reject("the token expired at " + exp);
+        }
+        if (nbf != null && nbf.isAfter(now.plus(clockSkew))) {
+            throw reject("the token is not valid before " + nbf);
+        }
+        if (iat.isAfter(now.plus(clockSkew))) {
+            throw reject("the token is issued in the future (" + iat + ")");
+        }
     }
 
     private static Set<String> scopes(JWTClaimsSet claims) throws TokenRejectedException {
@@ -354,6 +450,21 @@ public final class AccessTokenValidator implements AutoCloseable {
         return clock;
     }
 
+    /** How verified tokens are remembered. */
+    public VerifiedTokenCacheSettings verifiedTokenCache() {
+        return cacheSettings;
+    }
+
+    /** Tokens remembered now (0 when the cache is off). */
+    int cachedTokens() {
+        return cache == null ? 0 : cache.size();
+    }
+
+    /** Presentations answered from the cache so far (revalidated hits and refused ones alike). */
+    long cacheHits() {
+        return cache == null ? 0 : cache.hits();
+    }
+
     /** Calls to the JWKS endpoint so far, or -1 when keys were given directly. */
     public long jwksFetchCount() {
         return remoteJwks == null ? -1 : remoteJwks.fetchCount();
@@ -361,6 +472,9 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cache != null) {
+            cache.clear();
+        }
         if (remoteJwks != null) {
             remoteJwks.close();
         }
@@ -380,6 +494,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         private JWKSet staticKeys;
         private Duration discoveryTimeout = Duration.ofSeconds(5);
         private javax.net.ssl.SSLSocketFactory sslSocketFactory;
+        private VerifiedTokenCacheSettings cacheSettings = VerifiedTokenCacheSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -474,6 +589,16 @@ public final class AccessTokenValidator implements AutoCloseable {
          */
         public Builder sslSocketFactory(javax.net.ssl.SSLSocketFactory factory) {
             this.sslSocketFactory = Objects.requireNonNull(factory, "sslSocketFactory");
+            return this;
+        }
+
+        /**
+         * How verified tokens are remembered so that the same token is not parsed and its signature not verified
+         * on every request; default {@link VerifiedTokenCacheSettings#DEFAULTS} (10,000 tokens, 10 min),
+         * {@link VerifiedTokenCacheSettings#OFF} to verify every time.
+         */
+        public Builder verifiedTokenCache(VerifiedTokenCacheSettings settings) {
+            this.cacheSettings = Objects.requireNonNull(settings, "verifiedTokenCache");
             return this;
         }
 

@@ -115,4 +115,27 @@ class ConfigurationTest {
 
         assertThat(JwksSettings.DEFAULTS.timeToLiveFor(maxAge)).isEqualTo(Duration.ofSeconds(expectedSeconds));
     }
+
+    @ParameterizedTest
+    @CsvSource({"-1, PT10M, maxEntries", "1000001, PT10M, maxEntries", "10, PT0S, maxEntryAge", "10, PT2H, maxEntryAge"
+    })
+    void verifiedTokenCacheWhenOutOfRangeThenRefusedNamingTheValue(int maxEntries, String age, String named) {
+        assertThatThrownBy(() -> new VerifiedTokenCacheSettings(maxEntries, Duration.parse(age)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(named)
+                .hasMessageContaining("between");
+    }
+
+    @Test
+    void verifiedTokenCacheWhenNotConfiguredThenOnWithTheDefaults() {
+        AccessTokenValidator validator = AccessTokenValidator.builder()
+                .issuer("https://idp.example.test/realms/a")
+                .audience("orders-api")
+                .staticKeys(KEYS)
+                .build();
+
+        assertThat(validator.verifiedTokenCache()).isEqualTo(VerifiedTokenCacheSettings.DEFAULTS);
+        assertThat(VerifiedTokenCacheSettings.DEFAULTS.maxEntries()).isEqualTo(10_000);
+        assertThat(VerifiedTokenCacheSettings.OFF.enabled()).isFalse();
+    }
 }

@@ -51,6 +51,11 @@ final class TestIssuer implements AutoCloseable {
         published.add(key.toPublicJWK());
     }
 
+    /** Stops publishing every key with this {@code kid}. */
+    void withdraw(String kid) {
+        published.removeIf(key -> kid.equals(key.getKeyID()));
+    }
+
     void down(boolean down) {
         this.down = down;
     }

@@ -26,7 +26,9 @@ import java.util.Set;
  * says {@code onDeny: refuse}. With {@code partial} (the authorization endpoint, before the
  * authentication's acr and time are known) a condition that needs an unbound variable defers
  * the decision to the token endpoint instead of denying. Only a boolean result counts: anything
- * else is an error. Thread-safe; evaluation allocates per call only.
+ * else is an error. A condition of common shapes is evaluated by its {@link DirectCondition}
+ * (which answers only where the interpreter would answer the same), otherwise, or when that
+ * one cannot decide, by the CEL interpreter. Thread-safe; evaluation allocates per call only.
  */
 public final class CompiledPolicies {
 
@@ -58,9 +60,16 @@ public final class CompiledPolicies {
         this.conditionSlots = Map.copyOf(slots);
     }
 
-    /** A condition ready to evaluate, with the user attributes and the variables it reads. */
+    /**
+     * A condition ready to evaluate, with the user attributes and the variables it reads; {@code direct} is its
+     * {@link DirectCondition} form when it has one, else {@code null}.
+     */
     record CompiledPolicy(
-            Policy policy, CelRuntime.Program program, Set<String> userAttributes, List<String> variables) {}
+            Policy policy,
+            CelRuntime.Program program,
+            Set<String> userAttributes,
+            List<String> variables,
+            DirectCondition direct) {}
 
     public PolicyDocument document() {
         return document;
@@ -205,6 +214,19 @@ public final class CompiledPolicies {
                 // Decided before evaluating, so that the answer does not depend on CEL's evaluation order.
                 return new Result(
                         null, true, "attribute " + variable + " has no value for this request (fails closed)");
+            }
+        }
+        DirectCondition direct = policy.direct();
+        if (direct != null) {
+            Boolean answer;
+            try {
+                answer = direct.evaluate(resolver);
+            } catch (RuntimeException e) {
+                // An input map that cannot be read as expected: the interpreter decides, with its own error.
+                answer = null;
+            }
+            if (answer != null) {
+                return new Result(answer, false, null);
             }
         }
         Object value;

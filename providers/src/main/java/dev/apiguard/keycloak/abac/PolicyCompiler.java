@@ -29,7 +29,8 @@ import java.util.Set;
  * names can be checked against the user profile ({@link #userAttributesRead}).
  *
  * <p>The CEL environment is immutable and shared: compiling happens when a document is saved
- * (or first used after another node saved it), never per request.
+ * (or first used after another node saved it), never per request. So does recognising the
+ * conditions that {@link DirectCondition} evaluates without the interpreter.
  */
 public final class PolicyCompiler {
 
@@ -54,8 +55,16 @@ public final class PolicyCompiler {
 
     private PolicyCompiler() {}
 
-    /** Compiles every condition; every problem of every policy is one error. */
+    /**
+     * Compiles every condition; every problem of every policy is one error. Conditions made of common shapes also
+     * get a {@link DirectCondition}.
+     */
     public static CompiledPolicies compile(PolicyDocument document) throws PolicyDocumentException {
+        return compile(document, true);
+    }
+
+    /** As {@link #compile(PolicyDocument)}; {@code direct} false leaves every condition to the interpreter (tests). */
+    static CompiledPolicies compile(PolicyDocument document, boolean direct) throws PolicyDocumentException {
         List<String> errors = new ArrayList<>();
         List<CompiledPolicies.CompiledPolicy> compiled = new ArrayList<>();
         for (int i = 0; i < document.policies().size(); i++) {
@@ -71,7 +80,11 @@ public final class PolicyCompiler {
                     continue;
                 }
                 compiled.add(new CompiledPolicies.CompiledPolicy(
-                        policy, RUNTIME.createProgram(ast), Set.copyOf(reads.names), List.copyOf(reads.variables)));
+                        policy,
+                        RUNTIME.createProgram(ast),
+                        Set.copyOf(reads.names),
+                        List.copyOf(reads.variables),
+                        direct ? DirectCondition.of(ast).orElse(null) : null));
             } catch (CelValidationException e) {
                 for (CelIssue issue : e.getErrors()) {
                     errors.add(path + ": " + location(issue.getSourceLocation()) + issue.getMessage());
