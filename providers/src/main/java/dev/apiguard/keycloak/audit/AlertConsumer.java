@@ -133,6 +133,9 @@ final class AlertConsumer {
             Map<String, AlertPolicy> policies,
             boolean emit,
             List<AlertDetectors.Alert> fired) {
+        if (!relevant(row.json())) {
+            return;
+        }
         Map<String, Object> record;
         try {
             record = AuditRecords.parse(row.json());
@@ -155,6 +158,18 @@ final class AlertConsumer {
                 fired.add(alert);
             }
         }
+    }
+
+    /**
+     * Whether a row can matter to a detector, decided on its text without parsing it: failures (and so
+     * every decision), admin events, credential removals and alerts. Successful logins and grants, the
+     * bulk of a busy stream, are skipped for the cost of a few {@code contains}.
+     */
+    static boolean relevant(String json) {
+        return json.contains("\"outcome\":\"failure\"")
+                || json.contains("\"type\":\"ADMIN_")
+                || json.contains("\"type\":\"REMOVE_")
+                || json.contains("\"kind\":\"alert\"");
     }
 
     /** The realm's thresholds: its document, or the defaults (also, with a log line, when the stored document is broken). */

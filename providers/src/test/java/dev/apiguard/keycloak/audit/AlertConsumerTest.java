@@ -236,6 +236,25 @@ class AlertConsumerTest {
     }
 
     @Test
+    void relevantWhenRecordCanMatterToADetectorThenTrueElseSkippedUnparsed() {
+        Event grant = new Event();
+        grant.setId("g");
+        grant.setType(EventType.CLIENT_LOGIN);
+        grant.setRealmId("realm-id");
+        Event removeTotp = new Event();
+        removeTotp.setId("r");
+        removeTotp.setType(EventType.REMOVE_TOTP);
+        removeTotp.setRealmId("realm-id");
+
+        assertThat(AlertConsumer.relevant(AuditRecords.toJson(AuditRecords.of(grant, Redaction.plain()))))
+                .isFalse();
+        assertThat(AlertConsumer.relevant(AuditRecords.toJson(failure("u", T0))))
+                .isTrue();
+        assertThat(AlertConsumer.relevant(AuditRecords.toJson(AuditRecords.of(removeTotp, Redaction.plain()))))
+                .isTrue();
+    }
+
+    @Test
     void policyWhenStoredDocumentBrokenThenDefaultsApply() {
         AlertConsumer consumer = new AlertConsumer(500, 30_000, LEASE);
 
