@@ -52,6 +52,9 @@ final class AlertDetectors {
             "user_temporarily_disabled",
             "invalid_authentication");
 
+    private static final java.util.regex.Pattern CREDENTIAL_PATH =
+            java.util.regex.Pattern.compile("users/[^/]+/credentials/[^/]+");
+
     static final Set<String> TOKEN_ERROR_TYPES = Set.of(
             "CODE_TO_TOKEN_ERROR",
             "REFRESH_TOKEN_ERROR",
@@ -358,7 +361,7 @@ final class AlertDetectors {
         } else if (type.equals("ADMIN_DELETE")
                 && "USER".equals(resource)
                 && path != null
-                && path.matches("users/[^/]+/credentials/[^/]+")) {
+                && CREDENTIAL_PATH.matcher(path).matches()) {
             AlertPolicy.Detector d = policy.on(AlertPolicy.SECOND_FACTOR_REMOVED);
             if (d != null) {
                 String user = path.split("/")[1];

@@ -99,6 +99,7 @@ public record AlertPolicy(boolean enabled, Map<String, Detector> detectors) {
     /** Every detector on, with its default thresholds. */
     public static final AlertPolicy DEFAULTS = new AlertPolicy(true, defaults());
 
+    private static final Pattern ABSOLUTE = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:.+");
     private static final Pattern WINDOW = Pattern.compile("([0-9]{1,6})([smh])");
     private static final Set<String> TOP_FIELDS = Set.of("apiVersion", "enabled", "detectors");
 
@@ -292,7 +293,7 @@ public record AlertPolicy(boolean enabled, Map<String, Detector> detectors) {
             List<String> prefixes = strings(b, path + ".redirectBaseline", errors);
             for (int i = 0; i < prefixes.size(); i++) {
                 String prefix = prefixes.get(i);
-                if (prefix.contains("*") || !prefix.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.+")) {
+                if (prefix.contains("*") || !ABSOLUTE.matcher(prefix).matches()) {
                     errors.add(path + ".redirectBaseline[" + i + "]: must be an absolute URI prefix without"
                             + " wildcard, was \"" + cut(prefix) + "\"");
                 }
