@@ -383,7 +383,8 @@ class AuditStreamIT {
     void alertsWhenCredentialStuffingReplayedThenOneAlertRecordEverywhereAndNoneForBenignTraffic() {
         alertsRealm();
         // Benign: one user mistypes once then succeeds; five users log in from the same address.
-        assertThat(passwordGrant("alice", "wrong-" + Oidc.randomSecret())).isEqualTo(401);
+        // (The token endpoint answers a wrong password with 400 invalid_grant, RFC 6749 section 5.2.)
+        assertThat(passwordGrant("alice", "wrong-" + Oidc.randomSecret())).isEqualTo(400);
         assertThat(passwordGrant("alice", alertUsers.get("alice"))).isEqualTo(200);
         for (int i = 0; i < 5; i++) {
             assertThat(passwordGrant("user" + i, alertUsers.get("user" + i))).isEqualTo(200);
@@ -414,7 +415,7 @@ class AuditStreamIT {
                 "user3",
                 "user4",
                 "nobody-" + Oidc.randomSecret().substring(0, 6))) {
-            assertThat(passwordGrant(user, canary)).isEqualTo(401);
+            assertThat(passwordGrant(user, canary)).isEqualTo(400);
         }
         awaitAlert("client-redirect", createWildcardClient("sentinel-2"));
 
