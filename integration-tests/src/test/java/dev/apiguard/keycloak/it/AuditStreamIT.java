@@ -372,6 +372,293 @@ class AuditStreamIT {
         assertThat(verified.status()).as(verified.output()).isZero();
     }
 
+    // ---- alerts ---------------------------------------------------------------------------
+
+    private static final String ALERTS_REALM = "it-alerts";
+    private final Map<String, String> alertUsers = new HashMap<>();
+    private boolean alertsRealmReady;
+
+    @Test
+    @Order(2)
+    void alertsWhenCredentialStuffingReplayedThenOneAlertRecordEverywhereAndNoneForBenignTraffic() {
+        alertsRealm();
+        // Benign: one user mistypes once then succeeds; five users log in from the same address.
+        // (The token endpoint answers a wrong password with 400 invalid_grant, RFC 6749 section 5.2.)
+        assertThat(passwordGrant("alice", "wrong-" + Oidc.randomSecret())).isEqualTo(400);
+        assertThat(passwordGrant("alice", alertUsers.get("alice"))).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            assertThat(passwordGrant("user" + i, alertUsers.get("user" + i))).isEqualTo(200);
+        }
+        // A client saved with a wildcard redirect: its alert marks the point up to which the detectors have read.
+        Map<String, Object> redirect = awaitAlert("client-redirect", createWildcardClient("sentinel-1"));
+        assertThat(group(redirect, "event"))
+                .containsEntry("kind", "alert")
+                .containsEntry("action", "alert-client-redirect")
+                .containsEntry("severity", 73);
+        assertThat(group(group(redirect, "apiguard"), "alert"))
+                .containsEntry("severity", "high")
+                .containsEntry("key_kind", "client")
+                .containsEntry("wildcard_redirect_uris", List.of("*"));
+        assertThat(alertRecords()).as("no login alert for benign traffic").noneMatch(r -> {
+            Object rule = group(r, "rule").get("name");
+            return "credential-stuffing".equals(rule)
+                    || "user-failures".equals(rule)
+                    || "password-spraying".equals(rule);
+        });
+
+        // The attack: six users (one unknown) with wrong passwords, from one address.
+        String canary = "CANARY" + Oidc.randomSecret();
+        for (String user : List.of(
+                "user0",
+                "user1",
+                "user2",
+                "user3",
+                "user4",
+                "nobody-" + Oidc.randomSecret().substring(0, 6))) {
+            assertThat(passwordGrant(user, canary)).isEqualTo(400);
+        }
+        awaitAlert("client-redirect", createWildcardClient("sentinel-2"));
+
+        List<Map<String, Object>> stuffing = alertRecords().stream()
+                .filter(r -> "credential-stuffing".equals(group(r, "rule").get("name")))
+                .toList();
+        assertThat(stuffing)
+                .as("one alert per window, however long the attack goes on")
+                .hasSize(1);
+        Map<String, Object> alert = stuffing.get(0);
+        assertThat(alert).containsEntry("schema", "apiguard/v1");
+        assertThat(group(alert, "event"))
+                .containsEntry("kind", "alert")
+                .containsEntry("action", "alert-credential-stuffing")
+                .containsEntry("category", List.of("intrusion_detection"));
+        assertThat(group(alert, "source")).containsEntry("ip", "127.0.0.1");
+        assertThat(group(group(alert, "apiguard"), "alert"))
+                .containsEntry("detector", "credential-stuffing")
+                .containsEntry("severity", "high")
+                .containsEntry("key_kind", "address")
+                .containsEntry("key", "127.0.0.1")
+                .containsEntry("count", 4)
+                .containsEntry("threshold", 4)
+                .containsEntry("window_seconds", 300);
+        assertThat(group(alert, "ocsf")).containsEntry("class_uid", 2004).containsEntry("severity_id", 4);
+        String id = (String) group(alert, "event").get("id");
+        awaitTrue(() -> receiver.ids().contains(id), "the alert at the webhook");
+        List<Map<String, Object>> listed = oidc.asAdmin()
+                .queryParam("action", "alert-credential-stuffing")
+                .get(server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/apiguard/v1/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("records");
+        assertThat(listed).extracting(r -> group(r, "event").get("id")).containsExactly(id);
+        assertThat(String.join("\n", alertLines()) + receiver.bodies()).doesNotContain(canary);
+        String metrics = oidc.request()
+                .get("https://localhost:" + server.managementPort() + "/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .containsPattern(
+                        "apiguard_audit_alerts_total\\{detector=\"credential-stuffing\",severity=\"high\"[^}]*\\} 1\\.0");
+    }
+
+    @Test
+    @Order(3)
+    void alertsWhenAdminRoleGrantedThroughTheAdminApiThenAlertNamingTheGranteeAndRole() {
+        alertsRealm();
+        String base = server.baseUrl() + "/admin/realms/" + ALERTS_REALM;
+        String userId = oidc.asAdmin()
+                .queryParam("username", "user4")
+                .queryParam("exact", true)
+                .get(base + "/users")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+        String managementId = oidc.asAdmin()
+                .queryParam("clientId", "realm-management")
+                .get(base + "/clients")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+        Map<String, Object> role = oidc.asAdmin()
+                .get(base + "/clients/" + managementId + "/roles/realm-admin")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(List.of(role))
+                .post(base + "/users/" + userId + "/role-mappings/clients/" + managementId)
+                .then()
+                .statusCode(204);
+
+        Map<String, Object> alert = awaitAlert("admin-role-grant", userId);
+
+        assertThat(group(group(alert, "apiguard"), "alert"))
+                .containsEntry("severity", "high")
+                .containsEntry("key_kind", "user")
+                .containsEntry("roles", List.of("realm-admin"))
+                .containsEntry("grantee_id", userId);
+        assertThat(alertRecords().stream()
+                        .filter(r -> "admin-role-grant".equals(group(r, "rule").get("name")))
+                        .toList())
+                .hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void alertDocumentWhenInvalidThen400NamingEveryProblemAndNothingStored() {
+        alertsRealm();
+        String url = server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/apiguard/v1/audit-alerts";
+        String before = oidc.asAdmin().get(url).then().statusCode(200).extract().asString();
+        Response refused = oidc.asAdmin()
+                .contentType("application/json")
+                .body("{\"apiVersion\":\"apiguard/v1\",\"detectors\":{\"credential-stuffing\":{\"threshold\":0},"
+                        + "\"nope\":{}}}")
+                .put(url)
+                .then()
+                .statusCode(400)
+                .extract()
+                .response();
+
+        assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_alert_document");
+        assertThat(refused.jsonPath().getList("problems", String.class))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("detectors.credential-stuffing.threshold"))
+                .anySatisfy(p -> assertThat(p).startsWith("detectors.nope: unknown detector"));
+        assertThat(oidc.asAdmin().get(url).then().statusCode(200).extract().asString())
+                .isEqualTo(before);
+        oidc.request().get(url).then().statusCode(401);
+    }
+
+    /** A realm of its own for the alert tests (its records go to their own file): users, a password-grant client, a low threshold. */
+    private synchronized void alertsRealm() {
+        if (alertsRealmReady) {
+            return;
+        }
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (String name : List.of("alice", "user0", "user1", "user2", "user3", "user4")) {
+            String password = Oidc.randomSecret();
+            alertUsers.put(name, password);
+            users.add(Map.of(
+                    "username",
+                    name,
+                    "enabled",
+                    true,
+                    "email",
+                    name + "@example.org",
+                    "emailVerified",
+                    true,
+                    "firstName",
+                    "Test",
+                    "lastName",
+                    "User",
+                    "credentials",
+                    List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        }
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "realm",
+                        ALERTS_REALM,
+                        "enabled",
+                        true,
+                        "eventsListeners",
+                        List.of("apiguard-audit"),
+                        "adminEventsEnabled",
+                        true,
+                        "adminEventsDetailsEnabled",
+                        true,
+                        "clients",
+                        List.of(Map.of(
+                                "clientId", "cli",
+                                "publicClient", true,
+                                "directAccessGrantsEnabled", true,
+                                "standardFlowEnabled", false)),
+                        "users",
+                        users))
+                .post(server.baseUrl() + "/admin/realms")
+                .then()
+                .statusCode(201);
+        String url = server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/apiguard/v1/audit-alerts";
+        oidc.asAdmin().get(url).then().statusCode(404);
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body("{\"apiVersion\":\"apiguard/v1\",\"detectors\":{"
+                        + "\"credential-stuffing\":{\"threshold\":4,\"window\":\"5m\"},"
+                        + "\"password-spraying\":{\"enabled\":false}}}")
+                .put(url)
+                .then()
+                .statusCode(200);
+        alertsRealmReady = true;
+    }
+
+    private int passwordGrant(String username, String password) {
+        return oidc.request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", "cli")
+                .formParam("username", username)
+                .formParam("password", password)
+                .post(oidc.tokenEndpoint(ALERTS_REALM))
+                .statusCode();
+    }
+
+    private String createWildcardClient(String clientId) {
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of("clientId", clientId, "publicClient", true, "redirectUris", List.of("*")))
+                .post(server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/clients")
+                .then()
+                .statusCode(201);
+        return clientId;
+    }
+
+    /** Waits for the one alert of {@code detector} on {@code key} in the realm's file. */
+    private Map<String, Object> awaitAlert(String detector, String key) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        awaitTrue(
+                () -> {
+                    found.clear();
+                    alertRecords().stream()
+                            .filter(r -> detector.equals(group(r, "rule").get("name"))
+                                    && key.equals(
+                                            group(group(r, "apiguard"), "alert").get("key")))
+                            .forEach(found::add);
+                    return !found.isEmpty();
+                },
+                "alert " + detector + " on " + key);
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    private List<String> alertLines() {
+        Path file = server.dataDir().resolve("audit").resolve(ALERTS_REALM + ".jsonl");
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<Map<String, Object>> alertRecords() {
+        List<Map<String, Object>> alerts = new ArrayList<>();
+        for (String line : alertLines()) {
+            Map<String, Object> record = parse(line);
+            if ("alert".equals(group(record, "event").get("kind"))) {
+                alerts.add(record);
+            }
+        }
+        return alerts;
+    }
+
     // ---- records --------------------------------------------------------------------------
 
     private Path auditFile() {

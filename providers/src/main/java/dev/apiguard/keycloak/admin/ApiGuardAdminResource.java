@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.admin;
 
 import dev.apiguard.keycloak.abac.PoliciesResource;
+import dev.apiguard.keycloak.audit.AlertsResource;
 import dev.apiguard.keycloak.audit.AuditResource;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiGuardVersion;
@@ -88,6 +89,12 @@ public final class ApiGuardAdminResource {
     @Path("v1/audit")
     public AuditResource audit() {
         return new AuditResource(session, realm, auth);
+    }
+
+    /** {@code /admin/realms/{realm}/apiguard/v1/audit-alerts}: alert thresholds, see {@link AlertsResource}. */
+    @Path("v1/audit-alerts")
+    public AlertsResource auditAlerts() {
+        return new AlertsResource(session, realm, auth);
     }
 
     /**

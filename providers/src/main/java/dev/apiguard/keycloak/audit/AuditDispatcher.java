@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The background thread that delivers the outbox to every configured sink (one
- * {@link SinkDispatcher} each), every {@code poll-interval-ms}, and prunes delivered rows older
- * than {@code retention-hours} once a minute. Runs on every node; the cursor row lock makes one
+ * The background thread that runs the alert detectors over the outbox ({@link AlertConsumer}),
+ * delivers the outbox to every configured sink (one {@link SinkDispatcher} each), every
+ * {@code poll-interval-ms}, and prunes delivered rows older than {@code retention-hours} once a
+ * minute. Runs on every node; the cursor row lock makes one
  * node at a time deliver to a sink.
  */
 final class AuditDispatcher {
@@ -24,7 +25,10 @@ final class AuditDispatcher {
     private final List<SinkDispatcher> sinks;
     private final AuditSettings settings;
     private final ScheduledExecutorService executor;
+    private final AlertConsumer alerts;
+    private final AuditMetrics metrics;
     private long lastPrune;
+    private long lastAlertFailureLog;
     private volatile boolean stopping;
 
     AuditDispatcher(OutboxStore store, List<AuditSink> sinks, AuditSettings settings, AuditMetrics metrics) {
@@ -35,6 +39,9 @@ final class AuditDispatcher {
             dispatchers.add(new SinkDispatcher(sink, settings.batchSize(), settings.gapSeconds() * 1000L, metrics));
         }
         this.sinks = List.copyOf(dispatchers);
+        this.metrics = metrics;
+        this.alerts = new AlertConsumer(
+                settings.batchSize(), settings.gapSeconds() * 1000L, Math.max(5_000L, 3L * settings.pollMillis()));
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "apiguard-audit-dispatcher");
             thread.setDaemon(true);
@@ -71,6 +78,8 @@ final class AuditDispatcher {
     }
 
     private void tick() {
+        // Detectors first: an alert written in this tick reaches the sinks in the same tick.
+        detect();
         for (SinkDispatcher sink : sinks) {
             if (stopping) {
                 return;
@@ -110,17 +119,44 @@ final class AuditDispatcher {
         }
     }
 
+    private void detect() {
+        try {
+            for (int pass = 0; pass < MAX_PASSES_PER_TICK && !stopping; pass++) {
+                long now = System.currentTimeMillis();
+                boolean[] more = {false};
+                store.withCursor(AlertConsumer.CURSOR, tx -> more[0] = alerts.pass(tx, now));
+                for (AlertDetectors.Alert alert : alerts.committed()) {
+                    metrics.alerted(alert.detector(), alert.severity());
+                    LOG.warnf(
+                            "apiguard audit: alert %s (%s) on %s '%s': %s",
+                            alert.detector(), alert.severity(), alert.keyKind(), alert.key(), alert.reason());
+                }
+                if (!more[0]) {
+                    break;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            // The transaction did not commit: no alert row and no cursor move were kept; the windows are rebuilt
+            // from the outbox and the same rows are evaluated again (same alert ids).
+            alerts.failed();
+            long now = System.currentTimeMillis();
+            if (now - lastAlertFailureLog >= 60_000L) {
+                lastAlertFailureLog = now;
+                LOG.warnf(
+                        "apiguard audit: a detector pass did not complete, the next one retries (nothing dropped): %s",
+                        e.toString());
+            }
+            LOG.debugf(e, "apiguard audit: detector pass did not complete");
+        }
+    }
+
     private void prune(long now) {
         try {
-            long upTo;
-            if (sinks.isEmpty()) {
-                upTo = Long.MAX_VALUE;
-            } else {
-                Map<String, Long> positions = store.positions();
-                upTo = Long.MAX_VALUE;
-                for (SinkDispatcher sink : sinks) {
-                    upTo = Math.min(upTo, positions.getOrDefault(sink.name(), 0L));
-                }
+            // Rows stay until every sink and the detectors are past them.
+            Map<String, Long> positions = store.positions();
+            long upTo = positions.getOrDefault(AlertConsumer.CURSOR, 0L);
+            for (SinkDispatcher sink : sinks) {
+                upTo = Math.min(upTo, positions.getOrDefault(sink.name(), 0L));
             }
             int deleted = store.prune(upTo, now - settings.retentionHours() * 3_600_000L);
             if (deleted > 0) {

@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code apiguard_audit_records_total{outcome, ocsf_class, decision}}: records written
  *       (outcome 2 values, class 4, decision 6 including {@code none});</li>
  *   <li>{@code apiguard_audit_delivered_total{sink}}, {@code apiguard_audit_delivery_failures_total{sink}}:
- *       records a sink took, and failed delivery attempts (sink 3 values).</li>
+ *       records a sink took, and failed delivery attempts (sink 3 values);</li>
+ *   <li>{@code apiguard_audit_alerts_total{detector, severity}}: alert records written (detector 9
+ *       values, severity 4).</li>
  * </ul>
  */
 final class AuditMetrics {
@@ -22,12 +24,14 @@ final class AuditMetrics {
     private final Meter.MeterProvider<Counter> records;
     private final Meter.MeterProvider<Counter> delivered;
     private final Meter.MeterProvider<Counter> failures;
+    private final Meter.MeterProvider<Counter> alerts;
 
     AuditMetrics(MeterRegistry registry) {
         if (registry == null) {
             records = null;
             delivered = null;
             failures = null;
+            alerts = null;
             return;
         }
         records = Counter.builder("apiguard.audit.records")
@@ -39,6 +43,15 @@ final class AuditMetrics {
         failures = Counter.builder("apiguard.audit.delivery.failures")
                 .description("Failed delivery attempts of an audit sink")
                 .withRegistry(registry);
+        alerts = Counter.builder("apiguard.audit.alerts")
+                .description("Alert records the detectors wrote to the outbox")
+                .withRegistry(registry);
+    }
+
+    void alerted(String detector, String severity) {
+        if (alerts != null) {
+            alerts.withTags("detector", detector, "severity", severity).increment();
+        }
     }
 
     void recorded(String outcome, int ocsfClass, String decision) {

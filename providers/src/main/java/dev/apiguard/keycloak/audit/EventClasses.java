@@ -58,7 +58,16 @@ final class EventClasses {
                             "Authentication",
                             3,
                             3,
-                            "refresh_token_reuse"));
+                            "refresh_token_reuse"),
+            "rate_limited",
+                    new Classification(
+                            List.of("authentication"),
+                            List.of("denied"),
+                            AUTHENTICATION,
+                            "Authentication",
+                            3,
+                            99,
+                            "rate_limit_refusal"));
 
     private EventClasses() {}
 

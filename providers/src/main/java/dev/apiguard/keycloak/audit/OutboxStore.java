@@ -15,6 +15,29 @@ public interface OutboxStore {
         List<OutboxRow> after(long position, int limit);
 
         void save(long position);
+
+        /** When the cursor row was last saved (epoch ms), by any node. */
+        default long updatedAt() {
+            return 0;
+        }
+
+        /**
+         * The newest rows at or below {@code upTo} recorded at or after {@code since}, ascending, at
+         * most {@code limit} (a detector's warm-up).
+         */
+        default List<OutboxRow> window(long upTo, long since, int limit) {
+            return List.of();
+        }
+
+        /** Adds a row in this transaction: it commits, or rolls back, with the cursor's move. */
+        default void append(String eventId, String realmId, long createdAt, String json) {
+            throw new UnsupportedOperationException("this outbox takes no rows from its consumers");
+        }
+
+        /** A realm attribute (null when the realm or the attribute does not exist). */
+        default String realmAttribute(String realmId, String name) {
+            return null;
+        }
     }
 
     /**

@@ -87,7 +87,13 @@ public final class Redaction {
             "algorithm",
             "state",
             "from",
-            "actor");
+            "actor",
+            // the rate limiter's refusals (apiguard_key is left out: it may be an address prefix or a username digest)
+            "apiguard_rule",
+            "apiguard_key_kind",
+            "apiguard_mode",
+            "apiguard_endpoint",
+            "apiguard_retry_after");
 
     /** Fields of an admin event's representation that enter a record. */
     static final Set<String> REPRESENTATION_FIELDS = Set.of(

@@ -11,6 +11,11 @@
  * {@link dev.apiguard.keycloak.audit.AuditLogVerifier}), standard output, an HMAC-signed webhook.
  * Administrators read recent records and sink status at
  * {@code /admin/realms/{realm}/apiguard/v1/audit} ({@link dev.apiguard.keycloak.audit.AuditResource}).
+ * Detectors ({@link dev.apiguard.keycloak.audit.AlertDetectors}) read the outbox on the dispatcher
+ * thread with a cursor of their own ({@link dev.apiguard.keycloak.audit.AlertConsumer}) and write
+ * each alert back into it as a record; thresholds per realm
+ * ({@link dev.apiguard.keycloak.audit.AlertPolicy}) at
+ * {@code /admin/realms/{realm}/apiguard/v1/audit-alerts}.
  *
  * <p>Plugs into Keycloak's event-listener SPI ({@code EventListenerProviderFactory}, id
  * {@code apiguard-audit}, not global), its JPA entity-provider SPI (the outbox tables, in

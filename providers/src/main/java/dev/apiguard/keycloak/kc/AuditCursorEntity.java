@@ -32,6 +32,10 @@ public class AuditCursorEntity {
         return deliveredSeq;
     }
 
+    long getUpdatedAt() {
+        return updatedAt;
+    }
+
     void setPosition(long position, long updatedAt) {
         this.deliveredSeq = position;
         this.updatedAt = updatedAt;

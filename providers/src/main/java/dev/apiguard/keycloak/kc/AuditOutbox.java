@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
@@ -61,7 +62,40 @@ public final class AuditOutbox implements OutboxStore {
 
                 @Override
                 public void save(long position) {
-                    locked.setPosition(position, System.currentTimeMillis());
+                    // Strictly later than the last save: a consumer recognises its own save by this value.
+                    locked.setPosition(position, Math.max(System.currentTimeMillis(), locked.getUpdatedAt() + 1));
+                }
+
+                @Override
+                public long updatedAt() {
+                    return locked.getUpdatedAt();
+                }
+
+                @Override
+                public List<OutboxRow> window(long upTo, long since, int limit) {
+                    List<OutboxRow> newestFirst = em.createQuery(
+                                    "select r from ApiGuardAuditRecord r where r.seq <= :upTo and r.createdAt >= :since"
+                                            + " order by r.seq desc",
+                                    AuditRecordEntity.class)
+                            .setParameter("upTo", upTo)
+                            .setParameter("since", since)
+                            .setMaxResults(limit)
+                            .getResultStream()
+                            .map(AuditOutbox::row)
+                            .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+                    java.util.Collections.reverse(newestFirst);
+                    return newestFirst;
+                }
+
+                @Override
+                public void append(String eventId, String realmId, long createdAt, String json) {
+                    em.persist(new AuditRecordEntity(eventId, realmId, createdAt, json));
+                }
+
+                @Override
+                public String realmAttribute(String realmId, String name) {
+                    RealmModel realm = session.realms().getRealm(realmId);
+                    return realm == null ? null : realm.getAttribute(name);
                 }
             });
         });

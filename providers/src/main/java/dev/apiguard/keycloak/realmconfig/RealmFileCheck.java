@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apiguard.keycloak.abac.RealmFilePolicyCheck;
+import dev.apiguard.keycloak.audit.RealmFileAlertCheck;
 import dev.apiguard.keycloak.keys.PolicyException;
 import dev.apiguard.keycloak.keys.RotationPolicy;
 import dev.apiguard.keycloak.ratelimit.RealmFileRateLimitCheck;
@@ -42,6 +43,8 @@ import org.keycloak.representations.idm.UserRepresentation;
  *       edit ({@link RealmFilePolicyCheck});</li>
  *   <li>a rate-limit document in the realm attribute {@code apiguard.rateLimits} is valid and
  *       every client's tier attribute names a tier it defines ({@link RealmFileRateLimitCheck});</li>
+ *   <li>an alert document in the realm attribute {@code apiguard.auditAlerts} is valid
+ *       ({@link RealmFileAlertCheck});</li>
  *   <li>when the file declares client scopes, Keycloak's built-in clients are declared too and
  *       keep the {@code basic} scope ({@link BuiltInClientScopes}): Keycloak would otherwise
  *       create them with no default client scope, and the account console would fail.</li>
@@ -112,6 +115,7 @@ public final class RealmFileCheck {
         problems.addAll(keyRotationPolicy(realm));
         problems.addAll(RealmFilePolicyCheck.problems(realm));
         problems.addAll(RealmFileRateLimitCheck.problems(realm));
+        problems.addAll(RealmFileAlertCheck.problems(realm));
         return new Result(realm.getRealm(), problems);
     }
 

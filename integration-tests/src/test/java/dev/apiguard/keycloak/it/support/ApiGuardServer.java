@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
 public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
 
     private static final String READY_LINE = "apiguard: API Guard is running";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** 5 minutes; {@code -Dapiguard.it.start-timeout-minutes=N} for a machine under heavy load. */
+    private static final Duration START_TIMEOUT =
+            Duration.ofMinutes(Long.getLong("apiguard.it.start-timeout-minutes", 5));
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final Settings settings;
