@@ -188,7 +188,7 @@ public final class RateLimitDocumentParser {
         } else {
             Set<String> names = new LinkedHashSet<>();
             for (int i = 0; i < list.size(); i++) {
-                Rule rule = rule(list.get(i), "rules[" + i + "]", names, shadow, maxKeys, errors);
+                Rule rule = rule(list.get(i), "rules[" + i + "]", names, shadow, maxKeys, rules.size(), errors);
                 if (rule != null) {
                     rules.add(rule);
                 }
@@ -204,7 +204,13 @@ public final class RateLimitDocumentParser {
     }
 
     private static Rule rule(
-            JsonNode node, String path, Set<String> names, boolean documentShadow, int maxKeys, List<String> errors) {
+            JsonNode node,
+            String path,
+            Set<String> names,
+            boolean documentShadow,
+            int maxKeys,
+            int index,
+            List<String> errors) {
         if (!node.isObject()) {
             errors.add(path + ": must be an object");
             return null;
@@ -282,7 +288,7 @@ public final class RateLimitDocumentParser {
         if (errors.size() > before) {
             return null;
         }
-        return new Rule(name, key, endpoints, limit, tiered, failuresOnly, shadow, new BucketTable(maxKeys));
+        return new Rule(name, key, endpoints, limit, tiered, failuresOnly, shadow, new BucketTable(maxKeys), index);
     }
 
     private static Limit limit(JsonNode node, String path, List<String> errors) {

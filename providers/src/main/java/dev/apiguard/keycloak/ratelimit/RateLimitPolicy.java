@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.ratelimit;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class RateLimitPolicy {
     final List<Rule> rules;
     final int maxKeysPerRule;
     private final EnumMap<Endpoint, Rule[]> byEndpoint = new EnumMap<>(Endpoint.class);
+    private final EnumMap<Endpoint, Boolean> needsAddress = new EnumMap<>(Endpoint.class);
 
     RateLimitPolicy(
             boolean shadow,
@@ -37,20 +39,51 @@ public final class RateLimitPolicy {
             Rule[] matching =
                     rules.stream().filter(r -> r.endpoints().contains(endpoint)).toArray(Rule[]::new);
             byEndpoint.put(endpoint, matching.length == 0 ? NONE : matching);
+            needsAddress.put(
+                    endpoint,
+                    !this.allowList.isEmpty() || Arrays.stream(matching).anyMatch(r -> r.key() == KeyKind.ADDRESS));
         }
+        name("apiguard-rl");
     }
 
-    /** Set by the store: names this document's shared buckets (realm id and document version). */
-    volatile String namespace = "apiguard-rl";
+    /**
+     * Per rule (by index), the prefix of its shared names: {@code <namespace>:<rule>:}; a key and a
+     * block number complete a name. Set by the store ({@link #name}), per realm and document version.
+     */
+    private volatile String[] sharedPrefixes;
 
-    /** The shared name of {@code key}'s bucket of {@code rule}, without the block number. */
-    String sharedName(Rule rule, String key) {
-        return namespace + ":" + rule.name() + ":" + key;
+    /** Names this document's shared buckets: {@code namespace} says realm id and document version. */
+    void name(String namespace) {
+        String[] prefixes = new String[rules.size()];
+        for (Rule rule : rules) {
+            prefixes[rule.index()] = namespace + ":" + rule.name() + ":";
+        }
+        sharedPrefixes = prefixes;
+    }
+
+    /** The prefix of the shared names of {@code rule}'s buckets (a key and {@code :<block>} complete one). */
+    String sharedPrefix(Rule rule) {
+        return sharedPrefixes[rule.index()];
     }
 
     /** The rules that apply to {@code endpoint}, in document order; never {@code null}. */
     Rule[] rules(Endpoint endpoint) {
         return byEndpoint.get(endpoint);
+    }
+
+    /** Whether a request of {@code endpoint} needs its address parsed: an allow-list or an address rule. */
+    boolean needsAddress(Endpoint endpoint) {
+        return needsAddress.get(endpoint);
+    }
+
+    /** Whether the IPv4 address {@code bits} ({@link Addresses#ipv4Bits}) is allow-listed. */
+    boolean allowListedIpv4(long bits) {
+        for (Addresses.Cidr cidr : allowList) {
+            if (cidr.containsIpv4(bits)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code address} (bytes, 4 or 16) is allow-listed. */

@@ -119,7 +119,7 @@ public final class RateLimitStore {
     /** Names the shared buckets of a compiled document: per realm and document version. */
     private static void name(RealmModel realm, State state) {
         if (state.policy() != null) {
-            state.policy().namespace = "apiguard-rl:" + realm.getId() + ":" + state.version();
+            state.policy().name("apiguard-rl:" + realm.getId() + ":" + state.version());
         }
     }
 

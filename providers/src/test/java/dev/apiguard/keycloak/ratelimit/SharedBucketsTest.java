@@ -107,4 +107,24 @@ class SharedBucketsTest {
         assertThat(RateLimiter.decide(policy, request(), 0, broken).refused()).isFalse();
         assertThat(RateLimiter.decide(policy, request(), 0, broken).refused()).isTrue();
     }
+
+    @Test
+    void decideWhenABlockIsClaimedThenItsNameIsNamespaceRuleKeyAndBlock() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse(DOCUMENT);
+        policy.name("apiguard-rl:realm-id:0123456789abcdef");
+        Store store = new Store();
+        long now = 4_000_000L * 1_000 * MILLI;
+        // 50/s: one unit every 20 ms; capacity 100: leases of 5 slots.
+        long block = now / (20 * MILLI) / 5;
+
+        for (int i = 0; i < 6; i++) {
+            RateLimiter.decide(policy, request(), now, store);
+        }
+
+        assertThat(store.names.keySet())
+                .containsExactlyInAnyOrder(
+                        "apiguard-rl:realm-id:0123456789abcdef:clients:busy:" + block,
+                        "apiguard-rl:realm-id:0123456789abcdef:clients:busy:" + (block + 1));
+        assertThat(store.calls.get()).as("one claim per lease of 5 units").isEqualTo(2);
+    }
 }
