@@ -32,7 +32,28 @@ final class BucketTable {
 
         long next;
         long hint;
+        /**
+         * Shared buckets of failure-counting rules: a failure was charged to this node's bucket
+         * ({@link #tat}) because the shared state failed; until a shared charge succeeds again (or
+         * that bucket is full), a look at the bucket is this node's, not the cluster's.
+         */
+        boolean chargedLocally;
     }
+
+    /**
+     * Thrown by {@link #peekShared} for a key whose failures were charged to this node's bucket
+     * while the shared state failed: the caller decides with this node's share, as for any other
+     * failure of the shared state. Preallocated, no stack trace.
+     */
+    static final RuntimeException CHARGED_LOCALLY =
+            new IllegalStateException("failures of this key were counted by this node while the shared state failed") {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public synchronized Throwable fillInStackTrace() {
+                    return this;
+                }
+            };
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final int maxEntries;
@@ -82,6 +103,24 @@ final class BucketTable {
     }
 
     /**
+     * Charges one unit to {@code key}'s bucket on this node whether or not it has one (a failure
+     * after the answer), and marks the key as charged locally (see {@link Cell#chargedLocally}).
+     */
+    void chargeLocally(String key, Limit limit, long now) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell == null) {
+                cell = new Cell();
+                cell.tat = now;
+                stripe.put(key, cell);
+            }
+            limit.take(cell, now, true, null, 0);
+            cell.chargedLocally = true;
+        }
+    }
+
+    /**
      * Takes one unit of {@code key}'s cluster-wide bucket through {@code shared} (see {@link
      * SharedBuckets}); {@code prefix} + {@code key} names this rule's and key's shared names (only
      * built when a block is claimed).
@@ -96,7 +135,9 @@ final class BucketTable {
                 stripe.put(key, cell);
             }
             // The lock is held during the cluster call: requests for one stripe wait for one claim per lease.
-            return SharedBuckets.take(cell, prefix, key, limit, now, force, shared, out, at);
+            boolean admitted = SharedBuckets.take(cell, prefix, key, limit, now, force, shared, out, at);
+            cell.chargedLocally = false;
+            return admitted;
         }
     }
 
@@ -104,7 +145,15 @@ final class BucketTable {
     boolean peekShared(String key, Limit limit, long now, long[] out, int at) {
         Stripe stripe = stripe(key);
         synchronized (stripe) {
-            return SharedBuckets.peek(stripe.get(key), limit, now, out, at);
+            Cell cell = stripe.get(key);
+            if (cell != null && cell.chargedLocally) {
+                if (cell.tat > now) {
+                    throw CHARGED_LOCALLY;
+                }
+                // This node's bucket of the fallback is full again: the cluster's view decides.
+                cell.chargedLocally = false;
+            }
+            return SharedBuckets.peek(cell, limit, now, out, at);
         }
     }
 

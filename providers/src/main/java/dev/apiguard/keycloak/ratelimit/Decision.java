@@ -19,6 +19,9 @@ public final class Decision {
     final byte[] reports;
 
     int size;
+    /** Bit {@code i}: applied rule {@code i} was decided by this node's bucket because the shared state failed. */
+    int local;
+
     Rule refusedBy;
     long retryAfterSeconds;
 
@@ -43,6 +46,11 @@ public final class Decision {
     /** Whether applied rule {@code i} found a unit (a rule that refused, enforced or shadow, did not). */
     boolean admitted(int i) {
         return reports[i] != REFUSED && reports[i] != SHADOW_REFUSED;
+    }
+
+    /** Whether applied rule {@code i} was decided by this node's own bucket (the shared state failed). */
+    boolean decidedLocally(int i) {
+        return (local & (1 << i)) != 0;
     }
 
     /** The units applied rule {@code i}'s bucket has left. */
@@ -80,12 +88,17 @@ public final class Decision {
         if (first < 0) {
             return null;
         }
-        String member = rules[first].policyMember();
+        String member = precomputedMember(first);
         return member != null ? member : rules[first].fieldName() + limits[first].policyParameters();
     }
 
+    /** The rule's precomputed member, unless the limit applied is another (a tier, a per-node share). */
+    private String precomputedMember(int i) {
+        return limits[i] == rules[i].limit() ? rules[i].policyMember() : null;
+    }
+
     private void appendPolicyMember(StringBuilder field, int i) {
-        String member = rules[i].policyMember();
+        String member = precomputedMember(i);
         if (member != null) {
             field.append(member);
         } else {

@@ -82,6 +82,34 @@ final class Limit {
     }
 
     /**
+     * This limit divided among {@code nodes} nodes, each share rounded up: capacity
+     * {@code ceil(capacity / nodes)}, rate {@code ceil(count / nodes)} per the same period; this
+     * limit itself for 1 node or fewer (0: the cluster's size is unknown). The last share is kept,
+     * so a cluster of steady size computes it once.
+     */
+    Limit share(int nodes) {
+        if (nodes <= 1) {
+            return this;
+        }
+        Share last = this.share;
+        if (last != null && last.nodes() == nodes) {
+            return last.limit();
+        }
+        Limit limit = new Limit(ceilDiv(capacity, nodes), ceilDiv(count, nodes), periodSeconds);
+        this.share = new Share(nodes, limit);
+        return limit;
+    }
+
+    private static long ceilDiv(long value, int divisor) {
+        return (value + divisor - 1) / divisor;
+    }
+
+    /** A limit's share for a number of nodes. */
+    private record Share(int nodes, Limit limit) {}
+
+    private volatile Share share;
+
+    /**
      * Takes one unit from the bucket whose state is {@code cell} (always, when {@code force});
      * writes the outcome to {@code out} at {@code at} (see {@link Outcomes}) and answers whether
      * the unit was there.

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.ratelimit;
 
 import dev.apiguard.keycloak.common.ApiError;
+import dev.apiguard.keycloak.kc.Cluster;
 import dev.apiguard.keycloak.kc.ErrorPages;
 import dev.apiguard.keycloak.kc.LoginSessions;
 import jakarta.annotation.Priority;
@@ -171,9 +172,23 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         }
     }
 
-    /** Cluster-wide state through Keycloak's public single-use-object store (the {@code actionTokens} cache). */
+    /**
+     * Cluster-wide state through Keycloak's public single-use-object store (the {@code actionTokens}
+     * cache); the cluster's size (for the per-node share while that store fails) from the embedded
+     * Infinispan cluster view ({@link Cluster#members}).
+     */
     private static SharedSlots shared(KeycloakSession session) {
-        return (name, lifespan) -> session.singleUseObjects().putIfAbsent(name, lifespan);
+        return new SharedSlots() {
+            @Override
+            public boolean claim(String name, long lifespanSeconds) {
+                return session.singleUseObjects().putIfAbsent(name, lifespanSeconds);
+            }
+
+            @Override
+            public int nodes() {
+                return Cluster.members(session);
+            }
+        };
     }
 
     /** Wall-clock time in nanoseconds: every node of a cluster numbers the buckets' slots alike. */

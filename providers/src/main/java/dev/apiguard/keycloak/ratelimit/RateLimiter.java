@@ -80,7 +80,23 @@ public final class RateLimiter {
             Limit limit = rule.tiered() ? policy.tierLimit(request.tier()) : rule.limit();
             int i = decision.size++;
             int at = i * Outcomes.WIDTH;
-            boolean admitted = outcome(policy, rule, key, limit, now, shared, outcomes, at);
+            boolean admitted;
+            if (shared == null) {
+                admitted = local(rule, key, limit, now, outcomes, at);
+            } else {
+                try {
+                    admitted = rule.failuresOnly()
+                            ? rule.table().peekShared(key, limit, now, outcomes, at)
+                            : rule.table()
+                                    .takeShared(
+                                            key, policy.sharedPrefix(rule), limit, now, false, shared, outcomes, at);
+                } catch (RuntimeException e) {
+                    // Shared state unreachable (a node leaving, a remote cache down): this node's share decides.
+                    limit = fallback(limit, shared, e);
+                    decision.local |= 1 << i;
+                    admitted = local(rule, key, limit, now, outcomes, at);
+                }
+            }
             decision.rules[i] = rule;
             decision.keys[i] = key;
             decision.limits[i] = limit;
@@ -103,9 +119,10 @@ public final class RateLimiter {
             for (int i = 0; i < decision.size; i++) {
                 Rule rule = decision.rules[i];
                 if (!rule.failuresOnly() && decision.admitted(i)) {
-                    refund(rule, decision.keys[i], decision.limits[i], now, shared);
+                    SharedSlots where = decision.decidedLocally(i) ? null : shared;
+                    refund(rule, decision.keys[i], decision.limits[i], now, where);
                     // The fields report the bucket as the refusal leaves it.
-                    if (shared == null) {
+                    if (where == null) {
                         rule.table().peek(decision.keys[i], decision.limits[i], now, outcomes, i * Outcomes.WIDTH);
                     } else {
                         rule.table()
@@ -131,10 +148,17 @@ public final class RateLimiter {
             Rule rule = decision.rules[i];
             if (rule.failuresOnly()) {
                 if (status >= 400) {
-                    charge(decision.policy, rule, decision.keys[i], decision.limits[i], now, shared);
+                    // A rule decided locally (the shared state failed) is charged locally, to its share.
+                    charge(
+                            decision.policy,
+                            rule,
+                            decision.keys[i],
+                            decision.limits[i],
+                            now,
+                            decision.decidedLocally(i) ? null : shared);
                 }
             } else if (rule.key() == KeyKind.CLIENT && status == 401) {
-                refund(rule, decision.keys[i], decision.limits[i], now, shared);
+                refund(rule, decision.keys[i], decision.limits[i], now, decision.decidedLocally(i) ? null : shared);
             }
         }
     }
@@ -143,28 +167,28 @@ public final class RateLimiter {
         settle(decision, status, now, null);
     }
 
-    private static boolean outcome(
-            RateLimitPolicy policy,
-            Rule rule,
-            String key,
-            Limit limit,
-            long now,
-            SharedSlots shared,
-            long[] out,
-            int at) {
-        if (shared != null) {
-            try {
-                return rule.failuresOnly()
-                        ? rule.table().peekShared(key, limit, now, out, at)
-                        : rule.table().takeShared(key, policy.sharedPrefix(rule), limit, now, false, shared, out, at);
-            } catch (RuntimeException e) {
-                // Shared state unreachable (a node leaving, a remote cache down): this node's bucket decides.
-                SharedFailures.log(e);
-            }
-        }
+    /** Decides with this node's bucket: rules that count failures only look, the others take a unit. */
+    private static boolean local(Rule rule, String key, Limit limit, long now, long[] out, int at) {
         return rule.failuresOnly()
                 ? rule.table().peek(key, limit, now, out, at)
                 : rule.table().take(key, limit, now, false, out, at);
+    }
+
+    /**
+     * The limit this node applies alone while the shared state fails: its share of {@code limit}
+     * among the nodes of the cluster view (the full limit when the cluster's size is unknown).
+     * Logs the failure, at most once a minute.
+     */
+    private static Limit fallback(Limit limit, SharedSlots shared, RuntimeException failure) {
+        int nodes;
+        try {
+            nodes = shared.nodes();
+        } catch (RuntimeException e) {
+            // The size cannot be read either: unknown, the full limit applies (and the log says so).
+            nodes = 0;
+        }
+        SharedFailures.log(failure, nodes);
+        return limit.share(nodes);
     }
 
     private static void charge(
@@ -174,11 +198,11 @@ public final class RateLimiter {
                 rule.table().takeShared(key, policy.sharedPrefix(rule), limit, now, true, shared, null, 0);
                 return;
             } catch (RuntimeException e) {
-                // See outcome(): fall back to this node's bucket.
-                SharedFailures.log(e);
+                // See decide(): fall back to this node's share.
+                limit = fallback(limit, shared, e);
             }
         }
-        rule.table().take(key, limit, now, true, null, 0);
+        rule.table().chargeLocally(key, limit, now);
     }
 
     private static void refund(Rule rule, String key, Limit limit, long now, SharedSlots shared) {
