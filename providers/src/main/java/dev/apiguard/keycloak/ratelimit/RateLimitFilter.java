@@ -28,6 +28,7 @@ import org.keycloak.common.ClientConnection;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.utils.KeycloakSessionUtil;
 
@@ -135,6 +136,14 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         if (clientId != null && needsTier(rules)) {
             ClientModel client = realm.getClientByClientId(clientId);
             tier = client == null ? null : client.getAttribute(RateLimitStore.TIER_ATTRIBUTE);
+            if (client != null && !policy.definesTier(tier) && !policy.tierRules.isEmpty()) {
+                // The document's tierRules (CEL on the client), cached per client: no CEL runs for a cached client.
+                tier = policy.selectTier(
+                        clientId,
+                        client.getAttributes(),
+                        () -> realmRoles(session, realm, client),
+                        System.currentTimeMillis());
+            }
         }
         ClientConnection connection = session.getContext().getConnection();
         String address = connection == null ? null : connection.getRemoteAddr();
@@ -223,6 +232,18 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         return answer.header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .build();
+    }
+
+    /** The effective realm roles of {@code client}'s service account (composites and groups included); empty without one. */
+    private static List<String> realmRoles(KeycloakSession session, RealmModel realm, ClientModel client) {
+        UserModel account = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
+        if (account == null) {
+            return List.of();
+        }
+        return realm.getRolesStream()
+                .filter(account::hasRole)
+                .map(RoleModel::getName)
+                .toList();
     }
 
     private static boolean needsKey(Rule[] rules, KeyKind key) {

@@ -17,6 +17,7 @@ public final class RateLimitPolicy {
     final List<Addresses.Cidr> allowList;
     final Map<String, Limit> tiers;
     final String defaultTier;
+    final TierRules tierRules;
     final List<Rule> rules;
     final int maxKeysPerRule;
     private final EnumMap<Endpoint, Rule[]> byEndpoint = new EnumMap<>(Endpoint.class);
@@ -27,12 +28,14 @@ public final class RateLimitPolicy {
             List<Addresses.Cidr> allowList,
             Map<String, Limit> tiers,
             String defaultTier,
+            TierRules tierRules,
             List<Rule> rules,
             int maxKeysPerRule) {
         this.shadow = shadow;
         this.allowList = List.copyOf(allowList);
         this.tiers = Map.copyOf(tiers);
         this.defaultTier = defaultTier;
+        this.tierRules = tierRules;
         this.rules = List.copyOf(rules);
         this.maxKeysPerRule = maxKeysPerRule;
         for (Endpoint endpoint : Endpoint.values()) {
@@ -97,6 +100,23 @@ public final class RateLimitPolicy {
             }
         }
         return false;
+    }
+
+    /**
+     * The tier of a client for tiered rules, when its attribute names none that is defined: the
+     * first of {@code tierRules} whose condition is true, or {@code null} (the default tier).
+     */
+    String selectTier(
+            String clientId,
+            Map<String, String> attributes,
+            java.util.function.Supplier<List<String>> realmRoles,
+            long nowMillis) {
+        return tierRules.select(clientId, attributes, realmRoles, nowMillis);
+    }
+
+    /** Whether {@code tier} is defined by this document. */
+    boolean definesTier(String tier) {
+        return tier != null && tiers.containsKey(tier);
     }
 
     /** The limit of a tiered rule for a client whose tier attribute is {@code tier} (may be null or unknown). */
