@@ -107,4 +107,38 @@ class DecisionPathTest {
                 .isTrue();
         assertThat(allowListed.size).isZero();
     }
+
+    /** A realm whose attribute is {@code source[0]} (read on each call), with a fixed id and name. */
+    private static org.keycloak.models.RealmModel realm(String[] source) {
+        return (org.keycloak.models.RealmModel) java.lang.reflect.Proxy.newProxyInstance(
+                DecisionPathTest.class.getClassLoader(),
+                new Class<?>[] {org.keycloak.models.RealmModel.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAttribute" -> RateLimitStore.ATTRIBUTE.equals(args[0]) ? source[0] : null;
+                    case "getId" -> "decision-path-test-realm";
+                    case "getName" -> "decision-path-test";
+                    default -> null;
+                });
+    }
+
+    @Test
+    void ofWhenTheSameTextComesInANewStringThenTheCompiledDocumentIsKeptAndTheNewStringRemembered() {
+        String text = """
+                {"apiVersion": "apiguard/v1", "rules": [{"name": "r", "key": "realm", "capacity": 1, "rate": "1/s"}]}""";
+        String[] source = {new String(text)};
+        org.keycloak.models.RealmModel realm = realm(source);
+
+        RateLimitStore.State first = RateLimitStore.of(realm);
+        source[0] = new String(text);
+        RateLimitStore.State second = RateLimitStore.of(realm);
+        RateLimitStore.State third = RateLimitStore.of(realm);
+
+        assertThat(second.policy()).as("not compiled again").isSameAs(first.policy());
+        assertThat(second.source()).isSameAs(source[0]);
+        assertThat(third).as("the next request compares references").isSameAs(second);
+        source[0] = text.replace("1/s", "2/s");
+        assertThat(RateLimitStore.of(realm).policy())
+                .as("another text compiles")
+                .isNotSameAs(first.policy());
+    }
 }
