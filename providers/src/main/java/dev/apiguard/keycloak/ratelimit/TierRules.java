@@ -14,6 +14,8 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,7 +128,8 @@ final class TierRules {
         if (cache.size() >= MAX_CLIENTS) {
             cache.clear();
         }
-        cache.put(clientId, new Cached(Map.copyOf(current), tier, nowMillis));
+        // A copy that admits null values (Map.copyOf does not): an attribute may be stored without a value.
+        cache.put(clientId, new Cached(Collections.unmodifiableMap(new HashMap<>(current)), tier, nowMillis));
         return tier;
     }
 

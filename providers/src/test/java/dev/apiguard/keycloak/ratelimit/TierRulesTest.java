@@ -75,6 +75,17 @@ class TierRulesTest {
     }
 
     @Test
+    void selectWhenAnAttributeHasNoValueThenItsConditionIsFalseAndTheCacheStillWorks() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse(DOCUMENT);
+        Map<String, String> attributes = new java.util.HashMap<>();
+        attributes.put("org", null);
+
+        assertThat(policy.selectTier("n", attributes, roles(), 0)).isNull();
+        assertThat(policy.selectTier("n", attributes, roles(), 1)).isNull();
+        assertThat(policy.tierRules.evaluations()).isEqualTo(1);
+    }
+
+    @Test
     void decideWhenATierRuleSelectsTheTierThenItsLimitApplies() throws Exception {
         RateLimitPolicy policy = RateLimitDocumentParser.parse(DOCUMENT);
         String tier = policy.selectTier("partner-app", Map.of("org", "acme"), roles(), 0);
