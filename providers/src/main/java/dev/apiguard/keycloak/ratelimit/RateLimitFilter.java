@@ -96,6 +96,9 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         if (rules.length == 0) {
             return;
         }
+        if (!policy.announced.get() && policy.announced.compareAndSet(false, true)) {
+            announce(session, realm, state);
+        }
         Form form = Form.NONE;
         String basicClient =
                 endpoint.clientInForm ? basicClientId(request.getHeaderString(HttpHeaders.AUTHORIZATION)) : null;
@@ -198,6 +201,27 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
                 return Cluster.members(session);
             }
         };
+    }
+
+    /**
+     * Logs, once per document and node (at its first limited request), the cluster's size as this
+     * node sees it and so the share of each limit it would apply alone if the shared state failed.
+     */
+    private static void announce(KeycloakSession session, RealmModel realm, RateLimitStore.State state) {
+        int members = Cluster.members(session);
+        if (members > 1) {
+            LOG.infof(
+                    "Rate-limit document version %s of realm '%s': cluster view of %d members on this node; "
+                            + "if the shared state fails, this node applies a 1/%d share of each limit",
+                    state.version(), realm.getName(), members, members);
+        } else {
+            LOG.infof(
+                    "Rate-limit document version %s of realm '%s': %s; if the shared state fails, this node "
+                            + "applies the full limits",
+                    state.version(),
+                    realm.getName(),
+                    members == 1 ? "cluster view of this node only" : "no embedded Infinispan cluster view");
+        }
     }
 
     /** Wall-clock time in nanoseconds: every node of a cluster numbers the buckets' slots alike. */

@@ -69,6 +69,9 @@ public final class RateLimitPolicy {
         return sharedPrefixes[rule.index()];
     }
 
+    /** Whether this node has logged the cluster size this document's fallback share is based on. */
+    final java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The rules that apply to {@code endpoint}, in document order; never {@code null}. */
     Rule[] rules(Endpoint endpoint) {
         return byEndpoint.get(endpoint);
