@@ -50,6 +50,13 @@ class RateLimitClusterIT {
                     .isLessThanOrEqualTo((int) Math.floor(limit * 1.05))
                     .isGreaterThanOrEqualTo(20);
             assertThat(refused).isPositive();
+            for (int node = 1; node <= 2; node++) {
+                assertThat(cluster.node(node).log())
+                        .as("node %d reads the cluster's size for the fallback share (kc/Cluster)", node)
+                        .containsPattern("Rate-limit document version [0-9a-f]{16} of realm '" + realm
+                                + "': cluster view of 2 members on this node; if the shared state fails, this node "
+                                + "applies a 1/2 share of each limit");
+            }
         } finally {
             deleteRealm(cluster, realm);
         }

@@ -94,6 +94,57 @@ class RateLimitIT {
     }
 
     @Test
+    void tierRulesWhenTheServiceAccountHasTheRoleThenItsClientGetsThatTierAndAnotherTheDefault(ApiGuardServer server) {
+        start(server);
+        admin().contentType("application/json")
+                .body(Map.of("name", "partner-service"))
+                .post(adminRealm() + "/roles")
+                .then()
+                .statusCode(201);
+        Map<String, Object> role = admin().get(adminRealm() + "/roles/partner-service")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
+        String busyId = admin().queryParam("clientId", "busy")
+                .get(adminRealm() + "/clients")
+                .jsonPath()
+                .getString("[0].id");
+        String accountId = admin().get(adminRealm() + "/clients/" + busyId + "/service-account-user")
+                .jsonPath()
+                .getString("id");
+        admin().contentType("application/json")
+                .body(List.of(role))
+                .post(adminRealm() + "/users/" + accountId + "/role-mappings/realm")
+                .then()
+                .statusCode(204);
+        save("""
+                {"apiVersion": "apiguard/v1",
+                 "tiers": {"standard": {"capacity": 2, "rate": "1/h"}, "partner": {"capacity": 6, "rate": "1/h"}},
+                 "defaultTier": "standard",
+                 "tierRules": [{"when": "'partner-service' in client.realmRoles", "tier": "partner"}],
+                 "rules": [{"name": "clients", "key": "client", "tiered": true, "endpoints": ["token"]}]}""");
+
+        Response busy = clientCredentials("busy", SECRET_BUSY);
+        Response other = clientCredentials("other", SECRET_OTHER);
+
+        assertThat(busy.statusCode()).isEqualTo(200);
+        assertThat(only(busy.getHeader("RateLimit-Policy")).integer("q"))
+                .as("the role's tier")
+                .isEqualTo(6);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(only(other.getHeader("RateLimit-Policy")).integer("q"))
+                .as("the default tier")
+                .isEqualTo(2);
+        int admitted = 1;
+        for (int i = 0; i < 8; i++) {
+            admitted += clientCredentials("busy", SECRET_BUSY).statusCode() == 200 ? 1 : 0;
+        }
+        assertThat(admitted).isEqualTo(6);
+    }
+
+    @Test
     void tokenWhenFailedClientAuthenticationsFromAnAddressExceedItsLimitThen429BeforeTheSecretIsChecked(
             ApiGuardServer server) {
         start(server);

@@ -15,6 +15,19 @@ final class Addresses {
     /** A CIDR block: the network's bytes (4 or 16) and the prefix length. */
     record Cidr(byte[] network, int prefix) {
 
+        /** Whether this (IPv4) block holds the IPv4 address {@code bits} (see {@link Addresses#ipv4Bits}). */
+        boolean containsIpv4(long bits) {
+            if (network.length != 4) {
+                return false;
+            }
+            long net = ((network[0] & 0xffL) << 24)
+                    | ((network[1] & 0xff) << 16)
+                    | ((network[2] & 0xff) << 8)
+                    | (network[3] & 0xff);
+            long mask = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+            return (bits & mask) == (net & mask);
+        }
+
         boolean contains(byte[] address) {
             if (address == null || address.length != network.length) {
                 return false;
@@ -90,27 +103,46 @@ final class Addresses {
     }
 
     private static byte[] ipv4(String text) {
-        byte[] bytes = new byte[4];
+        long bits = ipv4Bits(text);
+        if (bits < 0) {
+            return null;
+        }
+        return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
+    }
+
+    /**
+     * The 32 bits of a dotted-quad IPv4 literal (four decimal parts, 0 to 255), or -1 when
+     * {@code text} is not one; no allocation (the decision path parses every request's address).
+     */
+    static long ipv4Bits(String text) {
+        long bits = 0;
         int part = 0;
         int value = -1;
-        for (int i = 0; i <= text.length(); i++) {
-            char c = i == text.length() ? '.' : text.charAt(i);
+        int length = text.length();
+        for (int i = 0; i <= length; i++) {
+            char c = i == length ? '.' : text.charAt(i);
             if (c == '.') {
                 if (value < 0 || part > 3) {
-                    return null;
+                    return -1;
                 }
-                bytes[part++] = (byte) value;
+                bits = (bits << 8) | value;
+                part++;
                 value = -1;
             } else if (c >= '0' && c <= '9') {
                 value = value < 0 ? c - '0' : value * 10 + (c - '0');
                 if (value > 255) {
-                    return null;
+                    return -1;
                 }
             } else {
-                return null;
+                return -1;
             }
         }
-        return part == 4 ? bytes : null;
+        return part == 4 ? bits : -1;
+    }
+
+    /** The bucket key of an IPv4 address given as {@link #ipv4Bits}: {@code "192.0.2.0/24"}. */
+    static String aggregateIpv4(long bits) {
+        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + ".0/24";
     }
 
     /**
@@ -122,7 +154,7 @@ final class Addresses {
             return literal;
         }
         if (bytes.length == 4) {
-            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + ".0/24";
+            return aggregateIpv4(((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8));
         }
         if (bytes.length == 16) {
             return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";

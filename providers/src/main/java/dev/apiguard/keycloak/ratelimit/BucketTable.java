@@ -18,7 +18,8 @@ import java.util.Map;
  */
 final class BucketTable {
 
-    static final int STRIPES = 64;
+    static final int STRIPE_BITS = 6;
+    static final int STRIPES = 1 << STRIPE_BITS;
 
     /** The state of one key. Guarded by its stripe's lock. */
     static final class Cell {
@@ -31,7 +32,28 @@ final class BucketTable {
 
         long next;
         long hint;
+        /**
+         * Shared buckets of failure-counting rules: a failure was charged to this node's bucket
+         * ({@link #tat}) because the shared state failed; until a shared charge succeeds again (or
+         * that bucket is full), a look at the bucket is this node's, not the cluster's.
+         */
+        boolean chargedLocally;
     }
+
+    /**
+     * Thrown by {@link #peekShared} for a key whose failures were charged to this node's bucket
+     * while the shared state failed: the caller decides with this node's share, as for any other
+     * failure of the shared state. Preallocated, no stack trace.
+     */
+    static final RuntimeException CHARGED_LOCALLY =
+            new IllegalStateException("failures of this key were counted by this node while the shared state failed") {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public synchronized Throwable fillInStackTrace() {
+                    return this;
+                }
+            };
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final int maxEntries;
@@ -63,10 +85,11 @@ final class BucketTable {
     }
 
     /**
-     * Takes one unit for {@code key} if the bucket has one (or always, when {@code force}), and
-     * answers the outcome.
+     * Takes one unit for {@code key} if the bucket has one (or always, when {@code force}); writes
+     * the outcome to {@code out} at {@code at} ({@link Outcomes}, may be {@code null}) and answers
+     * whether the unit was there.
      */
-    Outcome take(String key, Limit limit, long now, boolean force) {
+    boolean take(String key, Limit limit, long now, boolean force, long[] out, int at) {
         Stripe stripe = stripe(key);
         synchronized (stripe) {
             Cell cell = stripe.get(key);
@@ -75,15 +98,35 @@ final class BucketTable {
                 cell.tat = now;
                 stripe.put(key, cell);
             }
-            return limit.take(cell, now, force);
+            return limit.take(cell, now, force, out, at);
+        }
+    }
+
+    /**
+     * Charges one unit to {@code key}'s bucket on this node whether or not it has one (a failure
+     * after the answer), and marks the key as charged locally (see {@link Cell#chargedLocally}).
+     */
+    void chargeLocally(String key, Limit limit, long now) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            Cell cell = stripe.get(key);
+            if (cell == null) {
+                cell = new Cell();
+                cell.tat = now;
+                stripe.put(key, cell);
+            }
+            limit.take(cell, now, true, null, 0);
+            cell.chargedLocally = true;
         }
     }
 
     /**
      * Takes one unit of {@code key}'s cluster-wide bucket through {@code shared} (see {@link
-     * SharedBuckets}); {@code name} prefixes the shared names of this rule and key.
+     * SharedBuckets}); {@code prefix} + {@code key} names this rule's and key's shared names (only
+     * built when a block is claimed).
      */
-    Outcome takeShared(String key, String name, Limit limit, long now, boolean force, SharedSlots shared) {
+    boolean takeShared(
+            String key, String prefix, Limit limit, long now, boolean force, SharedSlots shared, long[] out, int at) {
         Stripe stripe = stripe(key);
         synchronized (stripe) {
             Cell cell = stripe.get(key);
@@ -92,15 +135,25 @@ final class BucketTable {
                 stripe.put(key, cell);
             }
             // The lock is held during the cluster call: requests for one stripe wait for one claim per lease.
-            return SharedBuckets.take(cell, name, limit, now, force, shared);
+            boolean admitted = SharedBuckets.take(cell, prefix, key, limit, now, force, shared, out, at);
+            cell.chargedLocally = false;
+            return admitted;
         }
     }
 
     /** Whether {@code key}'s shared bucket likely has a unit now (this node's view), without taking it. */
-    Outcome peekShared(String key, Limit limit, long now) {
+    boolean peekShared(String key, Limit limit, long now, long[] out, int at) {
         Stripe stripe = stripe(key);
         synchronized (stripe) {
-            return SharedBuckets.peek(stripe.get(key), limit, now);
+            Cell cell = stripe.get(key);
+            if (cell != null && cell.chargedLocally) {
+                if (cell.tat > now) {
+                    throw CHARGED_LOCALLY;
+                }
+                // This node's bucket of the fallback is full again: the cluster's view decides.
+                cell.chargedLocally = false;
+            }
+            return SharedBuckets.peek(cell, limit, now, out, at);
         }
     }
 
@@ -115,12 +168,12 @@ final class BucketTable {
         }
     }
 
-    /** Whether {@code key}'s bucket has a unit now, without taking it. */
-    Outcome peek(String key, Limit limit, long now) {
+    /** Whether {@code key}'s bucket has a unit now, without taking it; the outcome goes to {@code out} at {@code at}. */
+    boolean peek(String key, Limit limit, long now, long[] out, int at) {
         Stripe stripe = stripe(key);
         synchronized (stripe) {
             Cell cell = stripe.get(key);
-            return limit.peek(cell == null ? now : cell.tat, now);
+            return limit.peek(cell == null ? now : cell.tat, now, out, at);
         }
     }
 
@@ -152,9 +205,17 @@ final class BucketTable {
     }
 
     private Stripe stripe(String key) {
-        int h = key.hashCode();
-        h ^= (h >>> 16);
-        return stripes[h & (STRIPES - 1)];
+        return stripes[stripeIndex(key.hashCode())];
+    }
+
+    /**
+     * The stripe of a key: the top {@value #STRIPE_BITS} bits of its hash after a Fibonacci
+     * multiplication. Not the low bits: each stripe's {@link java.util.HashMap} picks its bucket
+     * from the low bits of the same hash, so keys chosen by their low bits would all fall into
+     * {@code 1/STRIPES} of a stripe's buckets (long collision chains, turned into trees).
+     */
+    static int stripeIndex(int hash) {
+        return (hash * 0x9E3779B9) >>> (Integer.SIZE - STRIPE_BITS);
     }
 
     /** One least-recently-used map, bounded. */
@@ -173,10 +234,4 @@ final class BucketTable {
             return size() > max;
         }
     }
-
-    /**
-     * The result of one decision for one key: admitted or not, the units left, seconds until the
-     * bucket is full again and, when refused, seconds until one unit is back (rounded up).
-     */
-    record Outcome(boolean admitted, long remaining, long resetSeconds, long retryAfterSeconds) {}
 }

@@ -1,65 +1,141 @@
 package dev.apiguard.keycloak.ratelimit;
 
+import java.util.Objects;
+
 /**
  * A token bucket of {@code capacity} units refilled with {@code count} units per {@code periodSeconds},
  * decided with the generic cell rate algorithm (GCRA): one unit costs the emission interval
  * {@code T = period / count}; a bucket holds at most {@code capacity * T} of credit. State is one
  * number per key, the theoretical arrival time (TAT).
  *
- * @param capacity the burst: units a full bucket admits at once (1 to 10^9)
- * @param count units refilled per period (1 to 10^9)
- * @param periodSeconds the period of the refill rate: 1 (s), 60 (m), 3600 (h) or 86400 (d)
+ * <p>Immutable; everything a decision needs that depends on the limit alone (the interval, the
+ * tolerance, the window, the lease size of shared buckets, the {@code RateLimit-Policy}
+ * parameters) is computed once, when the document is compiled, not per request.
  */
-record Limit(long capacity, long count, long periodSeconds) {
+final class Limit {
 
     static final long NANOS = 1_000_000_000L;
 
-    Limit {
+    private final long capacity;
+    private final long count;
+    private final long periodSeconds;
+    private final long intervalNanos;
+    private final long toleranceNanos;
+    private final long windowSeconds;
+    private final long leaseSize;
+    private final String policyParameters;
+
+    /**
+     * @param capacity the burst: units a full bucket admits at once (1 to 10^9)
+     * @param count units refilled per period (1 to 10^9)
+     * @param periodSeconds the period of the refill rate: 1 (s), 60 (m), 3600 (h) or 86400 (d)
+     */
+    Limit(long capacity, long count, long periodSeconds) {
         if (capacity < 1 || count < 1 || periodSeconds < 1) {
             throw new IllegalArgumentException("capacity, count and period must be positive");
         }
+        this.capacity = capacity;
+        this.count = count;
+        this.periodSeconds = periodSeconds;
+        this.intervalNanos = Math.max(1, periodSeconds * NANOS / count);
+        this.toleranceNanos = intervalNanos * capacity;
+        this.windowSeconds = ceilSeconds(toleranceNanos);
+        this.leaseSize = Math.max(1, Math.min(50, capacity / 20));
+        this.policyParameters = ";q=" + capacity + ";w=" + windowSeconds;
+    }
+
+    long capacity() {
+        return capacity;
+    }
+
+    long count() {
+        return count;
+    }
+
+    long periodSeconds() {
+        return periodSeconds;
     }
 
     /** Nanoseconds one unit takes to come back. At least 1. */
     long intervalNanos() {
-        return Math.max(1, periodSeconds * NANOS / count);
+        return intervalNanos;
     }
 
     /** The credit a full bucket holds, in nanoseconds. */
     long toleranceNanos() {
-        return intervalNanos() * capacity;
+        return toleranceNanos;
     }
 
     /** Seconds a drained bucket takes to be full again, rounded up: the {@code w} of {@code RateLimit-Policy}. */
     long windowSeconds() {
-        return ceilSeconds(toleranceNanos());
+        return windowSeconds;
     }
 
-    BucketTable.Outcome take(BucketTable.Cell cell, long now, boolean force) {
-        long interval = intervalNanos();
-        long tolerance = toleranceNanos();
+    /** Slots a node claims at once from a shared bucket: {@code capacity / 20}, 1 to 50 (see {@link SharedBuckets}). */
+    long leaseSize() {
+        return leaseSize;
+    }
+
+    /** {@code ;q=<capacity>;w=<window>}: this limit's parameters in a {@code RateLimit-Policy} member. */
+    String policyParameters() {
+        return policyParameters;
+    }
+
+    /**
+     * This limit divided among {@code nodes} nodes, each share rounded up: capacity
+     * {@code ceil(capacity / nodes)}, rate {@code ceil(count / nodes)} per the same period; this
+     * limit itself for 1 node or fewer (0: the cluster's size is unknown). The last share is kept,
+     * so a cluster of steady size computes it once.
+     */
+    Limit share(int nodes) {
+        if (nodes <= 1) {
+            return this;
+        }
+        Share last = this.share;
+        if (last != null && last.nodes() == nodes) {
+            return last.limit();
+        }
+        Limit limit = new Limit(ceilDiv(capacity, nodes), ceilDiv(count, nodes), periodSeconds);
+        this.share = new Share(nodes, limit);
+        return limit;
+    }
+
+    private static long ceilDiv(long value, int divisor) {
+        return (value + divisor - 1) / divisor;
+    }
+
+    /** A limit's share for a number of nodes. */
+    private record Share(int nodes, Limit limit) {}
+
+    private volatile Share share;
+
+    /**
+     * Takes one unit from the bucket whose state is {@code cell} (always, when {@code force});
+     * writes the outcome to {@code out} at {@code at} (see {@link Outcomes}) and answers whether
+     * the unit was there.
+     */
+    boolean take(BucketTable.Cell cell, long now, boolean force, long[] out, int at) {
         long base = Math.max(cell.tat, now);
-        long next = base + interval;
-        if (next - now > tolerance && !force) {
-            return new BucketTable.Outcome(
-                    false, 0, ceilSeconds(base - now), Math.max(1, ceilSeconds(next - tolerance - now)));
+        long next = base + intervalNanos;
+        if (next - now > toleranceNanos && !force) {
+            return Outcomes.refused(
+                    out, at, ceilSeconds(base - now), Math.max(1, ceilSeconds(next - toleranceNanos - now)));
         }
         cell.tat = next;
-        long remaining = Math.max(0, (now + tolerance - next) / interval);
-        return new BucketTable.Outcome(true, remaining, ceilSeconds(next - now), 0);
+        return Outcomes.admitted(
+                out, at, Math.max(0, (now + toleranceNanos - next) / intervalNanos), ceilSeconds(next - now));
     }
 
-    BucketTable.Outcome peek(long tat, long now) {
-        long interval = intervalNanos();
-        long tolerance = toleranceNanos();
+    /** Whether a bucket whose TAT is {@code tat} has a unit now, without taking it; the outcome goes to {@code out}. */
+    boolean peek(long tat, long now, long[] out, int at) {
         long base = Math.max(tat, now);
-        long next = base + interval;
-        if (next - now > tolerance) {
-            return new BucketTable.Outcome(
-                    false, 0, ceilSeconds(base - now), Math.max(1, ceilSeconds(next - tolerance - now)));
+        long next = base + intervalNanos;
+        if (next - now > toleranceNanos) {
+            return Outcomes.refused(
+                    out, at, ceilSeconds(base - now), Math.max(1, ceilSeconds(next - toleranceNanos - now)));
         }
-        return new BucketTable.Outcome(
-                true, Math.max(0, (now + tolerance - base) / interval), ceilSeconds(base - now), 0);
+        return Outcomes.admitted(
+                out, at, Math.max(0, (now + toleranceNanos - base) / intervalNanos), ceilSeconds(base - now));
     }
 
     static long ceilSeconds(long nanos) {
@@ -75,5 +151,23 @@ record Limit(long capacity, long count, long periodSeconds) {
                     case 3600 -> "h";
                     default -> "d";
                 };
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Limit limit
+                && limit.capacity == capacity
+                && limit.count == count
+                && limit.periodSeconds == periodSeconds;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(capacity, count, periodSeconds);
+    }
+
+    @Override
+    public String toString() {
+        return "Limit[capacity=" + capacity + ", rate=" + rate() + "]";
     }
 }

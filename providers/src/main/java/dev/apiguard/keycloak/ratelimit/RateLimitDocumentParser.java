@@ -51,7 +51,8 @@ public final class RateLimitDocumentParser {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern RATE = Pattern.compile("([0-9]{1,10})/([smhd])");
     private static final Set<String> TOP_FIELDS =
-            Set.of("apiVersion", "mode", "allowList", "tiers", "defaultTier", "maxKeysPerRule", "rules");
+            Set.of("apiVersion", "mode", "allowList", "tiers", "defaultTier", "tierRules", "maxKeysPerRule", "rules");
+    private static final Set<String> TIER_RULE_FIELDS = Set.of("when", "tier", "description");
     private static final Set<String> TIER_FIELDS = Set.of("capacity", "rate", "description");
     private static final Set<String> RULE_FIELDS =
             Set.of("name", "description", "key", "endpoints", "tiered", "capacity", "rate", "count", "mode");
@@ -188,7 +189,7 @@ public final class RateLimitDocumentParser {
         } else {
             Set<String> names = new LinkedHashSet<>();
             for (int i = 0; i < list.size(); i++) {
-                Rule rule = rule(list.get(i), "rules[" + i + "]", names, shadow, maxKeys, errors);
+                Rule rule = rule(list.get(i), "rules[" + i + "]", names, shadow, maxKeys, rules.size(), errors);
                 if (rule != null) {
                     rules.add(rule);
                 }
@@ -197,14 +198,70 @@ public final class RateLimitDocumentParser {
                 errors.add("defaultTier: missing, a tiered rule needs the tier of clients that name none");
             }
         }
+        TierRules tierRules = tierRules(root.get("tierRules"), tierNode, rules, errors);
         if (!errors.isEmpty()) {
             throw new Invalid(errors);
         }
-        return new RateLimitPolicy(shadow, allowList, tiers, defaultTier, rules, maxKeys);
+        return new RateLimitPolicy(shadow, allowList, tiers, defaultTier, tierRules, rules, maxKeys);
+    }
+
+    /**
+     * {@code tierRules}: a list of {@code {when, tier, description}}; each {@code when} a CEL
+     * condition on the client ({@link TierRules}), each {@code tier} defined in {@code tiers}; only
+     * with a tiered rule (otherwise a tier decides nothing).
+     */
+    private static TierRules tierRules(JsonNode node, JsonNode tierNode, List<Rule> rules, List<String> errors) {
+        if (node == null || node.isNull()) {
+            return TierRules.NONE;
+        }
+        if (!node.isArray()) {
+            errors.add("tierRules: must be a list of {when, tier}");
+            return TierRules.NONE;
+        }
+        if (node.isEmpty() || node.size() > TierRules.MAX_TIER_RULES) {
+            errors.add("tierRules: " + node.size() + " rules, 1 to " + TierRules.MAX_TIER_RULES + " allowed");
+            return TierRules.NONE;
+        }
+        if (rules.stream().noneMatch(Rule::tiered)) {
+            errors.add("tierRules: no rule is tiered, so a client's tier decides nothing; add \"tiered\": true to a "
+                    + "client rule or remove tierRules");
+        }
+        List<TierRules.TierRule> compiled = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "tierRules[" + i + "]";
+            JsonNode entry = node.get(i);
+            if (!entry.isObject()) {
+                errors.add(path + ": must be an object {when, tier}");
+                continue;
+            }
+            unknownFields(entry, TIER_RULE_FIELDS, path + ".", errors);
+            description(entry.get("description"), path + ".description", errors);
+            String tier = text(entry.get("tier"), path + ".tier", errors);
+            if (tier != null && (tierNode == null || !tierNode.isObject() || !tierNode.has(tier))) {
+                errors.add(path + ".tier: \"" + tier + "\" is not defined in tiers");
+            }
+            String when = text(entry.get("when"), path + ".when", errors);
+            if (when != null && when.length() > TierRules.MAX_CONDITION_CHARS) {
+                errors.add(path + ".when: " + when.length() + " characters, at most " + TierRules.MAX_CONDITION_CHARS
+                        + " allowed");
+                continue;
+            }
+            var program = when == null ? null : TierRules.compile(when, path + ".when", errors);
+            if (program != null && tier != null) {
+                compiled.add(new TierRules.TierRule(when, program, tier));
+            }
+        }
+        return new TierRules(compiled);
     }
 
     private static Rule rule(
-            JsonNode node, String path, Set<String> names, boolean documentShadow, int maxKeys, List<String> errors) {
+            JsonNode node,
+            String path,
+            Set<String> names,
+            boolean documentShadow,
+            int maxKeys,
+            int index,
+            List<String> errors) {
         if (!node.isObject()) {
             errors.add(path + ": must be an object");
             return null;
@@ -282,7 +339,7 @@ public final class RateLimitDocumentParser {
         if (errors.size() > before) {
             return null;
         }
-        return new Rule(name, key, endpoints, limit, tiered, failuresOnly, shadow, new BucketTable(maxKeys));
+        return new Rule(name, key, endpoints, limit, tiered, failuresOnly, shadow, new BucketTable(maxKeys), index);
     }
 
     private static Limit limit(JsonNode node, String path, List<String> errors) {

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.ratelimit;
 
 import dev.apiguard.keycloak.common.ApiError;
+import dev.apiguard.keycloak.kc.Cluster;
 import dev.apiguard.keycloak.kc.ErrorPages;
 import dev.apiguard.keycloak.kc.LoginSessions;
 import jakarta.annotation.Priority;
@@ -27,6 +28,7 @@ import org.keycloak.common.ClientConnection;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.utils.KeycloakSessionUtil;
 
@@ -94,6 +96,9 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         if (rules.length == 0) {
             return;
         }
+        if (!policy.announced.get() && policy.announced.compareAndSet(false, true)) {
+            announce(session, realm, state);
+        }
         Form form = Form.NONE;
         String basicClient =
                 endpoint.clientInForm ? basicClientId(request.getHeaderString(HttpHeaders.AUTHORIZATION)) : null;
@@ -134,6 +139,14 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         if (clientId != null && needsTier(rules)) {
             ClientModel client = realm.getClientByClientId(clientId);
             tier = client == null ? null : client.getAttribute(RateLimitStore.TIER_ATTRIBUTE);
+            if (client != null && !policy.definesTier(tier) && !policy.tierRules.isEmpty()) {
+                // The document's tierRules (CEL on the client), cached per client: no CEL runs for a cached client.
+                tier = policy.selectTier(
+                        clientId,
+                        client.getAttributes(),
+                        () -> realmRoles(session, realm, client),
+                        System.currentTimeMillis());
+            }
         }
         ClientConnection connection = session.getContext().getConnection();
         String address = connection == null ? null : connection.getRemoteAddr();
@@ -171,9 +184,44 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         }
     }
 
-    /** Cluster-wide state through Keycloak's public single-use-object store (the {@code actionTokens} cache). */
+    /**
+     * Cluster-wide state through Keycloak's public single-use-object store (the {@code actionTokens}
+     * cache); the cluster's size (for the per-node share while that store fails) from the embedded
+     * Infinispan cluster view ({@link Cluster#members}).
+     */
     private static SharedSlots shared(KeycloakSession session) {
-        return (name, lifespan) -> session.singleUseObjects().putIfAbsent(name, lifespan);
+        return new SharedSlots() {
+            @Override
+            public boolean claim(String name, long lifespanSeconds) {
+                return session.singleUseObjects().putIfAbsent(name, lifespanSeconds);
+            }
+
+            @Override
+            public int nodes() {
+                return Cluster.members(session);
+            }
+        };
+    }
+
+    /**
+     * Logs, once per document and node (at its first limited request), the cluster's size as this
+     * node sees it and so the share of each limit it would apply alone if the shared state failed.
+     */
+    private static void announce(KeycloakSession session, RealmModel realm, RateLimitStore.State state) {
+        int members = Cluster.members(session);
+        if (members > 1) {
+            LOG.infof(
+                    "Rate-limit document version %s of realm '%s': cluster view of %d members on this node; "
+                            + "if the shared state fails, this node applies a 1/%d share of each limit",
+                    state.version(), realm.getName(), members, members);
+        } else {
+            LOG.infof(
+                    "Rate-limit document version %s of realm '%s': %s; if the shared state fails, this node "
+                            + "applies the full limits",
+                    state.version(),
+                    realm.getName(),
+                    members == 1 ? "cluster view of this node only" : "no embedded Infinispan cluster view");
+        }
     }
 
     /** Wall-clock time in nanoseconds: every node of a cluster numbers the buckets' slots alike. */
@@ -208,6 +256,18 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         return answer.header(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .build();
+    }
+
+    /** The effective realm roles of {@code client}'s service account (composites and groups included); empty without one. */
+    private static List<String> realmRoles(KeycloakSession session, RealmModel realm, ClientModel client) {
+        UserModel account = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
+        if (account == null) {
+            return List.of();
+        }
+        return realm.getRolesStream()
+                .filter(account::hasRole)
+                .map(RoleModel::getName)
+                .toList();
     }
 
     private static boolean needsKey(Rule[] rules, KeyKind key) {

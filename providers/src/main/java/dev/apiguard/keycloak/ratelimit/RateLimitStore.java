@@ -56,8 +56,15 @@ public final class RateLimitStore {
             return ABSENT;
         }
         State cached = CACHE.get(realm.getId());
-        if (cached != null && (cached.source() == source || cached.source().equals(source))) {
+        if (cached != null && cached.source() == source) {
             return cached;
+        }
+        if (cached != null && cached.source().equals(source)) {
+            // The same text in a new string (the realm cache was rebuilt): keep the new instance, so
+            // that the next requests compare references, not the whole document.
+            State same = new State(source, cached.version(), cached.policy(), cached.errors());
+            CACHE.put(realm.getId(), same);
+            return same;
         }
         State compiled = compile(source);
         name(realm, compiled);
@@ -119,7 +126,7 @@ public final class RateLimitStore {
     /** Names the shared buckets of a compiled document: per realm and document version. */
     private static void name(RealmModel realm, State state) {
         if (state.policy() != null) {
-            state.policy().namespace = "apiguard-rl:" + realm.getId() + ":" + state.version();
+            state.policy().name("apiguard-rl:" + realm.getId() + ":" + state.version());
         }
     }
 

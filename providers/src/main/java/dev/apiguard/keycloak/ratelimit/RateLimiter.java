@@ -22,6 +22,9 @@ import java.util.Locale;
  */
 public final class RateLimiter {
 
+    /** The one key of a realm rule. */
+    private static final String REALM_KEY = "realm";
+
     private RateLimiter() {}
 
     /** Decides with per-node buckets only. */
@@ -36,37 +39,68 @@ public final class RateLimiter {
      * at most once a minute).
      */
     public static Decision decide(RateLimitPolicy policy, RequestFacts request, long now, SharedSlots shared) {
-        Rule[] rules = policy.rules(request.endpoint());
-        Decision decision = new Decision(policy, request.endpoint(), rules.length);
+        Endpoint endpoint = request.endpoint();
+        Rule[] rules = policy.rules(endpoint);
+        Decision decision = new Decision(policy, endpoint, rules.length);
         if (rules.length == 0) {
             return decision;
         }
-        byte[] address = null;
-        if (request.address() != null) {
-            address = Addresses.parse(request.address());
-            if (!policy.allowList.isEmpty() && policy.allowListed(address)) {
+        String literal = request.address();
+        // An IPv4 address is parsed into a number (no allocation); other forms into bytes.
+        long ipv4 = -1;
+        byte[] bytes = null;
+        if (literal != null && policy.needsAddress(endpoint)) {
+            ipv4 = Addresses.ipv4Bits(literal);
+            if (ipv4 < 0) {
+                bytes = Addresses.parse(literal);
+            }
+            if (!policy.allowList.isEmpty() && (ipv4 >= 0 ? policy.allowListedIpv4(ipv4) : policy.allowListed(bytes))) {
                 return decision;
             }
         }
+        String addressKey = null;
+        long[] outcomes = decision.outcomes;
         for (Rule rule : rules) {
-            String key = switch (rule.key()) {
-                case CLIENT -> request.clientId();
-                case ADDRESS -> request.address() == null ? null : Addresses.aggregate(request.address(), address);
+            String key;
+            switch (rule.key()) {
+                case CLIENT -> key = request.clientId();
+                case ADDRESS -> {
+                    if (literal != null && addressKey == null) {
+                        addressKey = ipv4 >= 0 ? Addresses.aggregateIpv4(ipv4) : Addresses.aggregate(literal, bytes);
+                    }
+                    key = addressKey;
+                }
                 case USERNAME ->
-                    request.username() == null ? null : request.username().toLowerCase(Locale.ROOT);
-                case REALM -> "realm";
-            };
+                    key = request.username() == null ? null : request.username().toLowerCase(Locale.ROOT);
+                default -> key = REALM_KEY;
+            }
             if (key == null) {
                 continue;
             }
             Limit limit = rule.tiered() ? policy.tierLimit(request.tier()) : rule.limit();
-            BucketTable.Outcome outcome = outcome(policy, rule, key, limit, now, shared);
             int i = decision.size++;
+            int at = i * Outcomes.WIDTH;
+            boolean admitted;
+            if (shared == null) {
+                admitted = local(rule, key, limit, now, outcomes, at);
+            } else {
+                try {
+                    admitted = rule.failuresOnly()
+                            ? rule.table().peekShared(key, limit, now, outcomes, at)
+                            : rule.table()
+                                    .takeShared(
+                                            key, policy.sharedPrefix(rule), limit, now, false, shared, outcomes, at);
+                } catch (RuntimeException e) {
+                    // Shared state unreachable (a node leaving, a remote cache down): this node's share decides.
+                    limit = fallback(limit, shared, e);
+                    decision.local |= 1 << i;
+                    admitted = local(rule, key, limit, now, outcomes, at);
+                }
+            }
             decision.rules[i] = rule;
             decision.keys[i] = key;
             decision.limits[i] = limit;
-            decision.outcomes[i] = outcome;
-            if (!outcome.admitted()) {
+            if (!admitted) {
                 if (rule.shadow()) {
                     decision.reports[i] = Decision.SHADOW_REFUSED;
                 } else {
@@ -74,9 +108,9 @@ public final class RateLimiter {
                     if (decision.refusedBy == null) {
                         decision.refusedBy = rule;
                     }
-                    decision.retryAfterSeconds = Math.max(decision.retryAfterSeconds, outcome.retryAfterSeconds());
+                    decision.retryAfterSeconds = Math.max(decision.retryAfterSeconds, outcomes[at + 2]);
                 }
-            } else if (outcome.remaining() * 5 <= limit.capacity()
+            } else if (outcomes[at] * 5 <= limit.capacity()
                     && rule.table().warnOnce(key, now, now + limit.toleranceNanos())) {
                 decision.reports[i] = Decision.WARNING;
             }
@@ -84,12 +118,16 @@ public final class RateLimiter {
         if (decision.refused()) {
             for (int i = 0; i < decision.size; i++) {
                 Rule rule = decision.rules[i];
-                if (!rule.failuresOnly() && decision.outcomes[i].admitted()) {
-                    refund(rule, decision.keys[i], decision.limits[i], now, shared);
+                if (!rule.failuresOnly() && decision.admitted(i)) {
+                    SharedSlots where = decision.decidedLocally(i) ? null : shared;
+                    refund(rule, decision.keys[i], decision.limits[i], now, where);
                     // The fields report the bucket as the refusal leaves it.
-                    decision.outcomes[i] = shared == null
-                            ? rule.table().peek(decision.keys[i], decision.limits[i], now)
-                            : rule.table().peekShared(decision.keys[i], decision.limits[i], now);
+                    if (where == null) {
+                        rule.table().peek(decision.keys[i], decision.limits[i], now, outcomes, i * Outcomes.WIDTH);
+                    } else {
+                        rule.table()
+                                .peekShared(decision.keys[i], decision.limits[i], now, outcomes, i * Outcomes.WIDTH);
+                    }
                 }
             }
         }
@@ -110,10 +148,17 @@ public final class RateLimiter {
             Rule rule = decision.rules[i];
             if (rule.failuresOnly()) {
                 if (status >= 400) {
-                    charge(decision.policy, rule, decision.keys[i], decision.limits[i], now, shared);
+                    // A rule decided locally (the shared state failed) is charged locally, to its share.
+                    charge(
+                            decision.policy,
+                            rule,
+                            decision.keys[i],
+                            decision.limits[i],
+                            now,
+                            decision.decidedLocally(i) ? null : shared);
                 }
             } else if (rule.key() == KeyKind.CLIENT && status == 401) {
-                refund(rule, decision.keys[i], decision.limits[i], now, shared);
+                refund(rule, decision.keys[i], decision.limits[i], now, decision.decidedLocally(i) ? null : shared);
             }
         }
     }
@@ -122,35 +167,42 @@ public final class RateLimiter {
         settle(decision, status, now, null);
     }
 
-    private static BucketTable.Outcome outcome(
-            RateLimitPolicy policy, Rule rule, String key, Limit limit, long now, SharedSlots shared) {
-        if (shared != null) {
-            try {
-                return rule.failuresOnly()
-                        ? rule.table().peekShared(key, limit, now)
-                        : rule.table().takeShared(key, policy.sharedName(rule, key), limit, now, false, shared);
-            } catch (RuntimeException e) {
-                // Shared state unreachable (a node leaving, a remote cache down): this node's bucket decides.
-                SharedFailures.log(e);
-            }
-        }
+    /** Decides with this node's bucket: rules that count failures only look, the others take a unit. */
+    private static boolean local(Rule rule, String key, Limit limit, long now, long[] out, int at) {
         return rule.failuresOnly()
-                ? rule.table().peek(key, limit, now)
-                : rule.table().take(key, limit, now, false);
+                ? rule.table().peek(key, limit, now, out, at)
+                : rule.table().take(key, limit, now, false, out, at);
+    }
+
+    /**
+     * The limit this node applies alone while the shared state fails: its share of {@code limit}
+     * among the nodes of the cluster view (the full limit when the cluster's size is unknown).
+     * Logs the failure, at most once a minute.
+     */
+    private static Limit fallback(Limit limit, SharedSlots shared, RuntimeException failure) {
+        int nodes;
+        try {
+            nodes = shared.nodes();
+        } catch (RuntimeException e) {
+            // The size cannot be read either: unknown, the full limit applies (and the log says so).
+            nodes = 0;
+        }
+        SharedFailures.log(failure, nodes);
+        return limit.share(nodes);
     }
 
     private static void charge(
             RateLimitPolicy policy, Rule rule, String key, Limit limit, long now, SharedSlots shared) {
         if (shared != null) {
             try {
-                rule.table().takeShared(key, policy.sharedName(rule, key), limit, now, true, shared);
+                rule.table().takeShared(key, policy.sharedPrefix(rule), limit, now, true, shared, null, 0);
                 return;
             } catch (RuntimeException e) {
-                // See outcome(): fall back to this node's bucket.
-                SharedFailures.log(e);
+                // See decide(): fall back to this node's share.
+                limit = fallback(limit, shared, e);
             }
         }
-        rule.table().take(key, limit, now, true);
+        rule.table().chargeLocally(key, limit, now);
     }
 
     private static void refund(Rule rule, String key, Limit limit, long now, SharedSlots shared) {

@@ -14,6 +14,10 @@ import java.util.Set;
  *     is still checked before the work
  * @param shadow whether the rule only counts and reports, never refuses
  * @param table the rule's buckets on this node
+ * @param index the rule's position in the document
+ * @param fieldName the name as an RFC 9651 string, quoted: {@code "clients"} (precomputed for the fields)
+ * @param policyMember the rule's whole {@code RateLimit-Policy} member, or {@code null} when
+ *     {@code tiered} (precomputed: the same for every request)
  */
 record Rule(
         String name,
@@ -23,4 +27,32 @@ record Rule(
         boolean tiered,
         boolean failuresOnly,
         boolean shadow,
-        BucketTable table) {}
+        BucketTable table,
+        int index,
+        String fieldName,
+        String policyMember) {
+
+    Rule(
+            String name,
+            KeyKind key,
+            Set<Endpoint> endpoints,
+            Limit limit,
+            boolean tiered,
+            boolean failuresOnly,
+            boolean shadow,
+            BucketTable table,
+            int index) {
+        this(
+                name,
+                key,
+                endpoints,
+                limit,
+                tiered,
+                failuresOnly,
+                shadow,
+                table,
+                index,
+                '"' + name + '"',
+                limit == null ? null : '"' + name + '"' + limit.policyParameters());
+    }
+}

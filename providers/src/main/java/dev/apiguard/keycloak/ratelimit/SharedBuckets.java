@@ -22,20 +22,33 @@ final class SharedBuckets {
     private SharedBuckets() {}
 
     static long leaseSize(Limit limit) {
-        return Math.max(1, Math.min(50, limit.capacity() / 20));
+        return limit.leaseSize();
     }
 
-    static BucketTable.Outcome take(
-            BucketTable.Cell cell, String name, Limit limit, long now, boolean force, SharedSlots shared) {
+    /**
+     * Spends one unit of the shared bucket named {@code prefix + key} for this node, claiming a new
+     * block when this node's is spent; writes the outcome to {@code out} at {@code at} ({@link
+     * Outcomes}) and answers whether a unit was spent. The shared name is built only for a claim.
+     */
+    static boolean take(
+            BucketTable.Cell cell,
+            String prefix,
+            String key,
+            Limit limit,
+            long now,
+            boolean force,
+            SharedSlots shared,
+            long[] out,
+            int at) {
         long interval = limit.intervalNanos();
-        long lease = leaseSize(limit);
+        long lease = limit.leaseSize();
         long n = now / interval;
         long last = n + limit.capacity() - 1;
         if (cell.block >= 0) {
             long slot = Math.max(cell.next, n);
             if (slot < (cell.block + 1) * lease && (slot <= last || force)) {
                 cell.next = slot + 1;
-                return admitted(cell, limit, lease, n, last, interval, now);
+                return admitted(cell, limit, lease, n, last, interval, out, at);
             }
         }
         long block = Math.max(cell.hint, n / lease);
@@ -44,46 +57,46 @@ final class SharedBuckets {
         while ((block * lease <= last || force) && attempts++ < maxAttempts) {
             long lastSlotEnds = ((block + 1) * lease + 1) * interval;
             long lifespan = Math.max(1, Limit.ceilSeconds(lastSlotEnds - now)) + 2;
-            if (shared.claim(name + ":" + block, lifespan)) {
+            if (shared.claim(prefix + key + ":" + block, lifespan)) {
                 cell.block = block;
                 cell.hint = block + 1;
                 long slot = Math.max(block * lease, n);
                 cell.next = slot + 1;
-                return admitted(cell, limit, lease, n, last, interval, now);
+                return admitted(cell, limit, lease, n, last, interval, out, at);
             }
             block++;
             cell.hint = block;
         }
         long retry = Math.max(1, Limit.ceilSeconds((block * lease - last) * interval));
-        return new BucketTable.Outcome(false, 0, Limit.ceilSeconds((block * lease - n) * interval), retry);
+        return Outcomes.refused(out, at, Limit.ceilSeconds((block * lease - n) * interval), retry);
     }
 
-    static BucketTable.Outcome peek(BucketTable.Cell cell, Limit limit, long now) {
+    static boolean peek(BucketTable.Cell cell, Limit limit, long now, long[] out, int at) {
         long interval = limit.intervalNanos();
-        long lease = leaseSize(limit);
+        long lease = limit.leaseSize();
         long n = now / interval;
         long last = n + limit.capacity() - 1;
         if (cell == null) {
-            return new BucketTable.Outcome(true, limit.capacity(), 0, 0);
+            return Outcomes.admitted(out, at, limit.capacity(), 0);
         }
         if (cell.block >= 0 && Math.max(cell.next, n) < (cell.block + 1) * lease && Math.max(cell.next, n) <= last) {
-            return admitted(cell, limit, lease, n, last, interval, now);
+            return admitted(cell, limit, lease, n, last, interval, out, at);
         }
         long block = Math.max(cell.hint, n / lease);
         if (block * lease <= last) {
-            return new BucketTable.Outcome(true, Math.max(0, last - block * lease + 1), 0, 0);
+            return Outcomes.admitted(out, at, Math.max(0, last - block * lease + 1), 0);
         }
         long retry = Math.max(1, Limit.ceilSeconds((block * lease - last) * interval));
-        return new BucketTable.Outcome(false, 0, Limit.ceilSeconds((block * lease - n) * interval), retry);
+        return Outcomes.refused(out, at, Limit.ceilSeconds((block * lease - n) * interval), retry);
     }
 
     /** The outcome of a spent unit, as far as this node sees the bucket. */
-    private static BucketTable.Outcome admitted(
-            BucketTable.Cell cell, Limit limit, long lease, long n, long last, long interval, long now) {
+    private static boolean admitted(
+            BucketTable.Cell cell, Limit limit, long lease, long n, long last, long interval, long[] out, int at) {
         long ownLeft = Math.max(0, Math.min((cell.block + 1) * lease, last + 1) - Math.max(cell.next, n));
         long unclaimed = Math.max(0, last + 1 - Math.max(cell.hint * lease, n));
         long remaining = Math.min(limit.capacity(), ownLeft + unclaimed);
         long frontier = Math.max(cell.next, cell.hint * lease);
-        return new BucketTable.Outcome(true, remaining, Limit.ceilSeconds((frontier - n) * interval), 0);
+        return Outcomes.admitted(out, at, remaining, Limit.ceilSeconds((frontier - n) * interval));
     }
 }

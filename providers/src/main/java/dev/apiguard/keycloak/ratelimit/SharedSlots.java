@@ -16,4 +16,13 @@ public interface SharedSlots {
      *     a per-node bucket)
      */
     boolean claim(String name, long lifespanSeconds);
+
+    /**
+     * The number of nodes that share this state, as this node sees it now, or {@code 0} when
+     * unknown. Asked only when the shared state failed: each node then limits with its share of
+     * each limit ({@link Limit#share}).
+     */
+    default int nodes() {
+        return 0;
+    }
 }

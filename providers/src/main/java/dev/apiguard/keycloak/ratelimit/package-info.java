@@ -11,7 +11,10 @@
  * {@code RateLimit-Policy} and {@code RateLimit} fields of draft-ietf-httpapi-ratelimit-headers-12.
  * The document is compiled once per saved version and node ({@link
  * dev.apiguard.keycloak.ratelimit.RateLimitStore}); buckets live in bounded maps
- * ({@link dev.apiguard.keycloak.ratelimit.BucketTable}). Admin API:
+ * ({@link dev.apiguard.keycloak.ratelimit.BucketTable}), cluster-wide through leases of slots in
+ * Keycloak's single-use-object store ({@link dev.apiguard.keycloak.ratelimit.SharedBuckets}), with a
+ * per-node share of each limit while that store fails. A client's tier may be chosen by CEL
+ * conditions on the client ({@link dev.apiguard.keycloak.ratelimit.TierRules}). Admin API:
  * {@code /admin/realms/{realm}/apiguard/v1/rate-limits}. See docs/rate-limiting.md.
  */
 package dev.apiguard.keycloak.ratelimit;

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Cluster-wide buckets: two nodes (two compilations of one document, each with its own maps)
@@ -106,5 +108,122 @@ class SharedBucketsTest {
 
         assertThat(RateLimiter.decide(policy, request(), 0, broken).refused()).isFalse();
         assertThat(RateLimiter.decide(policy, request(), 0, broken).refused()).isTrue();
+    }
+
+    @Test
+    void decideWhenABlockIsClaimedThenItsNameIsNamespaceRuleKeyAndBlock() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse(DOCUMENT);
+        policy.name("apiguard-rl:realm-id:0123456789abcdef");
+        Store store = new Store();
+        long now = 4_000_000L * 1_000 * MILLI;
+        // 50/s: one unit every 20 ms; capacity 100: leases of 5 slots.
+        long block = now / (20 * MILLI) / 5;
+
+        for (int i = 0; i < 6; i++) {
+            RateLimiter.decide(policy, request(), now, store);
+        }
+
+        assertThat(store.names.keySet())
+                .containsExactlyInAnyOrder(
+                        "apiguard-rl:realm-id:0123456789abcdef:clients:busy:" + block,
+                        "apiguard-rl:realm-id:0123456789abcdef:clients:busy:" + (block + 1));
+        assertThat(store.calls.get()).as("one claim per lease of 5 units").isEqualTo(2);
+    }
+
+    /** A shared store that is down, in a cluster whose view has {@code nodes} members (0: unknown). */
+    private static SharedSlots down(int nodes) {
+        return new SharedSlots() {
+            @Override
+            public boolean claim(String name, long lifespanSeconds) {
+                throw new IllegalStateException("cache down");
+            }
+
+            @Override
+            public int nodes() {
+                return nodes;
+            }
+        };
+    }
+
+    private static int admittedOf(RateLimitPolicy policy, SharedSlots shared, int requests) {
+        int admitted = 0;
+        for (int i = 0; i < requests; i++) {
+            admitted += RateLimiter.decide(policy, request(), 0, shared).refused() ? 0 : 1;
+        }
+        return admitted;
+    }
+
+    @Test
+    void decideWhenTheSharedStateFailsInAClusterOfThreeThenThisNodeAdmitsItsShareOfTheLimit() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "c", "key": "client", "capacity": 9, "rate": "3/h"}]}""");
+
+        assertThat(admittedOf(policy, down(3), 20)).as("ceil(9 / 3)").isEqualTo(3);
+        Decision refused = RateLimiter.decide(policy, request(), 0, down(3));
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.policyField())
+                .as("the fields state the share this node applies: 3 units, 1 per hour")
+                .isEqualTo("\"c\";q=3;w=10800");
+        assertThat(refused.retryAfterSeconds).isEqualTo(3600);
+    }
+
+    @Test
+    void decideWhenTheSharedStateFailsAndTheClusterSizeIsUnknownOrOneThenTheFullLimit() throws Exception {
+        String document = """
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "c", "key": "client", "capacity": 9, "rate": "3/h"}]}""";
+
+        assertThat(admittedOf(RateLimitDocumentParser.parse(document), down(0), 20))
+                .isEqualTo(9);
+        assertThat(admittedOf(RateLimitDocumentParser.parse(document), down(1), 20))
+                .isEqualTo(9);
+    }
+
+    @Test
+    void settleWhenTheRuleWasDecidedByTheShareThenTheFailureIsChargedToTheShare() throws Exception {
+        RateLimitPolicy policy = RateLimitDocumentParser.parse("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "a", "key": "address", "count": "failures", "capacity": 4, "rate": "2/h"}]}""");
+        int admitted = 0;
+        for (int i = 0; i < 10; i++) {
+            Decision decision = RateLimiter.decide(policy, request(), 0, down(2));
+            if (!decision.refused()) {
+                admitted++;
+                RateLimiter.settle(decision, 400, 0, down(2));
+            }
+        }
+
+        assertThat(admitted).as("ceil(4 / 2) failures, each charged once").isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "9, 3, 3, 3, 1",
+        "10, 5, 3, 4, 2",
+        "1, 1, 4, 1, 1",
+        "100, 50, 2, 50, 25",
+        "7, 3, 1, 7, 3",
+        "7, 3, 0, 7, 3"
+    })
+    void shareWhenNodesGivenThenCapacityAndRateDividedRoundedUp(
+            long capacity, long count, int nodes, long shareCapacity, long shareCount) {
+        Limit limit = new Limit(capacity, count, 60);
+
+        Limit share = limit.share(nodes);
+
+        assertThat(share.capacity()).isEqualTo(shareCapacity);
+        assertThat(share.count()).isEqualTo(shareCount);
+        assertThat(share.periodSeconds()).isEqualTo(60);
+        assertThat(limit.share(nodes)).as("kept, not recomputed").isSameAs(share);
+    }
+
+    @Test
+    void messageWhenTheStateFailsThenTheLogNamesTheShareOrWhyTheFullLimitApplies() {
+        assertThat(SharedFailures.message("java.lang.IllegalStateException: cache down", 3))
+                .contains("cache down")
+                .contains("1/3 share of each limit");
+        assertThat(SharedFailures.message("x", 0)).contains("full limits").contains("cluster's size is unknown");
+        assertThat(SharedFailures.message("x", 1)).contains("full limits").contains("this node only");
     }
 }
