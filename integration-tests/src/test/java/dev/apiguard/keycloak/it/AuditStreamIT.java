@@ -137,8 +137,43 @@ class AuditStreamIT {
                 .then()
                 .statusCode(201);
 
+        // A step-up drop: a service account that holds api-admin (so ABAC permits orders:admin) asks for the
+        // administrative scope; no second factor is possible there, so step-up withholds it.
+        String adminService = "it-audit-admin-" + userId.substring(0, 8);
+        oidc.createServiceClient(adminService);
+        oidc.asAdmin()
+                .put(oidc.clientUrl(adminService) + "/optional-client-scopes/" + oidc.clientScopeId("orders:admin"))
+                .then()
+                .statusCode(204);
+        String serviceAccount = oidc.asAdmin()
+                .get(oidc.clientUrl(adminService) + "/service-account-user")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        Map<String, Object> apiAdmin = oidc.asAdmin()
+                .get(oidc.adminUrl("/roles/api-admin"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(List.of(apiAdmin))
+                .post(oidc.adminUrl("/users/" + serviceAccount + "/role-mappings/realm"))
+                .then()
+                .statusCode(204);
+        String withheld = oidc.clientCredentials(adminService, oidc.clientSecret(adminService), "orders:admin")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("scope");
+        assertThat(withheld).doesNotContain("orders:admin");
+
         List<Map<String, Object>> mine =
-                awaitRecords(records -> count(records, userEvent(userId, "login", "failure")) >= 1
+                awaitRecords(records -> count(records, decision(serviceAccount, "step_up")) >= 1
+                        && count(records, userEvent(userId, "login", "failure")) >= 1
                         && count(records, userEvent(userId, "login", "success")) >= 1
                         && count(records, userEvent(userId, "code-to-token", "success")) >= 1
                         && count(records, decision(userId, "abac_deny")) >= 1
@@ -163,6 +198,12 @@ class AuditStreamIT {
         Map<String, Object> deny = only(mine, decision(userId, "abac_deny"));
         assertThat(group(deny, "ocsf")).containsEntry("class_uid", 3003);
         assertThat(group(group(deny, "keycloak"), "details")).containsEntry("scope", "orders:write");
+
+        Map<String, Object> stepUp = only(mine, decision(serviceAccount, "step_up"));
+        assertThat(group(stepUp, "event")).containsEntry("outcome", "failure");
+        assertThat(group(stepUp, "error")).containsEntry("code", "step_up_required");
+        assertThat(group(stepUp, "keycloak")).containsEntry("client_id", adminService);
+        assertThat(group(group(stepUp, "keycloak"), "details")).containsEntry("scope", "orders:admin");
 
         String jti = SignedJWT.parse(serviceToken).getJWTClaimsSet().getJWTID();
         Map<String, Object> grant = only(mine, tokenRecord(jti));
