@@ -475,7 +475,7 @@ class RateLimitIT {
         assertThat(refused.jsonPath().getList("problems", String.class))
                 .containsExactly(
                         "colour: unknown field (allowed: allowList, apiVersion, defaultTier, maxKeysPerRule, mode, rules, "
-                                + "tiers)",
+                                + "tierRules, tiers)",
                         "rules[0]: a tiered rule takes its capacity and rate from the client's tier; remove them");
         Response unknownTier =
                 admin().contentType("application/json").body("""
