@@ -16,6 +16,9 @@ final class Limit {
 
     static final long NANOS = 1_000_000_000L;
 
+    /** The refill time a lease of a high-rate limit covers (see {@link #leaseSize(long, long, long)}). */
+    static final long LEASE_SPAN_MILLIS = 50;
+
     private final long capacity;
     private final long count;
     private final long periodSeconds;
@@ -40,7 +43,7 @@ final class Limit {
         this.intervalNanos = Math.max(1, periodSeconds * NANOS / count);
         this.toleranceNanos = intervalNanos * capacity;
         this.windowSeconds = ceilSeconds(toleranceNanos);
-        this.leaseSize = Math.max(1, Math.min(50, capacity / 20));
+        this.leaseSize = leaseSize(capacity, count, periodSeconds);
         this.policyParameters = ";q=" + capacity + ";w=" + windowSeconds;
     }
 
@@ -71,7 +74,21 @@ final class Limit {
         return windowSeconds;
     }
 
-    /** Slots a node claims at once from a shared bucket: {@code capacity / 20}, 1 to 50 (see {@link SharedBuckets}). */
+    /**
+     * Slots a node claims at once from a shared bucket (see {@link SharedBuckets}): at most
+     * {@code capacity / 20} (a node holds at most 5% of the bucket unspent), at least 1, and within
+     * that the larger of 50 and the refill of {@value #LEASE_SPAN_MILLIS} ms. A block's slots are
+     * spendable only while their time has not passed, so a block must also span time: with a high
+     * rate (10^6/s) a block of 50 slots spans 50 us and every request would claim a new one; a
+     * block of {@value #LEASE_SPAN_MILLIS} ms of refill keeps claims to about 20 per second per key
+     * and node however fast or slow requests come (when the capacity holds at least a second of refill).
+     */
+    static long leaseSize(long capacity, long count, long periodSeconds) {
+        long span = (long) Math.ceil((double) count * LEASE_SPAN_MILLIS / (periodSeconds * 1000.0));
+        return Math.max(1, Math.min(capacity / 20, Math.max(50, span)));
+    }
+
+    /** Slots a node claims at once from a shared bucket ({@link #leaseSize(long, long, long)}). */
     long leaseSize() {
         return leaseSize;
     }

@@ -59,6 +59,47 @@ class SharedBucketsTest {
     }
 
     @Test
+    void decideWhenTheRateIsFarAboveTheTrafficThenClaimsStayAboutTwentyPerSecond() throws Exception {
+        // A limit set out of reach (10^6 units, 10^6/s): a block of 50 slots would span 50 us and each request,
+        // 1 ms apart, would find its block passed and claim a new one. A block spans 50 ms of refill instead.
+        RateLimitPolicy policy = RateLimitDocumentParser.parse("""
+                {"apiVersion": "apiguard/v1",
+                 "rules": [{"name": "c", "key": "client", "capacity": 1000000, "rate": "1000000/s"}]}""");
+        Store store = new Store();
+        long start = 5_000_000L * 1_000 * MILLI;
+        int admitted = 0;
+        for (long t = 0; t < 2_000 * MILLI; t += MILLI) {
+            admitted += RateLimiter.decide(policy, request(), start + t, store).refused() ? 0 : 1;
+        }
+
+        assertThat(admitted).isEqualTo(2_000);
+        assertThat(store.calls.get())
+                .as("about one claim per 50 ms over 2 s, not one per request")
+                .isBetween(40, 42);
+    }
+
+    @Test
+    void leaseSizeIsFiftyOrFiftyMillisecondsOfRefillWithinOneTwentiethOfTheCapacity() {
+        assertThat(Limit.leaseSize(100, 50, 1)).as("capacity / 20 bounds it").isEqualTo(5);
+        assertThat(Limit.leaseSize(10, 1, 1)).as("at least one slot").isEqualTo(1);
+        assertThat(Limit.leaseSize(5_000, 500, 1))
+                .as("50 when the refill of 50 ms is less")
+                .isEqualTo(50);
+        assertThat(Limit.leaseSize(5_000, 2_000, 1))
+                .as("the demo's realm ceiling: 50 ms of 2,000/s")
+                .isEqualTo(100);
+        assertThat(Limit.leaseSize(1_000_000, 1_000_000, 1))
+                .as("50 ms of refill")
+                .isEqualTo(50_000);
+        assertThat(Limit.leaseSize(1_000_000, 6_000_000, 60))
+                .as("per minute: 100,000/s")
+                .isEqualTo(5_000);
+        assertThat(Limit.leaseSize(1_000, 1_000_000, 1))
+                .as("capacity / 20 still bounds it")
+                .isEqualTo(50);
+    }
+
+    @Test
     void decideWhenOneNodeStopsThenTheOtherStillHoldsTheLimit() throws Exception {
         RateLimitPolicy node1 = RateLimitDocumentParser.parse(DOCUMENT);
         RateLimitPolicy node2 = RateLimitDocumentParser.parse(DOCUMENT);
