@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.keycloak.component.JsonConfigComponentModel;
@@ -28,16 +29,30 @@ import org.keycloak.util.JsonSerialization;
  *
  * <p>Immutable and shared between threads. It holds what Keycloak derives from the JSON (policy
  * names, modes, the condition and executor component models with their component ids, the
- * profile each name resolves to) and, for API Guard's own providers only, the converted
- * configuration object: API Guard's configuration classes are never written after Jackson builds
- * them. Keycloak's own providers get a configuration converted from the JSON on every event, as
- * Keycloak does it.
+ * profile each name resolves to) and, for API Guard's own providers and the Keycloak providers of
+ * {@link #READ_ONLY_KEYCLOAK_PROVIDERS}, the converted configuration object: those never write it
+ * after Jackson builds it. Other Keycloak providers get a configuration converted from the JSON on
+ * every event, as Keycloak does it.
  */
 final class ClientPolicyPlan {
 
     private static final Logger LOG = Logger.getLogger(ClientPolicyPlan.class);
-    /** Provider ids of API Guard: only they are known to treat their configuration as read-only. */
+    /** Provider ids of API Guard: they treat their configuration as read-only. */
     private static final String OWN_PREFIX = "apiguard-";
+
+    /**
+     * Keycloak's providers whose configuration is read-only too (checked in the sources of 26.7.0:
+     * {@code setupConfiguration} keeps the object, nothing writes it), the ones API Guard's baseline
+     * profile and policy name. Others, such as {@code secure-request-object} and
+     * {@code secure-signing-algorithm} (their {@code setupConfiguration} writes defaults into the
+     * object), get a fresh configuration on every event, as Keycloak does it.
+     */
+    static final Set<String> READ_ONLY_KEYCLOAK_PROVIDERS = Set.of(
+            "pkce-enforcer",
+            "reject-implicit-grant",
+            "reject-ropc-grant",
+            "secure-redirect-uris-enforcer",
+            "any-client");
 
     /** Where a provider's component model and configuration come from. */
     static final class Component {
@@ -57,10 +72,11 @@ final class ClientPolicyPlan {
             // Same id as Keycloak's (realm, type, provider, configuration hash): the session's
             // provider cache and the component-factory cache see the same components either way.
             this.model = new JsonConfigComponentModel(type, realmId, providerId, config);
-            this.shareConfiguration = providerId != null && providerId.startsWith(OWN_PREFIX);
+            this.shareConfiguration = providerId != null
+                    && (providerId.startsWith(OWN_PREFIX) || READ_ONLY_KEYCLOAK_PROVIDERS.contains(providerId));
         }
 
-        /** The configuration for {@code type}: shared for API Guard's providers, fresh for others. */
+        /** The configuration for {@code type}: shared for providers known to leave it unchanged, fresh for others. */
         Object configuration(Class<?> type) {
             if (!shareConfiguration) {
                 return JsonSerialization.mapper.convertValue(config, type);

@@ -151,21 +151,30 @@ class ClientPolicyPlanTest {
     }
 
     @Test
-    void apiGuardConfigurationsAreConvertedOnceAndKeycloaksOnEveryUse() {
+    void readOnlyConfigurationsAreConvertedOnceAndOtherKeycloakOnesOnEveryUse() {
         String profiles = "{\"profiles\":[{\"name\":\"p\",\"executors\":["
                 + "{\"executor\":\"apiguard-pkce-challenge-reuse\",\"configuration\":{\"window-seconds\":\"60\"}},"
-                + "{\"executor\":\"pkce-enforcer\",\"configuration\":{\"auto-configure\":\"true\"}}]}]}";
+                + "{\"executor\":\"pkce-enforcer\",\"configuration\":{\"auto-configure\":\"true\"}},"
+                + "{\"executor\":\"secure-request-object\",\"configuration\":{\"verify-nbf\":true}}]}]}";
         ClientPolicyPlan plan = ClientPolicyPlan.build("r", "r", null, profiles, List.of(), List.of());
         ClientPolicyPlan.Component own = plan.profile("p").get(0);
-        ClientPolicyPlan.Component keycloaks = plan.profile("p").get(1);
+        ClientPolicyPlan.Component pkce = plan.profile("p").get(1);
+        ClientPolicyPlan.Component writesItsConfiguration = plan.profile("p").get(2);
 
         Object first = own.configuration(ChallengeReuseConfiguration.class);
         assertThat(first).isInstanceOf(ChallengeReuseConfiguration.class);
         assertThat(own.configuration(ChallengeReuseConfiguration.class)).isSameAs(first);
-        Object kc = keycloaks.configuration(ClientPolicyExecutorConfigurationRepresentation.class);
-        assertThat(keycloaks.configuration(ClientPolicyExecutorConfigurationRepresentation.class))
-                .isNotSameAs(kc)
+        Object kc = pkce.configuration(ClientPolicyExecutorConfigurationRepresentation.class);
+        assertThat(pkce.configuration(ClientPolicyExecutorConfigurationRepresentation.class))
+                .as("pkce-enforcer never writes its configuration: one conversion")
+                .isSameAs(kc);
+        Object other = writesItsConfiguration.configuration(ClientPolicyExecutorConfigurationRepresentation.class);
+        assertThat(writesItsConfiguration.configuration(ClientPolicyExecutorConfigurationRepresentation.class))
+                .as("secure-request-object writes defaults into its configuration: a fresh one each time")
+                .isNotSameAs(other)
                 .isInstanceOf(ClientPolicyExecutorConfigurationRepresentation.class);
+        assertThat(ClientPolicyPlan.READ_ONLY_KEYCLOAK_PROVIDERS)
+                .doesNotContain("secure-request-object", "secure-signing-algorithm");
     }
 
     private static ClientPolicyRepresentation policy(String name, Boolean enabled, String mode) {
