@@ -12,6 +12,7 @@ import dev.apiguard.keycloak.it.support.KeycloakClusterExtension;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.Oidc.Pkce;
 import io.restassured.response.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two Keycloak nodes in production mode on one PostgreSQL form a real cluster: one Infinispan
  * view, one realm, one set of keys, tokens of one node accepted by the other, admin changes seen
- * at once, and the baseline's memory of PKCE challenges shared.
+ * at once, the baseline's memory of PKCE challenges shared, and one audit outbox written by both.
  */
 class ClusterIT {
 
@@ -162,6 +163,50 @@ class ClusterIT {
                 .as("grant at node 2 for the client disabled through node 1")
                 .isEqualTo(401);
         assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void auditWhenGrantsOnBothNodesThenOneOutboxOnPostgresHoldsEachOnceSeenFromEitherNode(KeycloakCluster cluster)
+            throws Exception {
+        // The demo realm lists the apiguard-audit listener: each grant writes its outbox row in its own
+        // transaction, on PostgreSQL here, whichever node serves it.
+        Oidc one = cluster.node(1).oidc();
+        Oidc two = cluster.node(2).oidc();
+        String clientId =
+                "it-cluster-audit-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
+        one.createServiceClient(clientId);
+        String secret = one.clientSecret(clientId);
+        List<String> tokenIds = new ArrayList<>();
+        for (Oidc node : List.of(one, two, one, two)) {
+            String token = node.clientCredentials(clientId, secret, null)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("access_token");
+            tokenIds.add(SignedJWT.parse(token).getJWTClaimsSet().getJWTID());
+        }
+
+        for (KeycloakCluster.Node node : cluster.nodes()) {
+            List<Map<String, Object>> records = node.oidc()
+                    .asAdmin()
+                    .queryParam("action", "client-login")
+                    .queryParam("outcome", "success")
+                    .queryParam("max", "500")
+                    .get(node.oidc().adminUrl("/apiguard/v1/audit"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("records");
+            List<Object> recorded = records.stream()
+                    .map(r -> (Map<?, ?>) r.get("keycloak"))
+                    .filter(keycloak -> clientId.equals(keycloak.get("client_id")))
+                    .<Object>map(keycloak -> ((Map<?, ?>) keycloak.get("details")).get("token_id"))
+                    .toList();
+            assertThat(recorded)
+                    .as("the grants of this client as node %d's audit endpoint reads the outbox", node.number())
+                    .containsExactlyInAnyOrderElementsOf(tokenIds);
+        }
     }
 
     @Test
