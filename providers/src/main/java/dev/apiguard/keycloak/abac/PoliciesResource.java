@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiError;
 import dev.apiguard.keycloak.common.JsonLimits;
+import dev.apiguard.keycloak.common.RealmDocuments;
 import dev.apiguard.keycloak.kc.AdminAccess;
 import dev.apiguard.keycloak.kc.Models;
 import jakarta.ws.rs.GET;
@@ -137,22 +138,14 @@ public final class PoliciesResource {
             return refused;
         }
         PolicyStore.State state = PolicyStore.of(realm);
-        if (state.absent()) {
-            return ApiError.response(
-                    Response.Status.NOT_FOUND, ApiError.NOT_FOUND, "realm has no scope-policy document", List.of());
-        }
-        return Response.ok(state.source(), MediaType.APPLICATION_JSON_TYPE)
-                .tag(state.version())
-                .build();
+        return RealmDocuments.stored(
+                state.absent() ? null : state.source(), state.version(), "realm has no scope-policy document");
     }
 
     @PUT
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -194,10 +187,7 @@ public final class PoliciesResource {
     @Path("validate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -212,10 +202,7 @@ public final class PoliciesResource {
     @Path("explain")
     @Produces(MediaType.APPLICATION_JSON)
     public Response explain(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -313,11 +300,7 @@ public final class PoliciesResource {
     }
 
     private static Response invalidDocument(List<String> errors) {
-        return ApiError.response(
-                Response.Status.BAD_REQUEST,
-                "invalid_policy_document",
-                ApiError.describe("the scope-policy document", errors),
-                errors);
+        return RealmDocuments.invalid("invalid_policy_document", "the scope-policy document", errors);
     }
 
     private static boolean blank(String value) {

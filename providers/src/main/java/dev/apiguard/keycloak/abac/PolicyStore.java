@@ -1,9 +1,6 @@
 package dev.apiguard.keycloak.abac;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.apiguard.keycloak.common.RealmDocuments;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,11 +92,6 @@ public final class PolicyStore {
 
     /** The first 16 hex digits of the SHA-256 of the document text: names a saved version. */
     static String version(String source) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return RealmDocuments.version(source);
     }
 }

@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.audit;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiError;
+import dev.apiguard.keycloak.common.RealmDocuments;
 import dev.apiguard.keycloak.kc.AdminAccess;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,10 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,25 +61,17 @@ public final class AlertsResource {
             return refused;
         }
         String source = realm.getAttribute(AlertPolicy.ATTRIBUTE);
-        if (source == null || source.isBlank()) {
-            return ApiError.response(
-                    Response.Status.NOT_FOUND,
-                    ApiError.NOT_FOUND,
-                    "realm has no alert document: the default thresholds apply",
-                    List.of());
-        }
-        return Response.ok(source, MediaType.APPLICATION_JSON_TYPE)
-                .tag(version(source))
-                .build();
+        boolean none = source == null || source.isBlank();
+        return RealmDocuments.stored(
+                none ? null : source,
+                none ? null : version(source),
+                "realm has no alert document: the default thresholds apply");
     }
 
     @PUT
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -106,10 +95,7 @@ public final class AlertsResource {
     @Path("validate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -140,16 +126,10 @@ public final class AlertsResource {
     }
 
     static String version(String source) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return RealmDocuments.version(source);
     }
 
     private static Response invalid(List<String> problems) {
-        return ApiError.response(
-                Response.Status.BAD_REQUEST, INVALID, ApiError.describe("the alert document", problems), problems);
+        return RealmDocuments.invalid(INVALID, "the alert document", problems);
     }
 }

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
+import org.keycloak.models.KeycloakSession;
 
 /**
  * What every API Guard admin endpoint checks before it reads a request, answered in the
@@ -39,6 +40,16 @@ public final class AdminRequests {
                     "the caller lacks the realm permission this endpoint requires",
                     List.of("requires " + permission));
         }
+    }
+
+    /**
+     * For an endpoint that reads a JSON body: the 403 answer of {@link #refusedUnless(Runnable,
+     * String)}, else the 415 answer of {@link #unlessJson} for the request of {@code session}, else
+     * {@code null}. The request is not looked at when the permission is refused.
+     */
+    public static Response refusedUnless(Runnable permissionCheck, String permission, KeycloakSession session) {
+        Response refused = refusedUnless(permissionCheck, permission);
+        return refused != null ? refused : unlessJson(session.getContext().getRequestHeaders());
     }
 
     /** The 415 answer when the request's body is not declared as JSON, {@code null} when it is. */

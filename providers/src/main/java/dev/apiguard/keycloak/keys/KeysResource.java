@@ -57,10 +57,7 @@ public final class KeysResource {
     @PUT
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm", session);
         if (refused != null) {
             return refused;
         }

@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.ratelimit;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.apiguard.keycloak.common.AdminRequests;
 import dev.apiguard.keycloak.common.ApiError;
+import dev.apiguard.keycloak.common.RealmDocuments;
 import dev.apiguard.keycloak.kc.AdminAccess;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -67,22 +68,14 @@ public final class RateLimitsResource {
             return refused;
         }
         RateLimitStore.State state = RateLimitStore.of(realm);
-        if (state.absent()) {
-            return ApiError.response(
-                    Response.Status.NOT_FOUND, ApiError.NOT_FOUND, "realm has no rate-limit document", List.of());
-        }
-        return Response.ok(state.source(), MediaType.APPLICATION_JSON_TYPE)
-                .tag(state.version())
-                .build();
+        return RealmDocuments.stored(
+                state.absent() ? null : state.source(), state.version(), "realm has no rate-limit document");
     }
 
     @PUT
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireManageRealm, "manage-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -112,10 +105,7 @@ public final class RateLimitsResource {
     @Path("validate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response validate(String body) {
-        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm");
-        if (refused == null) {
-            refused = AdminRequests.unlessJson(session.getContext().getRequestHeaders());
-        }
+        Response refused = AdminRequests.refusedUnless(auth::requireViewRealm, "view-realm", session);
         if (refused != null) {
             return refused;
         }
@@ -155,7 +145,6 @@ public final class RateLimitsResource {
     }
 
     private static Response invalid(List<String> problems) {
-        return ApiError.response(
-                Response.Status.BAD_REQUEST, INVALID, ApiError.describe("the rate-limit document", problems), problems);
+        return RealmDocuments.invalid(INVALID, "the rate-limit document", problems);
     }
 }
