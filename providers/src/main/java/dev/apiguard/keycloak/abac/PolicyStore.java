@@ -72,9 +72,9 @@ public final class PolicyStore {
     public static State compile(String source) {
         try {
             CompiledPolicies policies = PolicyCompiler.compile(PolicyDocumentParser.parse(source));
-            return new State(source, version(source), policies, List.of());
+            return new State(source, RealmDocuments.version(source), policies, List.of());
         } catch (PolicyDocumentException e) {
-            return new State(source, version(source), null, e.errors());
+            return new State(source, RealmDocuments.version(source), null, e.errors());
         }
     }
 
@@ -88,10 +88,5 @@ public final class PolicyStore {
         }
         realm.setAttribute(ATTRIBUTE, validated.source());
         CACHE.put(realm.getId(), validated);
-    }
-
-    /** The first 16 hex digits of the SHA-256 of the document text: names a saved version. */
-    static String version(String source) {
-        return RealmDocuments.version(source);
     }
 }

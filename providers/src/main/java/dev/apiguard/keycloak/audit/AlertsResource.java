@@ -64,7 +64,7 @@ public final class AlertsResource {
         boolean none = source == null || source.isBlank();
         return RealmDocuments.stored(
                 none ? null : source,
-                none ? null : version(source),
+                none ? null : RealmDocuments.version(source),
                 "realm has no alert document: the default thresholds apply");
     }
 
@@ -84,7 +84,7 @@ public final class AlertsResource {
                     realm.getName(), e.problems().size());
             return invalid(e.problems());
         }
-        String version = version(source);
+        String version = RealmDocuments.version(source);
         realm.setAttribute(AlertPolicy.ATTRIBUTE, source);
         auth.realmUpdated(session, Map.of("auditAlertsVersion", version), Map.of("auditAlertsVersion", version));
         LOG.infof("Alert document version %s saved for realm '%s' by '%s'", version, realm.getName(), auth.username());
@@ -102,7 +102,7 @@ public final class AlertsResource {
         String source = body == null ? "" : body;
         try {
             AlertPolicy.parse(source);
-            return Response.ok(new Saved(true, version(source))).build();
+            return Response.ok(new Saved(true, RealmDocuments.version(source))).build();
         } catch (AlertPolicy.Invalid e) {
             return invalid(e.problems());
         }
@@ -123,10 +123,6 @@ public final class AlertsResource {
         auth.realmUpdated(session, Map.of("auditAlertsVersion", "none"), Map.of("auditAlertsVersion", "none"));
         LOG.infof("Alert document removed from realm '%s' by '%s'", realm.getName(), auth.username());
         return Response.noContent().build();
-    }
-
-    static String version(String source) {
-        return RealmDocuments.version(source);
     }
 
     private static Response invalid(List<String> problems) {

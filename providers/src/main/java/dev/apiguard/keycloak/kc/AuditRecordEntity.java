@@ -69,24 +69,4 @@ public class AuditRecordEntity {
         }
         return true;
     }
-
-    Long getSeq() {
-        return seq;
-    }
-
-    String getEventId() {
-        return eventId;
-    }
-
-    String getRealmId() {
-        return realmId;
-    }
-
-    long getCreatedAt() {
-        return createdAt;
-    }
-
-    String getRecord() {
-        return recordText != null ? recordText : record;
-    }
 }

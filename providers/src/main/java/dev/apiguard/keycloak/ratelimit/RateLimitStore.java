@@ -82,9 +82,9 @@ public final class RateLimitStore {
     /** Parses and compiles {@code source} without storing it. */
     public static State compile(String source) {
         try {
-            return new State(source, version(source), RateLimitDocumentParser.parse(source), List.of());
+            return new State(source, RealmDocuments.version(source), RateLimitDocumentParser.parse(source), List.of());
         } catch (RateLimitDocumentParser.Invalid e) {
-            return new State(source, version(source), null, e.problems());
+            return new State(source, RealmDocuments.version(source), null, e.problems());
         }
     }
 
@@ -131,10 +131,5 @@ public final class RateLimitStore {
     public static void remove(RealmModel realm) {
         realm.removeAttribute(ATTRIBUTE);
         CACHE.remove(realm.getId());
-    }
-
-    /** The first 16 hex digits of the SHA-256 of the document text: names a saved version. */
-    static String version(String source) {
-        return RealmDocuments.version(source);
     }
 }

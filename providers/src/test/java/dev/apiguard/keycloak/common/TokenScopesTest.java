@@ -31,8 +31,8 @@ class TokenScopesTest {
 
     @Test
     void splitIsExactlyTrimThenSplitOnWhitespaceRunsForAnyString() {
-        // Random strings over scope characters, every whitespace of \\s, other control characters (which
-        // trim() removes at the ends but \\s does not split on) and non-ASCII spaces (neither).
+        // Random strings over scope characters, every whitespace of \s, other control characters (which
+        // trim() removes at the ends but \s does not split on) and non-ASCII spaces (neither).
         char[] alphabet = {
             'a', 'b', ':', '_', ' ', ' ', '\t', '\n', '\u000B', '\f', '\r', '\u0001', '\u001F', '\u00A0', '\u2003', 'é'
         };

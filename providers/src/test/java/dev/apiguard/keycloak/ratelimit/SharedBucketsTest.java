@@ -78,25 +78,21 @@ class SharedBucketsTest {
                 .isBetween(40, 42);
     }
 
-    @Test
-    void leaseSizeIsFiftyOrFiftyMillisecondsOfRefillWithinOneTwentiethOfTheCapacity() {
-        assertThat(Limit.leaseSize(100, 50, 1)).as("capacity / 20 bounds it").isEqualTo(5);
-        assertThat(Limit.leaseSize(10, 1, 1)).as("at least one slot").isEqualTo(1);
-        assertThat(Limit.leaseSize(5_000, 500, 1))
-                .as("50 when the refill of 50 ms is less")
-                .isEqualTo(50);
-        assertThat(Limit.leaseSize(5_000, 2_000, 1))
-                .as("the demo's realm ceiling: 50 ms of 2,000/s")
-                .isEqualTo(100);
-        assertThat(Limit.leaseSize(1_000_000, 1_000_000, 1))
-                .as("50 ms of refill")
-                .isEqualTo(50_000);
-        assertThat(Limit.leaseSize(1_000_000, 6_000_000, 60))
-                .as("per minute: 100,000/s")
-                .isEqualTo(5_000);
-        assertThat(Limit.leaseSize(1_000, 1_000_000, 1))
-                .as("capacity / 20 still bounds it")
-                .isEqualTo(50);
+    @ParameterizedTest(name = "capacity {0}, {1} per {2} s: lease {3} ({4})")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "100       | 50        | 1  | 5      | capacity / 20 bounds it",
+                "10        | 1         | 1  | 1      | at least one slot",
+                "5000      | 500       | 1  | 50     | 50 when the refill of 50 ms is less",
+                "5000      | 2000      | 1  | 100    | the demo's realm ceiling: 50 ms of 2,000/s",
+                "1000000   | 1000000   | 1  | 50000  | 50 ms of refill",
+                "1000000   | 6000000   | 60 | 5000   | per minute: 100,000/s",
+                "1000      | 1000000   | 1  | 50     | capacity / 20 still bounds it",
+            })
+    void leaseSizeIsFiftyOrFiftyMillisecondsOfRefillWithinOneTwentiethOfTheCapacity(
+            long capacity, long count, long periodSeconds, long lease, String why) {
+        assertThat(Limit.leaseSize(capacity, count, periodSeconds)).as(why).isEqualTo(lease);
     }
 
     @Test
