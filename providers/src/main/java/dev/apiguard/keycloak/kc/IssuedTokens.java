@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.TokenCategory;
 import org.keycloak.crypto.HashProvider;
@@ -14,6 +15,7 @@ import org.keycloak.crypto.SignatureProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.jose.jws.crypto.HashUtils;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
@@ -103,6 +105,14 @@ public final class IssuedTokens {
      */
     public String scope() {
         return ledger().scope;
+    }
+
+    /**
+     * The client scopes of the token being issued, as Keycloak resolved them for it (its client
+     * session context): the scope names of {@link #scope()} come from these.
+     */
+    public Stream<ClientScopeModel> clientScopes() {
+        return builder.getClientSessionCtx().getClientScopesStream();
     }
 
     /** The access token being issued (read it; change it only through {@link #apply}). */

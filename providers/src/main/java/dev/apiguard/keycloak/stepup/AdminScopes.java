@@ -1,8 +1,12 @@
 package dev.apiguard.keycloak.stepup;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
 
@@ -32,9 +36,44 @@ public final class AdminScopes {
     public static Map<String, AdminScope> of(RealmModel realm) {
         Map<String, AdminScope> scopes = new LinkedHashMap<>();
         realm.getClientScopesStream()
-                .filter(scope -> "true".equalsIgnoreCase(scope.getAttribute(ADMIN_ATTRIBUTE)))
+                .filter(AdminScopes::isAdministrative)
                 .forEach(scope -> scopes.put(scope.getName(), adminScope(realm, scope)));
         return scopes;
+    }
+
+    /**
+     * The administrative scopes among {@code names}, each looked up first among {@code known}: the
+     * client scopes Keycloak already loaded for the request (the token's client session context,
+     * the client's assigned scopes). Only a name not among them, other than {@code openid}, makes
+     * this read every client scope of the realm ({@link #of}), so a scope that reached a token some
+     * other way is still found: the answer is always the one {@link #of} gives for these names.
+     */
+    public static Map<String, AdminScope> among(RealmModel realm, List<String> names, Stream<ClientScopeModel> known) {
+        Map<String, ClientScopeModel> byName = new HashMap<>();
+        known.forEach(scope -> byName.put(scope.getName(), scope));
+        Map<String, AdminScope> scopes = new LinkedHashMap<>();
+        Map<String, AdminScope> everyAdminScope = null;
+        for (String name : names) {
+            ClientScopeModel scope = byName.get(name);
+            if (scope != null) {
+                if (isAdministrative(scope)) {
+                    scopes.put(name, adminScope(realm, scope));
+                }
+            } else if (!OAuth2Constants.SCOPE_OPENID.equals(name)) {
+                if (everyAdminScope == null) {
+                    everyAdminScope = of(realm);
+                }
+                AdminScope admin = everyAdminScope.get(name);
+                if (admin != null) {
+                    scopes.put(name, admin);
+                }
+            }
+        }
+        return scopes;
+    }
+
+    private static boolean isAdministrative(ClientScopeModel scope) {
+        return "true".equalsIgnoreCase(scope.getAttribute(ADMIN_ATTRIBUTE));
     }
 
     private static AdminScope adminScope(RealmModel realm, ClientScopeModel scope) {

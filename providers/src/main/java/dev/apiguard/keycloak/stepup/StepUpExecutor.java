@@ -7,7 +7,7 @@ import dev.apiguard.keycloak.kc.IssuedTokens;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import dev.apiguard.keycloak.kc.TokenExchangeRequest;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +22,7 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -96,16 +97,18 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
     private void requireLevel(PolicyContexts.AuthorizationRequest request) {
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = request.client();
-        Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
-        Set<String> assigned = new HashSet<>(client.getClientScopes(false).keySet());
-        assigned.addAll(client.getClientScopes(true).keySet());
+        Map<String, ClientScopeModel> assigned = new HashMap<>(client.getClientScopes(false));
+        assigned.putAll(client.getClientScopes(true));
+        // A scope the client does not have never reaches its tokens: no second factor for it.
+        Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.among(
+                realm,
+                TokenScopes.split(request.scope()).stream()
+                        .filter(assigned::containsKey)
+                        .toList(),
+                assigned.values().stream());
         int required = 0;
-        for (String scope : TokenScopes.split(request.scope())) {
-            AdminScopes.AdminScope admin = adminScopes.get(scope);
-            // A scope the client does not have never reaches its tokens: no second factor for it.
-            if (admin != null && assigned.contains(scope)) {
-                required = Math.max(required, levelOf(realm, client, admin));
-            }
+        for (AdminScopes.AdminScope admin : adminScopes.values()) {
+            required = Math.max(required, levelOf(realm, client, admin));
         }
         if (required == 0) {
             return;
@@ -125,7 +128,8 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
      */
     ScopeDecision decide(IssuedTokens issued) {
         RealmModel realm = session.getContext().getRealm();
-        Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.of(realm);
+        List<String> scopes = TokenScopes.split(issued.scope());
+        Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.among(realm, scopes, issued.clientScopes());
         AuthenticatedClientSessionModel clientSession = issued.clientSession();
         ClientModel client = clientSession.getClient();
         boolean serviceAccount = OAuth2Constants.CLIENT_CREDENTIALS.equals(issued.grantType());
@@ -138,7 +142,7 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
                 : LevelTimes.parse(userSession.getNote(Constants.LOA_MAP));
         long now = Time.currentTime();
         Set<String> withheld = new LinkedHashSet<>();
-        for (String scope : TokenScopes.split(issued.scope())) {
+        for (String scope : scopes) {
             AdminScopes.AdminScope admin = adminScopes.get(scope);
             if (admin != null
                     && (serviceAccount

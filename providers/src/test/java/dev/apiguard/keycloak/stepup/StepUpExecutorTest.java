@@ -7,10 +7,13 @@ import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -33,9 +37,11 @@ import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
 import org.keycloak.services.clientpolicy.context.TokenResponseContext;
+import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.tracing.TracingProvider;
 
 /**
@@ -51,6 +57,7 @@ class StepUpExecutorTest {
     private final AuthenticatedClientSessionModel clientSession = mock(AuthenticatedClientSessionModel.class);
     private final UserSessionModel userSession = mock(UserSessionModel.class);
     private final TokenManager.AccessTokenResponseBuilder builder = mock(TokenManager.AccessTokenResponseBuilder.class);
+    private final ClientSessionContext clientSessionContext = mock(ClientSessionContext.class);
     private final AccessToken token = new AccessToken();
     private final StepUpExecutor executor = new StepUpExecutor(session);
 
@@ -63,7 +70,11 @@ class StepUpExecutorTest {
         when(admin.getName()).thenReturn("orders:admin");
         when(admin.getAttribute(AdminScopes.ADMIN_ATTRIBUTE)).thenReturn("true");
         when(admin.getAttribute(AdminScopes.MAX_AGE_ATTRIBUTE)).thenReturn("300");
-        when(realm.getClientScopesStream()).thenAnswer(call -> Stream.of(admin));
+        ClientScopeModel read = mock(ClientScopeModel.class);
+        when(read.getName()).thenReturn("orders:read");
+        when(realm.getClientScopesStream()).thenAnswer(call -> Stream.of(read, admin));
+        when(clientSessionContext.getClientScopesStream()).thenAnswer(call -> Stream.of(read, admin));
+        when(builder.getClientSessionCtx()).thenReturn(clientSessionContext);
         when(realm.getEventsListenersStream()).thenAnswer(call -> Stream.empty());
         when(client.getClientId()).thenReturn("svc");
         when(client.getAttribute(Constants.ACR_LOA_MAP)).thenReturn("{\"password\": 1, \"mfa\": 2}");
@@ -100,6 +111,29 @@ class StepUpExecutorTest {
         executor.executeOnEvent(serviceAccountResponse());
 
         assertThat(token.getScope()).isEqualTo("openid orders:read");
+    }
+
+    @Test
+    void clientCredentialsWhenEveryScopeOfTheTokenIsKnownFromItsContextThenTheRealmsScopesAreNotRead()
+            throws Exception {
+        executor.executeOnEvent(serviceAccountResponse());
+
+        assertThat(token.getScope()).isEqualTo("openid orders:read");
+        verify(realm, never()).getClientScopesStream();
+    }
+
+    @Test
+    void clientCredentialsWhenAnAdminScopeReachedTheTokenOutsideItsContextThenItIsStillWithheld() throws Exception {
+        // Only orders:read in the context: orders:admin in the scope string came from elsewhere
+        // (a mapper); the realm's client scopes are read for it and it is withheld all the same.
+        ClientScopeModel read = mock(ClientScopeModel.class);
+        when(read.getName()).thenReturn("orders:read");
+        when(clientSessionContext.getClientScopesStream()).thenAnswer(call -> Stream.of(read));
+
+        executor.executeOnEvent(serviceAccountResponse());
+
+        assertThat(token.getScope()).isEqualTo("openid orders:read");
+        verify(realm).getClientScopesStream();
     }
 
     @Test
@@ -146,6 +180,37 @@ class StepUpExecutorTest {
         assertThat(token.getScope()).isEqualTo("openid orders:read");
     }
 
+    @ParameterizedTest(name = "scope \"{0}\", orders:admin assigned {1}: level {2}")
+    @CsvSource({
+        "openid orders:admin, true, 2",
+        "openid orders:read orders:admin, true, 2",
+        "openid orders:read, true, 0",
+        "openid orders:admin, false, 0",
+    })
+    void authorizationRequestWhenAnAssignedAdminScopeIsAskedThenItsLevelIsForced(
+            String scope, boolean assigned, int level) throws Exception {
+        ClientScopeModel read = clientScope("orders:read", false);
+        ClientScopeModel admin = clientScope("orders:admin", true);
+        when(client.getClientScopes(true)).thenReturn(Map.of("orders:read", read));
+        when(client.getClientScopes(false)).thenReturn(assigned ? Map.of("orders:admin", admin) : Map.of());
+        AuthenticationSessionModel authSession = mock(AuthenticationSessionModel.class);
+        AuthorizationRequestContext context = mock(AuthorizationRequestContext.class, RETURNS_DEEP_STUBS);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.AUTHORIZATION_REQUEST);
+        when(context.getClient()).thenReturn(client);
+        when(context.getAuthorizationEndpointRequest().getScope()).thenReturn(scope);
+        when(context.getAuthenticationSession()).thenReturn(authSession);
+
+        executor.executeOnEvent(context);
+
+        if (level == 0) {
+            verifyNoInteractions(authSession);
+        } else {
+            verify(authSession).setClientNote(Constants.REQUESTED_LEVEL_OF_AUTHENTICATION, String.valueOf(level));
+            verify(authSession).setClientNote(Constants.FORCE_LEVEL_OF_AUTHENTICATION, "true");
+        }
+        verify(realm, never()).getClientScopesStream();
+    }
+
     @Test
     void tokenExchangeWhenTheSubjectSessionHasNoSecondFactorThenInvalidScope() {
         TokenExchangeRequestContext context = exchange("orders:admin");
@@ -172,6 +237,13 @@ class StepUpExecutorTest {
         executor.executeOnEvent(context);
 
         verifyNoInteractions(tokens);
+    }
+
+    private static ClientScopeModel clientScope(String name, boolean administrative) {
+        ClientScopeModel scope = mock(ClientScopeModel.class);
+        when(scope.getName()).thenReturn(name);
+        when(scope.getAttribute(AdminScopes.ADMIN_ATTRIBUTE)).thenReturn(administrative ? "true" : null);
+        return scope;
     }
 
     private ServiceAccountTokenResponseContext serviceAccountResponse() {
