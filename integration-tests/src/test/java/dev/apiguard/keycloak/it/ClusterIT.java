@@ -11,17 +11,25 @@ import dev.apiguard.keycloak.it.support.KeycloakCluster;
 import dev.apiguard.keycloak.it.support.KeycloakClusterExtension;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.Oidc.Pkce;
+import dev.apiguard.keycloak.it.support.WebhookReceiver;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two Keycloak nodes in production mode on one PostgreSQL form a real cluster: one Infinispan
  * view, one realm, one set of keys, tokens of one node accepted by the other, admin changes seen
- * at once, the baseline's memory of PKCE challenges shared, and one audit outbox written by both.
+ * at once, the baseline's memory of PKCE challenges shared, and one audit outbox written by both
+ * and delivered to the webhook by either.
  */
 class ClusterIT {
 
@@ -207,6 +215,100 @@ class ClusterIT {
                     .as("the grants of this client as node %d's audit endpoint reads the outbox", node.number())
                     .containsExactlyInAnyOrderElementsOf(tokenIds);
         }
+    }
+
+    @Test
+    void auditWebhookWhenGrantsOnBothNodesAtOnceThenEveryRecordArrivesAndWithANodeStoppedTheOtherDelivers(
+            KeycloakCluster cluster, WebhookReceiver webhook) throws Exception {
+        // Both nodes run a dispatcher for the one webhook sink; the cursor's row lock lets one at a time
+        // deliver. Grants sent to both nodes at once commit out of outbox order (gaps the cursor waits for).
+        Oidc one = cluster.node(1).oidc();
+        Oidc two = cluster.node(2).oidc();
+        String clientId =
+                "it-cluster-webhook-" + Oidc.randomSecret().substring(0, 8).toLowerCase();
+        one.createServiceClient(clientId);
+        String secret = one.clientSecret(clientId);
+        // The demo realm's standard tier admits 10 grants at once for a new client: 8 now, 2 later.
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<String>> grants = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                Oidc node = i % 2 == 0 ? one : two;
+                grants.add(pool.submit(() -> tokenId(node.clientCredentials(clientId, secret, null))));
+            }
+            List<String> tokenIds = new ArrayList<>();
+            for (Future<String> grant : grants) {
+                tokenIds.add(grant.get(60, TimeUnit.SECONDS));
+            }
+            awaitDelivered(webhook, tokenIds, "the grants served by both nodes at once");
+
+            cluster.stopNode(1);
+            try {
+                List<String> later = List.of(
+                        tokenId(two.clientCredentials(clientId, secret, null)),
+                        tokenId(two.clientCredentials(clientId, secret, null)));
+                awaitDelivered(webhook, later, "the grants node 2 served while node 1 was stopped");
+            } finally {
+                cluster.startNode(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(webhook.badSignatures()).as("requests with a bad signature").isZero();
+        Map<Object, List<Map<String, Object>>> byId =
+                webhook.records().stream().collect(Collectors.groupingBy(r -> ((Map<?, ?>) r.get("event")).get("id")));
+        assertThat(byId.values())
+                .as("at least once: a record delivered twice (a node redelivering past a gap) is the same record")
+                .allSatisfy(copies -> assertThat(Set.copyOf(copies)).hasSize(1));
+        for (KeycloakCluster.Node node : cluster.nodes()) {
+            List<Map<String, Object>> sinks = node.oidc()
+                    .asAdmin()
+                    .queryParam("max", "1")
+                    .get(node.oidc().adminUrl("/apiguard/v1/audit"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("sinks");
+            assertThat(sinks)
+                    .as("node %d's webhook sink", node.number())
+                    .singleElement()
+                    .satisfies(sink ->
+                            assertThat(sink).containsEntry("name", "webhook").doesNotContainEntry("state", "failing"));
+        }
+    }
+
+    /** Waits until the webhook received the record of each token (its {@code keycloak.details.token_id}). */
+    private static void awaitDelivered(WebhookReceiver webhook, List<String> tokenIds, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Set<Object> delivered = Set.of();
+        while (System.nanoTime() < deadline) {
+            delivered = webhook.records().stream()
+                    .map(r -> r.get("keycloak") instanceof Map<?, ?> keycloak
+                                    && keycloak.get("details") instanceof Map<?, ?> details
+                            ? details.get("token_id")
+                            : null)
+                    .filter(java.util.Objects::nonNull)
+                    .collect(Collectors.toSet());
+            if (delivered.containsAll(tokenIds)) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        assertThat(delivered)
+                .as("token ids of the records at the webhook: " + what)
+                .containsAll(tokenIds);
+    }
+
+    private static String tokenId(Response grant) throws java.text.ParseException {
+        String token = grant.then().statusCode(200).extract().path("access_token");
+        return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
     }
 
     @Test

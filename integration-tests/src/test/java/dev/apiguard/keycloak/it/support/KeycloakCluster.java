@@ -616,6 +616,20 @@ public final class KeycloakCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * API Guard's audit stream on every node delivers to {@code receiver} through its webhook
+         * sink (the sink for a cluster, docs/audit-stream.md), polling every 200 ms; a missing outbox
+         * position holds the cursor for 3 s at most. The secret goes through the environment.
+         */
+        public Settings auditWebhook(WebhookReceiver receiver) {
+            String prefix = "--spi-events-listener--apiguard-audit--";
+            option(prefix + "sinks=webhook");
+            option(prefix + "webhook-url=" + receiver.url());
+            option(prefix + "poll-interval-ms=200");
+            option(prefix + "gap-timeout-seconds=3");
+            return env("KC_SPI_EVENTS_LISTENER__APIGUARD_AUDIT__WEBHOOK_SECRET", receiver.secret());
+        }
+
         /** The folder whose {@code *.json} realm files node 1 imports on its first start; {@code realm-config/} by default. */
         public Settings realmConfigDir(Path dir) {
             this.realmConfigDir = requireNonNull(dir, "dir");

@@ -28,6 +28,7 @@ public final class KeycloakClusterExtension implements BeforeAllCallback, Parame
     private final KeycloakCluster.Settings settings;
     private final boolean shared;
     private KeycloakCluster cluster;
+    private WebhookReceiver webhook;
 
     public KeycloakClusterExtension(KeycloakCluster.Settings settings) {
         this(settings, false);
@@ -41,7 +42,9 @@ public final class KeycloakClusterExtension implements BeforeAllCallback, Parame
     /**
      * The two-node cluster shared by the IT classes that register this: the demo realm imported,
      * API Guard's key-rotation schedule passing every second (so that rotation tests run whole
-     * cycles of seconds). A test that stops a node starts it again before it ends.
+     * cycles of seconds), the audit stream's webhook sink on every node delivering to one {@link
+     * WebhookReceiver} (up for the whole run; tests receive it as a parameter). A test that stops a
+     * node starts it again before it ends.
      */
     public static KeycloakClusterExtension shared() {
         return new KeycloakClusterExtension(
@@ -51,8 +54,16 @@ public final class KeycloakClusterExtension implements BeforeAllCallback, Parame
     @Override
     public void beforeAll(ExtensionContext context) {
         ExtensionContext owner = shared ? context.getRoot() : context;
-        cluster = owner.getStore(NAMESPACE)
-                .computeIfAbsent(settings.name(), key -> settings.start(), KeycloakCluster.class);
+        ExtensionContext.Store store = owner.getStore(NAMESPACE);
+        if (shared) {
+            // Put in the store before the cluster: JUnit closes it after the cluster.
+            webhook = store.computeIfAbsent(
+                    settings.name() + ".webhook", key -> new WebhookReceiver().up(), WebhookReceiver.class);
+        }
+        cluster = store.computeIfAbsent(
+                settings.name(),
+                key -> (webhook == null ? settings : settings.auditWebhook(webhook)).start(),
+                KeycloakCluster.class);
     }
 
     /** The running cluster (between the class's first and last test). */
@@ -66,11 +77,12 @@ public final class KeycloakClusterExtension implements BeforeAllCallback, Parame
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == KeycloakCluster.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == KeycloakCluster.class || (type == WebhookReceiver.class && shared);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return cluster();
+        return parameterContext.getParameter().getType() == WebhookReceiver.class ? webhook : cluster();
     }
 }
