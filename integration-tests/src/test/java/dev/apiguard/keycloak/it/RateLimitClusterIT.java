@@ -90,6 +90,36 @@ class RateLimitClusterIT {
         }
     }
 
+    @Test
+    void clientLimitWhenTheOtherNodeFreezesThenAnswersStayPromptAndTheNodeShareHolds(KeycloakCluster cluster) {
+        String secret = Oidc.randomSecret();
+        String realm = createRealm(cluster, secret);
+        // Warm: node 1 has claimed from the shared state before node 2 freezes.
+        assertThat(clientCredentials(cluster.node(1), realm, secret).statusCode())
+                .isEqualTo(200);
+        List<String> seen = new java.util.ArrayList<>();
+        cluster.node(2).freeze();
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < 40; i++) {
+                long t0 = System.nanoTime();
+                int status = clientCredentials(cluster.node(1), realm, secret).statusCode();
+                seen.add(status + "@" + (System.nanoTime() - t0) / 1_000_000 + "ms");
+            }
+            System.out.println(
+                    "FREEZE EXPERIMENT: " + seen + " total " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        } finally {
+            cluster.node(2).thaw();
+            deleteRealm(cluster, realm);
+        }
+        System.out.println("FREEZE LOG node1: "
+                + cluster.node(1)
+                        .log()
+                        .lines()
+                        .filter(l -> l.contains("ERROR") || l.contains("WARN"))
+                        .toList());
+    }
+
     private static String createRealm(KeycloakCluster cluster, String secret) {
         String realm = "it-rlc-" + UUID.randomUUID().toString().substring(0, 8);
         Oidc admin = cluster.node(1).oidc();

@@ -67,6 +67,9 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
 
     private static final Logger LOG = Logger.getLogger(RateLimitFilter.class);
 
+    /** This node's breaker in front of the shared state (one per JVM, like the buckets). */
+    private static final SharedBreaker BREAKER = new SharedBreaker(System::nanoTime);
+
     @Override
     public void filter(ContainerRequestContext request) {
         String[] realmName = new String[1];
@@ -186,11 +189,11 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
 
     /**
      * Cluster-wide state through Keycloak's public single-use-object store (the {@code actionTokens}
-     * cache); the cluster's size (for the per-node share while that store fails) from the embedded
-     * Infinispan cluster view ({@link Cluster#members}).
+     * cache), behind this node's {@link SharedBreaker}; the cluster's size (for the per-node share
+     * while that store fails) from the embedded Infinispan cluster view ({@link Cluster#members}).
      */
     private static SharedSlots shared(KeycloakSession session) {
-        return new SharedSlots() {
+        return BREAKER.guard(new SharedSlots() {
             @Override
             public boolean claim(String name, long lifespanSeconds) {
                 return session.singleUseObjects().putIfAbsent(name, lifespanSeconds);
@@ -200,7 +203,7 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
             public int nodes() {
                 return Cluster.members(session);
             }
-        };
+        });
     }
 
     /**

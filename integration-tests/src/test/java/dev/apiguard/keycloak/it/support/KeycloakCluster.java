@@ -381,6 +381,40 @@ public final class KeycloakCluster implements AutoCloseable {
             return process != null && process.isAlive();
         }
 
+        /**
+         * Freezes the node (SIGSTOP to {@code kc.sh} and the processes it started): its sockets stay
+         * open and it stays in the other nodes' cluster view, but it answers nothing, as a node in a
+         * long GC pause or a hung VM, until {@link #thaw()} or until failure detection drops it.
+         */
+        public void freeze() {
+            signal("STOP");
+        }
+
+        /** Resumes a {@link #freeze() frozen} node (SIGCONT). */
+        public void thaw() {
+            signal("CONT");
+        }
+
+        private void signal(String signal) {
+            if (process == null) {
+                throw new IllegalStateException("node " + number + " is not running");
+            }
+            List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+            (descendants.isEmpty() ? process.descendants().toList() : descendants)
+                    .forEach(handle -> command.add(Long.toString(handle.pid())));
+            try {
+                int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+                if (exit != 0) {
+                    throw new IllegalStateException("kill -" + signal + " of node " + number + " exited with " + exit);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot signal node " + number, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while signalling node " + number, e);
+            }
+        }
+
         /** True when {@code kc.sh} or a process it started is still alive. */
         public boolean anyProcessLeft() {
             return (process != null && process.isAlive())
