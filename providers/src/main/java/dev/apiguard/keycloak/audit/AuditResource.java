@@ -107,7 +107,7 @@ public final class AuditResource {
         List<SinkStatus> sinks = new ArrayList<>();
         for (SinkStatus status : factory.statuses()) {
             long position = positions.getOrDefault(status.name(), status.position());
-            sinks.add(status.withBacklog(factory.store().backlog(position)));
+            sinks.add(status.withCursor(position, factory.store().backlog(position)));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("realm", realm.getName());

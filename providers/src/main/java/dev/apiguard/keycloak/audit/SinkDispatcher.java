@@ -97,7 +97,7 @@ final class SinkDispatcher {
                 long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 16));
                 nextAttemptAt = now + backoff;
                 String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                status = status.failed(problem, failures, now, nextAttemptAt);
+                status = status.failed(position, problem, failures, now, nextAttemptAt);
                 metrics.failed(sink.name());
                 if (failures == 1 || failures % 10 == 0) {
                     LOG.warnf(

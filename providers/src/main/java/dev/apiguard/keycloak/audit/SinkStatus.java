@@ -53,11 +53,13 @@ public record SinkStatus(
                 null);
     }
 
-    SinkStatus failed(String error, int failures, long now, long next) {
+    /** A failed delivery from the cursor at {@code position} (the cursor read in the failed pass, not the last success's). */
+    SinkStatus failed(long position, String error, int failures, long now, long next) {
         return new SinkStatus(name, "failing", position, delivered, lastDeliveryAt, error, now, failures, next, null);
     }
 
-    public SinkStatus withBacklog(long backlog) {
+    /** This node's status with the cursor and backlog as the database has them (the admin endpoint). */
+    public SinkStatus withCursor(long position, long backlog) {
         return new SinkStatus(
                 name,
                 state,

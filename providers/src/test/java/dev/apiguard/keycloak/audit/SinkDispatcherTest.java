@@ -134,6 +134,25 @@ class SinkDispatcherTest {
     }
 
     @Test
+    void statusWhenSinkDownSinceStartThenShowsTheCursorItFailedAtNotZero() {
+        // A restart (or an upgrade) while the sink is down: the cursor is where the last node left it.
+        MemoryOutbox outbox = new MemoryOutbox();
+        for (long i = 1; i <= 5; i++) {
+            outbox.add(i, 1000);
+        }
+        outbox.position = 3;
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkDispatcher dispatcher = new SinkDispatcher(sink, 100, 30_000);
+
+        dispatcher.pass(outbox, 2000);
+
+        assertThat(dispatcher.status().state()).isEqualTo("failing");
+        assertThat(dispatcher.status().position()).isEqualTo(3);
+        assertThat(outbox.position).isEqualTo(3);
+    }
+
+    @Test
     void passWhenBatchFullThenSaysMoreAndDeliversInOrder() {
         MemoryOutbox outbox = new MemoryOutbox();
         for (long i = 1; i <= 5; i++) {
