@@ -6,8 +6,11 @@ import dev.apiguard.keycloak.it.support.KeycloakCluster;
 import dev.apiguard.keycloak.it.support.KeycloakClusterExtension;
 import dev.apiguard.keycloak.it.support.Oidc;
 import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Rate limits hold for the cluster, not per node: two Keycloak nodes on one PostgreSQL, requests
  * spread over both, a limit of 20 at once and 2 per second; per-node buckets would admit about
- * twice as many. Then with one node stopped the other still holds the limit.
+ * twice as many. Then with one node stopped the other still holds the limit, and with one node
+ * frozen (the shared state failing for real) the other decides with its share without waiting.
  */
 class RateLimitClusterIT {
 
@@ -91,33 +95,93 @@ class RateLimitClusterIT {
     }
 
     @Test
-    void clientLimitWhenTheOtherNodeFreezesThenAnswersStayPromptAndTheNodeShareHolds(KeycloakCluster cluster) {
+    void clientLimitWhenTheOtherNodeFreezesThenOneRequestWaitsTheRestAreDecidedAtOnceWithThisNodesShare(
+            KeycloakCluster cluster) {
+        // A frozen node (a long GC pause, a hung VM) stays in the cluster view until failure detection
+        // drops it (about 40 s): until then each write to the actionTokens cache waits 15 s for its
+        // acknowledgement and fails. Node 1 must not make every request wait for that.
         String secret = Oidc.randomSecret();
         String realm = createRealm(cluster, secret);
-        // Warm: node 1 has claimed from the shared state before node 2 freezes.
         assertThat(clientCredentials(cluster.node(1), realm, secret).statusCode())
                 .isEqualTo(200);
-        List<String> seen = new java.util.ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        int slow = 0;
+        int admitted = 0;
+        Set<String> policiesDuringFreeze = new HashSet<>();
+        long start;
+        long firstAnswered;
         cluster.node(2).freeze();
         try {
-            long start = System.nanoTime();
-            for (int i = 0; i < 40; i++) {
-                long t0 = System.nanoTime();
-                int status = clientCredentials(cluster.node(1), realm, secret).statusCode();
-                seen.add(status + "@" + (System.nanoTime() - t0) / 1_000_000 + "ms");
+            start = System.nanoTime();
+            firstAnswered = start;
+            for (int i = 0; i < 30; i++) {
+                long sent = System.nanoTime();
+                Response response = clientCredentials(cluster.node(1), realm, secret);
+                long millis = (System.nanoTime() - sent) / 1_000_000;
+                answers.add(response.statusCode() + " in " + millis + " ms");
+                assertThat(response.statusCode())
+                        .as("answers so far: %s", answers)
+                        .isIn(200, 429);
+                slow += millis > 5_000 ? 1 : 0;
+                if (i == 0) {
+                    firstAnswered = System.nanoTime();
+                } else {
+                    admitted += response.statusCode() == 200 ? 1 : 0;
+                    policiesDuringFreeze.add(response.header("RateLimit-Policy"));
+                }
             }
-            System.out.println(
-                    "FREEZE EXPERIMENT: " + seen + " total " + (System.nanoTime() - start) / 1_000_000 + " ms");
         } finally {
             cluster.node(2).thaw();
+        }
+        double seconds = (System.nanoTime() - firstAnswered) / 1e9;
+        try {
+            assertThat(slow)
+                    .as(
+                            "requests that waited for the frozen node: only the one in flight when the store failed (%s)",
+                            answers)
+                    .isLessThanOrEqualTo(1);
+            assertThat(policiesDuringFreeze)
+                    .as("after the failure node 1 states its 1/2 share of capacity 20")
+                    .containsOnly("\"clients\";q=10;w=10");
+            double share = 10 + 1 * seconds + 1;
+            assertThat(admitted)
+                    .as(
+                            "admitted by node 1 alone in %.1f s after the failure (its share: %.1f): %s",
+                            seconds, share, answers)
+                    .isLessThanOrEqualTo((int) Math.floor(share * 1.05))
+                    .isPositive();
+            assertThat(answers).as("node 1 refuses beyond its share").anyMatch(a -> a.startsWith("429"));
+            assertThat(cluster.node(1).log())
+                    .contains("Shared rate-limit state is unreachable")
+                    .contains("this node limits with its own buckets at a 1/2 share of each limit");
+
+            // Node 2 answers again: a background retry closes the breaker and the cluster's limit is back.
+            awaitTrue(
+                    () -> "\"clients\";q=20;w=10"
+                            .equals(clientCredentials(cluster.node(1), realm, secret)
+                                    .header("RateLimit-Policy")),
+                    "node 1 back on the shared state (full limit in RateLimit-Policy)");
+        } finally {
+            if (cluster.clusterView(1).size() < 2) {
+                // Failure detection dropped the frozen node after all: start it again for the next tests.
+                cluster.stopNode(2);
+                cluster.startNode(2);
+            }
             deleteRealm(cluster, realm);
         }
-        System.out.println("FREEZE LOG node1: "
-                + cluster.node(1)
-                        .log()
-                        .lines()
-                        .filter(l -> l.contains("ERROR") || l.contains("WARN"))
-                        .toList());
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as(what + " within 60 s").isTrue();
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static String createRealm(KeycloakCluster cluster, String secret) {

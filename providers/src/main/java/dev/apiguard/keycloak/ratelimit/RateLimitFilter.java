@@ -4,6 +4,7 @@ import dev.apiguard.keycloak.common.ApiError;
 import dev.apiguard.keycloak.kc.Cluster;
 import dev.apiguard.keycloak.kc.ErrorPages;
 import dev.apiguard.keycloak.kc.LoginSessions;
+import dev.apiguard.keycloak.kc.Models;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -22,11 +23,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -64,11 +68,18 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
     static final String POLICY_FIELD = "RateLimit-Policy";
     static final String RATE_LIMIT_FIELD = "RateLimit";
     static final String TAB_ID = "tab_id";
+    /** Names the breaker's retries claim (never a bucket's: those start with {@code apiguard-rl:}). */
+    static final String RETRY_PREFIX = "apiguard-rl-retry:";
 
     private static final Logger LOG = Logger.getLogger(RateLimitFilter.class);
 
-    /** This node's breaker in front of the shared state (one per JVM, like the buckets). */
-    private static final SharedBreaker BREAKER = new SharedBreaker(System::nanoTime);
+    /** This node's breaker in front of the shared state (one per JVM, like the buckets); retries on a thread of its own. */
+    private static final SharedBreaker BREAKER =
+            new SharedBreaker(System::nanoTime, Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "apiguard-rate-limit-retry");
+                thread.setDaemon(true);
+                return thread;
+            }));
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -193,17 +204,22 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
      * while that store fails) from the embedded Infinispan cluster view ({@link Cluster#members}).
      */
     private static SharedSlots shared(KeycloakSession session) {
-        return BREAKER.guard(new SharedSlots() {
-            @Override
-            public boolean claim(String name, long lifespanSeconds) {
-                return session.singleUseObjects().putIfAbsent(name, lifespanSeconds);
-            }
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        return BREAKER.guard(
+                new SharedSlots() {
+                    @Override
+                    public boolean claim(String name, long lifespanSeconds) {
+                        return session.singleUseObjects().putIfAbsent(name, lifespanSeconds);
+                    }
 
-            @Override
-            public int nodes() {
-                return Cluster.members(session);
-            }
-        });
+                    @Override
+                    public int nodes() {
+                        return Cluster.members(session);
+                    }
+                },
+                () -> Models.inTransaction(factory, (KeycloakSession own) -> {
+                    own.singleUseObjects().putIfAbsent(RETRY_PREFIX + UUID.randomUUID(), 1);
+                }));
     }
 
     /**

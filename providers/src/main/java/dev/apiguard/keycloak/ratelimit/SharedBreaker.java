@@ -1,33 +1,36 @@
 package dev.apiguard.keycloak.ratelimit;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps a failing shared store from costing every request its timeout: after a claim fails, this
- * node decides alone (its share of each limit, {@link RateLimiter}) without asking the store for
- * {@link #RETRY_NANOS}; then one request tries the store again while the others still decide
- * alone, and its success closes the breaker (its failure opens it for another period).
+ * Keeps a failing shared store from costing requests its timeout: after a claim fails, this node
+ * decides alone (its share of each limit, {@link RateLimiter}) without asking the store; every
+ * {@link #RETRY_NANOS} a retry runs off the request path (on {@code executor}, with a session of
+ * its own), and its success closes the breaker. No request waits for a retry.
  *
  * <p>Why: a node that stops answering without leaving the cluster (a long GC pause, a hung VM)
  * makes each write to the replicated {@code actionTokens} cache wait for Infinispan's remote
  * timeout (15 s) until failure detection removes it from the view (about 40 s). Measured on the
- * two-node harness (RateLimitClusterIT): without the breaker each request that claimed a block in
- * that time took 12 to 15 s; with it, one request does.
+ * two-node harness (RateLimitClusterIT, node 2 frozen with SIGSTOP): without the breaker every
+ * request that claimed a block in that time took 12 to 15 s; with it, only the requests already
+ * waiting for the store when it failed do.
  */
 final class SharedBreaker {
 
-    /** How long this node decides alone after a failure before it tries the store again. */
+    /** How long this node decides alone after a failure before a retry. */
     static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /** The longest a retry may take before another request may try: more than the store's timeout. */
-    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** The longest a retry may take before another may start: more than the store's timeout. */
+    static final long RETRY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** Thrown, without asking the store, while the breaker is open. Preallocated, no stack trace. */
     static final RuntimeException OPEN =
-            new IllegalStateException("the shared state failed less than " + TimeUnit.NANOSECONDS.toSeconds(RETRY_NANOS)
-                    + " s ago and is not asked again until then") {
+            new IllegalStateException("the shared state failed and is retried in the background every "
+                    + TimeUnit.NANOSECONDS.toSeconds(RETRY_NANOS) + " s") {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -36,22 +39,30 @@ final class SharedBreaker {
                 }
             };
 
+    /** A claim of a name no bucket uses, in a session of its own; throws when the store fails. */
+    @FunctionalInterface
+    interface Retry {
+        void run();
+    }
+
     private static final long CLOSED = Long.MIN_VALUE;
 
     private final LongSupplier clock;
-    /** {@link #CLOSED}, or the {@link #clock} time until which no request asks the store. */
+    private final Executor executor;
+    /** {@link #CLOSED}, or the {@link #clock} time of the next retry. */
     private final AtomicLong openUntil = new AtomicLong(CLOSED);
 
-    SharedBreaker(LongSupplier clock) {
+    SharedBreaker(LongSupplier clock, Executor executor) {
         this.clock = clock;
+        this.executor = executor;
     }
 
-    /** {@code slots} behind this breaker. */
-    SharedSlots guard(SharedSlots slots) {
+    /** {@code slots} behind this breaker; {@code retry} is what a retry runs. */
+    SharedSlots guard(SharedSlots slots, Retry retry) {
         return new SharedSlots() {
             @Override
             public boolean claim(String name, long lifespanSeconds) {
-                return SharedBreaker.this.claim(slots, name, lifespanSeconds);
+                return SharedBreaker.this.claim(slots, retry, name, lifespanSeconds);
             }
 
             @Override
@@ -61,31 +72,40 @@ final class SharedBreaker {
         };
     }
 
-    /** Whether the breaker is open now (requests decide alone). */
+    /** Whether the breaker is open (requests decide alone). */
     boolean open() {
-        long until = openUntil.get();
-        return until != CLOSED && clock.getAsLong() - until < 0;
+        return openUntil.get() != CLOSED;
     }
 
-    private boolean claim(SharedSlots slots, String name, long lifespanSeconds) {
+    private boolean claim(SharedSlots slots, Retry retry, String name, long lifespanSeconds) {
         long until = openUntil.get();
         if (until != CLOSED) {
             long now = clock.getAsLong();
-            // Open: decide alone. Past the period: the one request that moves the mark tries the store.
-            if (now - until < 0 || !openUntil.compareAndSet(until, now + PROBE_NANOS)) {
-                throw OPEN;
+            // The request that moves the mark starts the retry; every request decides alone meanwhile.
+            if (now - until >= 0 && openUntil.compareAndSet(until, now + RETRY_TIMEOUT_NANOS)) {
+                try {
+                    executor.execute(() -> retry(retry));
+                } catch (RejectedExecutionException e) {
+                    openUntil.set(now + RETRY_NANOS);
+                }
             }
+            throw OPEN;
         }
-        boolean claimed;
         try {
-            claimed = slots.claim(name, lifespanSeconds);
+            return slots.claim(name, lifespanSeconds);
         } catch (RuntimeException e) {
             openUntil.set(clock.getAsLong() + RETRY_NANOS);
             throw e;
         }
-        if (openUntil.get() != CLOSED) {
-            openUntil.set(CLOSED);
+    }
+
+    private void retry(Retry retry) {
+        try {
+            retry.run();
+        } catch (RuntimeException e) {
+            openUntil.set(clock.getAsLong() + RETRY_NANOS);
+            return;
         }
-        return claimed;
+        openUntil.set(CLOSED);
     }
 }
