@@ -809,13 +809,12 @@ class AuditStreamIT {
                 .post(oidc.tokenEndpoint(ALERTS_REALM));
         assertThat(selfLogin.statusCode()).as(selfLogin.asString()).isEqualTo(200);
         String selfToken = selfLogin.path("access_token");
-        oidc.request()
+        Response removed = oidc.request()
                 .auth()
                 .oauth2(selfToken)
                 .accept("application/json") // the account REST API (without it: the account console's page)
-                .delete(server.realmUrl(ALERTS_REALM) + "/account/credentials/" + selfOtp)
-                .then()
-                .statusCode(204);
+                .delete(server.realmUrl(ALERTS_REALM) + "/account/credentials/" + selfOtp);
+        assertThat(removed.statusCode()).as(removed.asString()).isEqualTo(204);
         sentinel();
 
         Map<String, Object> byAdmin = onlyAlert("second-factor-removed", victimId, "medium", "user", 1, 1, 0);
@@ -1153,7 +1152,7 @@ class AuditStreamIT {
             alertUsers.put(name + ":otp", secret);
             credentials.add(otpCredential(secret));
         }
-        return Map.of(
+        Map<String, Object> user = new HashMap<>(Map.of(
                 "username",
                 name,
                 "enabled",
@@ -1167,7 +1166,12 @@ class AuditStreamIT {
                 "lastName",
                 "User",
                 "credentials",
-                credentials);
+                credentials));
+        if (withOtp) {
+            // An imported user gets no default role: this one may use the account API (its token's audience "account").
+            user.put("clientRoles", Map.of("account", List.of("manage-account", "view-profile")));
+        }
+        return user;
     }
 
     private static Map<String, Object> otpCredential(String secret) {
