@@ -9,13 +9,21 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
 import dev.apiguard.keycloak.it.support.Oidc;
+import dev.apiguard.keycloak.it.support.Totp;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RedirectConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.config.SSLConfig;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -440,11 +448,14 @@ class AuditStreamIT {
                 .containsEntry("severity", "high")
                 .containsEntry("key_kind", "client")
                 .containsEntry("wildcard_redirect_uris", List.of("*"));
+        // Other alert tests share the realm from other addresses and users: only this test's keys are looked at.
+        Set<String> keys = Set.of("127.0.0.1", "alice", "user0", "user1", "user2", "user3", "user4");
         assertThat(alertRecords()).as("no login alert for benign traffic").noneMatch(r -> {
             Object rule = group(r, "rule").get("name");
-            return "credential-stuffing".equals(rule)
-                    || "user-failures".equals(rule)
-                    || "password-spraying".equals(rule);
+            return ("credential-stuffing".equals(rule)
+                            || "user-failures".equals(rule)
+                            || "password-spraying".equals(rule))
+                    && keys.contains(alertKey(r));
         });
 
         // The attack: six users (one unknown) with wrong passwords, from one address.
@@ -461,7 +472,8 @@ class AuditStreamIT {
         awaitAlert("client-redirect", createWildcardClient("sentinel-2"));
 
         List<Map<String, Object>> stuffing = alertRecords().stream()
-                .filter(r -> "credential-stuffing".equals(group(r, "rule").get("name")))
+                .filter(r ->
+                        "credential-stuffing".equals(group(r, "rule").get("name")) && "127.0.0.1".equals(alertKey(r)))
                 .toList();
         assertThat(stuffing)
                 .as("one alert per window, however long the attack goes on")
@@ -580,52 +592,520 @@ class AuditStreamIT {
         oidc.request().get(url).then().statusCode(401);
     }
 
-    /** A realm of its own for the alert tests (its records go to their own file): users, a password-grant client, a low threshold. */
+    // ---- the other six detectors: silent on benign traffic, one alert on the replayed attack -------------------
+
+    private static final Map<String, Integer> ECS_SEVERITY =
+            Map.of("low", 21, "medium", 47, "high", 73, "critical", 99);
+    private final AtomicInteger sentinels = new AtomicInteger();
+
+    @Test
+    @Order(3)
+    void alertsWhenPasswordSprayReplayedFromOneAddressThenOneSprayingAlertAndNoneForAFewTyposBehindOneAddress() {
+        alertsRealm();
+        String office = "127.0.0.23";
+        String sprayer = "127.0.0.21";
+        // Benign: three users behind one address each mistype once, then log in.
+        for (String user : List.of("erin", "frank", "grace")) {
+            assertThat(passwordGrantFrom(office, "cli", user, "typo-" + Oidc.randomSecret()))
+                    .isEqualTo(400);
+            assertThat(passwordGrantFrom(office, "cli", user, alertUsers.get(user)))
+                    .isEqualTo(200);
+        }
+        sentinel();
+        assertThat(alertsRealmRecords().stream()
+                        .filter(r -> office.equals(group(r, "source").get("ip"))
+                                && "invalid_user_credentials"
+                                        .equals(group(r, "error").get("code"))))
+                .as("the benign failures, recorded from their own address")
+                .hasSize(3);
+        assertThat(alertsOf("password-spraying", office)).isEmpty();
+        assertThat(alertsOf("credential-stuffing", office)).isEmpty();
+
+        // The attack: one password tried once against twelve user names (six unknown) from one address.
+        String guess = "Winter" + Oidc.randomSecret();
+        List<String> targets = new ArrayList<>(List.of("alice", "user0", "user1", "user2", "user3", "user4"));
+        for (int i = 0; i < 6; i++) {
+            targets.add("spray" + i + "-" + Oidc.randomSecret().substring(0, 6).toLowerCase());
+        }
+        for (String user : targets) {
+            assertThat(passwordGrantFrom(sprayer, "cli", user, guess)).isEqualTo(400);
+        }
+        sentinel();
+
+        Map<String, Object> alert = onlyAlert("password-spraying", sprayer, "medium", "address", 10, 10, 600);
+        assertThat(group(alert, "source")).containsEntry("ip", sprayer);
+        assertThat(group(group(alert, "apiguard"), "alert")).containsEntry("max_attempts_per_user", 2);
+        assertNoSecret(guess);
+    }
+
+    @Test
+    @Order(3)
+    void alertsWhenOneUsersPasswordGuessedRepeatedlyThenOneUserFailuresAlertAndNoneBelowTheThreshold() {
+        alertsRealm();
+        String address = "127.0.0.22";
+        String guess = "guess-" + Oidc.randomSecret();
+        // Benign: carol mistypes four times (the threshold is 5), then logs in.
+        for (int i = 0; i < 4; i++) {
+            assertThat(passwordGrantFrom(address, "cli", "carol", guess + i)).isEqualTo(400);
+        }
+        assertThat(passwordGrantFrom(address, "cli", "carol", alertUsers.get("carol")))
+                .isEqualTo(200);
+        sentinel();
+        assertThat(alertsOf("user-failures", "carol")).isEmpty();
+
+        // The attack: seven guesses at dave's password.
+        for (int i = 0; i < 7; i++) {
+            assertThat(passwordGrantFrom(address, "cli", "dave", guess + i)).isEqualTo(400);
+        }
+        sentinel();
+
+        String daveId = alertsUserId("dave");
+        Map<String, Object> alert = onlyAlert("user-failures", "dave", "medium", "user", 5, 5, 900);
+        assertThat(group(group(alert, "apiguard"), "alert"))
+                .containsEntry("user_id", daveId)
+                .containsEntry("user_name", "dave");
+        assertThat(group(alert, "user")).containsEntry("id", daveId).containsEntry("name", "dave");
+        assertThat(alertsOf("credential-stuffing", address)).isEmpty();
+        assertNoSecret(guess, alertUsers.get("carol"));
+    }
+
+    @Test
+    @Order(3)
+    void alertsWhenForgedRefreshTokensReplayedAtOneClientThenOneTokenErrorsAlertAndNoneBelowTheThreshold() {
+        alertsRealm();
+        String forged = "forged-" + Oidc.randomSecret();
+        // Benign: nine failed refreshes of one client (the threshold is 10).
+        for (int i = 0; i < 9; i++) {
+            assertThat(refreshGrant("tokerr-ok", forged + "-ok" + i).statusCode())
+                    .isEqualTo(400);
+        }
+        sentinel();
+        assertThat(alertsRealmRecords().stream()
+                        .filter(r -> "REFRESH_TOKEN_ERROR"
+                                        .equals(group(r, "keycloak").get("type"))
+                                && "tokerr-ok".equals(group(r, "keycloak").get("client_id"))))
+                .as("the benign token-endpoint errors, recorded")
+                .hasSize(9);
+        assertThat(alertsOf("token-errors", "tokerr-ok")).isEmpty();
+
+        // The attack: twelve forged refresh tokens at another client.
+        for (int i = 0; i < 12; i++) {
+            assertThat(refreshGrant("tokerr-attack", forged + "-attack" + i).statusCode())
+                    .isEqualTo(400);
+        }
+        sentinel();
+
+        Map<String, Object> alert = onlyAlert("token-errors", "tokerr-attack", "medium", "client", 10, 10, 600);
+        assertThat(group(alert, "keycloak")).containsEntry("client_id", "tokerr-attack");
+        assertNoSecret(forged);
+    }
+
+    @Test
+    @Order(3)
+    void alertsWhenARotatedRefreshTokenReplayedThenOneReuseAlertPerUserAndWindowAndNoneForTokensUsedOnce() {
+        alertsRealm();
+        List<String> secrets = new ArrayList<>();
+        // Benign: each refresh token used once, as rotation asks.
+        Response login = passwordGrantResponse("reuse-cli", "reuse-ok");
+        String token = login.path("refresh_token");
+        secrets.add(token);
+        secrets.add(login.path("access_token"));
+        for (int i = 0; i < 2; i++) {
+            Response refreshed = refreshGrant("reuse-cli", token);
+            assertThat(refreshed.statusCode()).as(refreshed.asString()).isEqualTo(200);
+            token = refreshed.path("refresh_token");
+            secrets.add(token);
+        }
+        sentinel();
+        String okId = alertsUserId("reuse-ok");
+        assertThat(alertsOf("refresh-token-reuse", okId)).isEmpty();
+
+        // The attack, twice within the window: a stolen refresh token replayed after its user refreshed.
+        String victimId = alertsUserId("reuse-victim");
+        for (int round = 0; round < 2; round++) {
+            Response victim = passwordGrantResponse("reuse-cli", "reuse-victim");
+            String stolen = victim.path("refresh_token");
+            Response rotated = refreshGrant("reuse-cli", stolen);
+            assertThat(rotated.statusCode()).isEqualTo(200);
+            String current = rotated.path("refresh_token");
+            secrets.addAll(List.of(stolen, current, victim.path("access_token"), rotated.path("access_token")));
+
+            Response replay = refreshGrant("reuse-cli", stolen);
+            assertThat(replay.statusCode()).isEqualTo(400);
+            assertThat(replay.jsonPath().getString("error")).isEqualTo("invalid_grant");
+            assertThat(refreshGrant("reuse-cli", current).statusCode())
+                    .as("the session is revoked")
+                    .isEqualTo(400);
+        }
+        sentinel();
+
+        assertThat(alertsRealmRecords().stream().filter(decision(victimId, "refresh_token_reuse")))
+                .as("two reuse decisions")
+                .hasSize(2);
+        Map<String, Object> alert = onlyAlert("refresh-token-reuse", victimId, "high", "user", 1, 1, 600);
+        assertThat(group(alert, "user")).containsEntry("id", victimId);
+        assertThat(group(alert, "keycloak")).containsEntry("client_id", "reuse-cli");
+        secrets.add(alertUsers.get("reuse-victim"));
+        assertNoSecret(secrets.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(3)
+    void alertsWhenAnOtpRemovedByAnAdministratorOrItsUserThenOneAlertEachAndNoneWhenOtpAddedOrPasswordRemoved() {
+        alertsRealm();
+        String base = server.baseUrl() + "/admin/realms/" + ALERTS_REALM;
+        // Benign: a user created with an OTP credential, the credential relabelled, the user's password deleted
+        // (a password is not a second factor).
+        String newSecret = Oidc.randomSecret();
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body(Map.of(
+                        "username",
+                        "sf-new",
+                        "enabled",
+                        true,
+                        "credentials",
+                        List.of(
+                                Map.of("type", "password", "value", Oidc.randomSecret(), "temporary", false),
+                                otpCredential(newSecret))))
+                .post(base + "/users")
+                .then()
+                .statusCode(201);
+        String newId = alertsUserId("sf-new");
+        oidc.asAdmin()
+                .contentType("text/plain")
+                .body("work phone")
+                .put(base + "/users/" + newId + "/credentials/" + credentialId(newId, "otp") + "/userLabel")
+                .then()
+                .statusCode(204);
+        String passwordId = credentialId(newId, "password");
+        oidc.asAdmin()
+                .delete(base + "/users/" + newId + "/credentials/" + passwordId)
+                .then()
+                .statusCode(204);
+        sentinel();
+        assertThat(alertsRealmRecords().stream()
+                        .filter(r -> ("users/" + newId + "/credentials/" + passwordId)
+                                .equals(group(r, "keycloak").get("resource_path"))))
+                .as("the password's deletion, recorded")
+                .hasSize(1);
+        assertThat(alertsOf("second-factor-removed", newId)).isEmpty();
+
+        // The attacks: an administrator deletes a user's OTP; a user's own (stolen) token deletes its OTP through
+        // the account API.
+        String victimId = alertsUserId("sf-admin-victim");
+        oidc.asAdmin()
+                .delete(base + "/users/" + victimId + "/credentials/" + credentialId(victimId, "otp"))
+                .then()
+                .statusCode(204);
+        String selfId = alertsUserId("sf-self");
+        String selfOtp = credentialId(selfId, "otp");
+        Response selfLogin = oidc.request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", "cli")
+                .formParam("username", "sf-self")
+                .formParam("password", alertUsers.get("sf-self"))
+                .formParam("otp", Totp.code(alertUsers.get("sf-self:otp"), 0))
+                .post(oidc.tokenEndpoint(ALERTS_REALM));
+        assertThat(selfLogin.statusCode()).as(selfLogin.asString()).isEqualTo(200);
+        String selfToken = selfLogin.path("access_token");
+        Response removed = oidc.request()
+                .auth()
+                .oauth2(selfToken)
+                .accept("application/json") // the account REST API (without it: the account console's page)
+                .delete(server.realmUrl(ALERTS_REALM) + "/account/credentials/" + selfOtp);
+        assertThat(removed.statusCode()).as(removed.asString()).isEqualTo(204);
+        sentinel();
+
+        Map<String, Object> byAdmin = onlyAlert("second-factor-removed", victimId, "medium", "user", 1, 1, 0);
+        assertThat(group(group(byAdmin, "apiguard"), "alert"))
+                .containsEntry("by", "administrator")
+                .containsEntry("credential_type", "otp");
+        Map<String, Object> bySelf = onlyAlert("second-factor-removed", selfId, "medium", "user", 1, 1, 0);
+        assertThat(group(group(bySelf, "apiguard"), "alert"))
+                .containsEntry("by", "user")
+                .containsEntry("credential_type", "otp");
+        assertThat(group(bySelf, "user")).containsEntry("id", selfId);
+        assertNoSecret(
+                newSecret,
+                alertUsers.get("sf-admin-victim:otp"),
+                alertUsers.get("sf-self:otp"),
+                alertUsers.get("sf-self"),
+                selfToken);
+    }
+
+    @Test
+    @Order(3)
+    void alertsWhenAClientKeepsGettingRefusedByTheRateLimiterThenOneSpikeAlertAndNoneUnderTheLimitOrInShadow() {
+        alertsRealm();
+        // Benign: rl-ok stays within its three requests; rl-user's six password grants go over the shadow rule
+        // (reported, never refused).
+        for (int i = 0; i < 3; i++) {
+            assertThat(passwordGrantResponse("rl-ok", "rl-user").statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(passwordGrantResponse("cli", "rl-user").statusCode()).isEqualTo(200);
+        }
+        sentinel();
+        assertThat(alertsRealmRecords().stream()
+                        .filter(r ->
+                                "rate_limited_shadow".equals(group(r, "error").get("code"))
+                                        && "it-users-shadow"
+                                                .equals(group(group(r, "keycloak"), "details")
+                                                        .get("apiguard_rule"))))
+                .as("the shadow rule's reports, recorded")
+                .isNotEmpty();
+        assertThat(alertRecords())
+                .noneMatch(r -> "rate-limit-spike".equals(group(r, "rule").get("name")));
+
+        // The attack: rl-attack goes on after its three requests and is refused eight times.
+        for (int i = 0; i < 3; i++) {
+            assertThat(passwordGrantResponse("rl-attack", "rl-user2").statusCode())
+                    .isEqualTo(200);
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(passwordGrant("rl-attack", "rl-user2", alertUsers.get("rl-user2")))
+                    .isEqualTo(429);
+        }
+        sentinel();
+
+        Map<String, Object> alert = onlyAlert("rate-limit-spike", "it-clients", "medium", "rule", 5, 5, 600);
+        assertThat(group(alert, "keycloak")).containsEntry("client_id", "rl-attack");
+        assertThat(alertRecords().stream()
+                        .filter(r -> "rate-limit-spike".equals(group(r, "rule").get("name"))))
+                .hasSize(1);
+        assertNoSecret(alertUsers.get("rl-user"), alertUsers.get("rl-user2"));
+    }
+
+    /** A client saved with a wildcard redirect, and its alert awaited: every record before it has been read by the detectors. */
+    private void sentinel() {
+        awaitAlert("client-redirect", createWildcardClient("sentinel-d" + sentinels.incrementAndGet()));
+    }
+
+    private List<Map<String, Object>> alertsOf(String detector, String key) {
+        return alertRecords().stream()
+                .filter(r -> detector.equals(group(r, "rule").get("name")) && key.equals(alertKey(r)))
+                .toList();
+    }
+
+    private static Object alertKey(Map<String, Object> record) {
+        return group(group(record, "apiguard"), "alert").get("key");
+    }
+
+    /** The one alert of {@code detector} on {@code key}, its ECS, OCSF and detector fields, and its copy at the webhook. */
+    private Map<String, Object> onlyAlert(
+            String detector, String key, String severity, String keyKind, int count, int threshold, int window) {
+        List<Map<String, Object>> found = alertsOf(detector, key);
+        assertThat(found).as("alerts of %s on %s", detector, key).hasSize(1);
+        Map<String, Object> alert = found.get(0);
+        assertThat(alert).containsEntry("schema", "apiguard/v1");
+        assertThat(group(alert, "event"))
+                .containsEntry("kind", "alert")
+                .containsEntry("action", "alert-" + detector)
+                .containsEntry("category", List.of("intrusion_detection"))
+                .containsEntry("severity", ECS_SEVERITY.get(severity));
+        assertThat(group(alert, "rule")).containsEntry("name", detector);
+        assertThat(group(group(alert, "apiguard"), "alert"))
+                .containsEntry("detector", detector)
+                .containsEntry("severity", severity)
+                .containsEntry("key_kind", keyKind)
+                .containsEntry("key", key)
+                .containsEntry("count", count)
+                .containsEntry("threshold", threshold)
+                .containsEntry("window_seconds", window)
+                .containsKey("trigger_event_id");
+        assertThat(group(alert, "ocsf")).containsEntry("class_uid", 2004);
+        assertThat(group(alert, "keycloak"))
+                .containsEntry("realm", ALERTS_REALM)
+                .containsEntry("type", "APIGUARD_ALERT");
+        String id = (String) group(alert, "event").get("id");
+        awaitTrue(() -> receiver.ids().contains(id), "the " + detector + " alert at the webhook");
+        return alert;
+    }
+
+    /** None of {@code secrets} in the alerts realm's records (alerts included) nor in any webhook body. */
+    private void assertNoSecret(String... secrets) {
+        String everything = String.join("\n", alertLines()) + "\n" + receiver.bodies();
+        for (String secret : secrets) {
+            assertThat(secret).isNotBlank();
+            assertThat(everything).as("a secret in a record or webhook body").doesNotContain(secret);
+        }
+    }
+
+    private List<Map<String, Object>> alertsRealmRecords() {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (String line : alertLines()) {
+            Map<String, Object> record = parse(line);
+            if (!record.containsKey("checkpoint")) {
+                records.add(record);
+            }
+        }
+        return records;
+    }
+
+    private String alertsUserId(String username) {
+        return oidc.asAdmin()
+                .queryParam("username", username)
+                .queryParam("exact", true)
+                .get(server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/users")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+    }
+
+    private String credentialId(String userId, String type) {
+        List<Map<String, Object>> credentials = oidc.asAdmin()
+                .get(server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/users/" + userId + "/credentials")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        return credentials.stream()
+                .filter(c -> type.equals(c.get("type")))
+                .map(c -> (String) c.get("id"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " credential of user " + userId));
+    }
+
+    /** A request sent from {@code address} (a loopback address other than 127.0.0.1: a client of its own to the server). */
+    private RequestSpecification from(String address) {
+        InetAddress local;
+        try {
+            local = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(address, e);
+        }
+        return RestAssured.given()
+                .config(RestAssuredConfig.config()
+                        .sslConfig(SSLConfig.sslConfig().trustStore(server.trustStore()))
+                        .redirect(RedirectConfig.redirectConfig().followRedirects(false))
+                        .httpClient(HttpClientConfig.httpClientConfig().setParam("http.route.local-address", local)));
+    }
+
+    private int passwordGrantFrom(String address, String client, String username, String password) {
+        return from(address)
+                .formParam("grant_type", "password")
+                .formParam("client_id", client)
+                .formParam("username", username)
+                .formParam("password", password)
+                .post(oidc.tokenEndpoint(ALERTS_REALM))
+                .statusCode();
+    }
+
+    private int passwordGrant(String client, String username, String password) {
+        return oidc.request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", client)
+                .formParam("username", username)
+                .formParam("password", password)
+                .post(oidc.tokenEndpoint(ALERTS_REALM))
+                .statusCode();
+    }
+
+    private Response passwordGrantResponse(String client, String username) {
+        Response response = oidc.request()
+                .formParam("grant_type", "password")
+                .formParam("client_id", client)
+                .formParam("username", username)
+                .formParam("password", alertUsers.get(username))
+                .post(oidc.tokenEndpoint(ALERTS_REALM));
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        return response;
+    }
+
+    private Response refreshGrant(String client, String refreshToken) {
+        return oidc.request()
+                .formParam("grant_type", "refresh_token")
+                .formParam("client_id", client)
+                .formParam("refresh_token", refreshToken)
+                .post(oidc.tokenEndpoint(ALERTS_REALM));
+    }
+
+    /**
+     * A realm of its own for the alert tests (its records go to their own file): users (some with an
+     * OTP credential), password-grant clients, rotated refresh tokens with reuse detection, low
+     * thresholds, and a rate-limit document that refuses only clients of the tier {@code tiny}.
+     */
     private synchronized void alertsRealm() {
         if (alertsRealmReady) {
             return;
         }
         List<Map<String, Object>> users = new ArrayList<>();
-        for (String name : List.of("alice", "user0", "user1", "user2", "user3", "user4")) {
-            String password = Oidc.randomSecret();
-            alertUsers.put(name, password);
-            users.add(Map.of(
-                    "username",
-                    name,
-                    "enabled",
-                    true,
-                    "email",
-                    name + "@example.org",
-                    "emailVerified",
-                    true,
-                    "firstName",
-                    "Test",
-                    "lastName",
-                    "User",
-                    "credentials",
-                    List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        for (String name : List.of(
+                "alice",
+                "user0",
+                "user1",
+                "user2",
+                "user3",
+                "user4",
+                "carol",
+                "dave",
+                "erin",
+                "frank",
+                "grace",
+                "reuse-ok",
+                "reuse-victim",
+                "rl-user",
+                "rl-user2")) {
+            users.add(alertUser(name, false));
         }
+        users.add(alertUser("sf-admin-victim", true));
+        users.add(alertUser("sf-self", true));
+        List<Map<String, Object>> clients = new ArrayList<>();
+        for (String clientId : List.of("cli", "tokerr-ok", "tokerr-attack", "reuse-cli", "rl-ok", "rl-attack")) {
+            Map<String, Object> client = new HashMap<>(Map.of(
+                    "clientId", clientId,
+                    "publicClient", true,
+                    "directAccessGrantsEnabled", true,
+                    "standardFlowEnabled", false));
+            if (clientId.startsWith("rl-")) {
+                client.put("attributes", Map.of("apiguard.rateLimitTier", "tiny"));
+            }
+            clients.add(client);
+        }
+        Map<String, Object> realm = new HashMap<>();
+        realm.put("realm", ALERTS_REALM);
+        realm.put("enabled", true);
+        realm.put("eventsListeners", List.of("apiguard-audit"));
+        realm.put("adminEventsEnabled", true);
+        realm.put("adminEventsDetailsEnabled", true);
+        // Refresh tokens rotate; a reused one revokes the session and is reported (apiguard-refresh-token-reuse).
+        realm.put("revokeRefreshToken", true);
+        realm.put("refreshTokenMaxReuse", 0);
+        realm.put(
+                "clientProfiles",
+                Map.of(
+                        "profiles",
+                        List.of(Map.of(
+                                "name",
+                                "reuse",
+                                "executors",
+                                List.of(Map.of(
+                                        "executor",
+                                        "apiguard-refresh-token-reuse",
+                                        "configuration",
+                                        Map.of("clients", "public")))))));
+        realm.put(
+                "clientPolicies",
+                Map.of(
+                        "policies",
+                        List.of(Map.of(
+                                "name",
+                                "reuse",
+                                "enabled",
+                                true,
+                                "conditions",
+                                List.of(Map.of("condition", "any-client", "configuration", Map.of())),
+                                "profiles",
+                                List.of("reuse")))));
+        realm.put("clients", clients);
+        realm.put("users", users);
         oidc.asAdmin()
                 .contentType("application/json")
-                .body(Map.of(
-                        "realm",
-                        ALERTS_REALM,
-                        "enabled",
-                        true,
-                        "eventsListeners",
-                        List.of("apiguard-audit"),
-                        "adminEventsEnabled",
-                        true,
-                        "adminEventsDetailsEnabled",
-                        true,
-                        "clients",
-                        List.of(Map.of(
-                                "clientId", "cli",
-                                "publicClient", true,
-                                "directAccessGrantsEnabled", true,
-                                "standardFlowEnabled", false)),
-                        "users",
-                        users))
+                .body(realm)
                 .post(server.baseUrl() + "/admin/realms")
                 .then()
                 .statusCode(201);
@@ -635,11 +1115,75 @@ class AuditStreamIT {
                 .contentType("application/json")
                 .body("{\"apiVersion\":\"apiguard/v1\",\"detectors\":{"
                         + "\"credential-stuffing\":{\"threshold\":4,\"window\":\"5m\"},"
-                        + "\"password-spraying\":{\"enabled\":false}}}")
+                        + "\"password-spraying\":{\"threshold\":10,\"window\":\"10m\",\"maxAttemptsPerUser\":2},"
+                        + "\"user-failures\":{\"threshold\":5,\"window\":\"15m\"},"
+                        + "\"token-errors\":{\"threshold\":10,\"window\":\"10m\"},"
+                        + "\"rate-limit-spike\":{\"threshold\":5,\"window\":\"10m\"}}}")
                 .put(url)
                 .then()
                 .statusCode(200);
+        // Enforced: clients of the tier "tiny" (rl-ok, rl-attack) get 3 token requests an hour; every other client is
+        // far from its limit. Shadow: a user's 4th password attempt within the hour is reported, never refused.
+        oidc.asAdmin()
+                .contentType("application/json")
+                .body("""
+                        {"apiVersion": "apiguard/v1",
+                         "tiers": {"standard": {"capacity": 100000, "rate": "100000/s"},
+                                   "tiny": {"capacity": 3, "rate": "1/h"}},
+                         "defaultTier": "standard",
+                         "rules": [
+                           {"name": "it-clients", "key": "client", "tiered": true, "endpoints": ["token"]},
+                           {"name": "it-users-shadow", "key": "username", "capacity": 3, "rate": "1/h",
+                            "endpoints": ["token"], "mode": "shadow"}]}""")
+                .put(server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/apiguard/v1/rate-limits")
+                .then()
+                .statusCode(200);
         alertsRealmReady = true;
+    }
+
+    /** A user of the alerts realm with a random password (and, if asked, an OTP credential with a random secret). */
+    private Map<String, Object> alertUser(String name, boolean withOtp) {
+        String password = Oidc.randomSecret();
+        alertUsers.put(name, password);
+        List<Map<String, Object>> credentials = new ArrayList<>();
+        credentials.add(Map.of("type", "password", "value", password, "temporary", false));
+        if (withOtp) {
+            String secret = Oidc.randomSecret();
+            alertUsers.put(name + ":otp", secret);
+            credentials.add(otpCredential(secret));
+        }
+        Map<String, Object> user = new HashMap<>(Map.of(
+                "username",
+                name,
+                "enabled",
+                true,
+                "email",
+                name + "@example.org",
+                "emailVerified",
+                true,
+                "firstName",
+                "Test",
+                "lastName",
+                "User",
+                "credentials",
+                credentials));
+        if (withOtp) {
+            // An imported user gets no default role: this one may use the account API (its token's audience "account").
+            user.put("clientRoles", Map.of("account", List.of("manage-account", "view-profile")));
+        }
+        return user;
+    }
+
+    private static Map<String, Object> otpCredential(String secret) {
+        return Map.of(
+                "type",
+                "otp",
+                "userLabel",
+                "phone",
+                "secretData",
+                "{\"value\":\"" + secret + "\"}",
+                "credentialData",
+                "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}");
     }
 
     private int passwordGrant(String username, String password) {

@@ -30,8 +30,11 @@ import java.util.Set;
  *       {@code allowPathWildcard} is false) or a URI outside {@code redirectBaseline};</li>
  *   <li>{@code admin-role-grant}: an admin role-mapping create (user or group) that grants one of
  *       {@code roles};</li>
- *   <li>{@code second-factor-removed}: {@code REMOVE_TOTP}, {@code REMOVE_CREDENTIAL} (other than a
- *       password) or an administrator's deletion of a user's credential;</li>
+ *   <li>{@code second-factor-removed}: {@code REMOVE_CREDENTIAL} (other than a password),
+ *       {@code REMOVE_TOTP} without a credential type (Keycloak 26 sends one with a type alongside
+ *       the {@code REMOVE_CREDENTIAL} of the same removal), or an administrator's deletion of a
+ *       user's credential other than a password (admin operation {@code ACTION}, as Keycloak 26
+ *       records it, or {@code DELETE});</li>
  *   <li>{@code rate-limit-spike}: {@code threshold} enforced rate-limit refusals of one rule (or the
  *       realm) within {@code window}.</li>
  * </ul>
@@ -159,8 +162,11 @@ final class AlertDetectors {
                 adminEvent(record, type, policy, emit, alerts);
             } else if (type.equals("REMOVE_TOTP") || type.equals("REMOVE_CREDENTIAL")) {
                 String credentialType = text(record, "keycloak", "details", "credential_type");
+                // Keycloak 26 emits REMOVE_TOTP (deprecated) as a clone of the REMOVE_CREDENTIAL of the same OTP
+                // removal, credential type included: only a REMOVE_TOTP without a type stands for a removal alone.
+                boolean duplicate = type.equals("REMOVE_TOTP") && credentialType != null;
                 AlertPolicy.Detector d = policy.on(AlertPolicy.SECOND_FACTOR_REMOVED);
-                if (d != null && emit && !"password".equals(credentialType)) {
+                if (d != null && emit && !duplicate && !"password".equals(credentialType)) {
                     String user = text(record, "user", "id");
                     Map<String, Object> facts = new LinkedHashMap<>();
                     facts.put("credential_type", credentialType == null ? "unknown" : credentialType);
@@ -358,14 +364,19 @@ final class AlertDetectors {
                             "an administrator role was granted"));
                 }
             }
-        } else if (type.equals("ADMIN_DELETE")
+        } else if ((type.equals("ADMIN_ACTION") || type.equals("ADMIN_DELETE"))
                 && "USER".equals(resource)
                 && path != null
                 && CREDENTIAL_PATH.matcher(path).matches()) {
+            // Keycloak 26 records DELETE users/{id}/credentials/{id} as operation ACTION
+            // (UserResource.removeCredential)
+            // with the credential's type in the details; DELETE is accepted too.
+            String credentialType = text(record, "keycloak", "details", "credential_type");
             AlertPolicy.Detector d = policy.on(AlertPolicy.SECOND_FACTOR_REMOVED);
-            if (d != null) {
+            if (d != null && !"password".equals(credentialType)) {
                 String user = path.split("/")[1];
                 Map<String, Object> facts = new LinkedHashMap<>();
+                facts.put("credential_type", credentialType == null ? "unknown" : credentialType);
                 facts.put("by", "administrator");
                 facts.put("grantee_id", user);
                 alerts.add(single(

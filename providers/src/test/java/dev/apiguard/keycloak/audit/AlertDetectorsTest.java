@@ -424,17 +424,86 @@ class AlertDetectorsTest {
         assertThat(feed(policy, List.of(removed))).isEmpty();
     }
 
+    /** An administrator's {@code DELETE users/{id}/credentials/{id}} as Keycloak 26.7 records it (operation ACTION). */
+    private static Map<String, Object> adminCredentialDelete(OperationType op, String user, String credentialType) {
+        AdminEvent event = new AdminEvent();
+        event.setId(UUID.randomUUID().toString());
+        event.setTime(T0);
+        event.setRealmId(REALM);
+        event.setRealmName("demo");
+        event.setOperationType(op);
+        event.setResourceType(ResourceType.USER);
+        event.setResourcePath("users/" + user + "/credentials/c-1");
+        AuthDetails auth = new AuthDetails();
+        auth.setRealmId("master-id");
+        auth.setUserId("admin-1");
+        auth.setIpAddress("127.0.0.1");
+        event.setAuthDetails(auth);
+        event.setDetails(Map.of("credential_id", "c-1", "credential_type", credentialType));
+        return AuditRecords.of(event, true, Redaction.plain());
+    }
+
+    /** A user's own removal of a credential as Keycloak 26.7 records it: REMOVE_TOTP (for OTP) then REMOVE_CREDENTIAL. */
+    private static List<Map<String, Object>> userRemoval(String user, String credentialType) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        List<EventType> types = "otp".equals(credentialType)
+                ? List.of(EventType.REMOVE_TOTP, EventType.REMOVE_CREDENTIAL)
+                : List.of(EventType.REMOVE_CREDENTIAL);
+        for (EventType type : types) {
+            Event event = new Event();
+            event.setId(UUID.randomUUID().toString());
+            event.setTime(T0);
+            event.setType(type);
+            event.setRealmId(REALM);
+            event.setRealmName("demo");
+            event.setClientId("account-console");
+            event.setUserId("id-" + user);
+            event.setDetails(Map.of("credential_type", credentialType, "credential_user_label", "phone"));
+            events.add(AuditRecords.of(event, Redaction.plain()));
+        }
+        return events;
+    }
+
     @Test
-    void secondFactorRemovedWhenUserRemovesTotpOrAdminDeletesACredentialThenAlerts() {
-        Map<String, Object> removeTotp = user(EventType.REMOVE_TOTP, "alice", NAT, null, T0);
-        Map<String, Object> removeOtp = user(EventType.REMOVE_CREDENTIAL, "bob", NAT, null, T0);
-        Map<String, Object> adminDelete =
-                admin(OperationType.DELETE, ResourceType.USER, "users/u-7/credentials/c-1", null);
+    void secondFactorRemovedWhenUserRemovesOtpThenOneAlertThoughKeycloakSendsTwoEvents() {
+        List<AlertDetectors.Alert> alerts = feed(policy, userRemoval("alice", "otp"));
 
-        List<AlertDetectors.Alert> alerts = feed(policy, List.of(removeTotp, removeOtp, adminDelete));
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.detector()).isEqualTo(AlertPolicy.SECOND_FACTOR_REMOVED);
+            assertThat(a.key()).isEqualTo("id-alice");
+            assertThat(a.facts()).containsEntry("credential_type", "otp").containsEntry("by", "user");
+        });
+    }
 
-        assertThat(alerts).extracting(AlertDetectors.Alert::key).containsExactly("id-alice", "id-bob", "u-7");
+    @Test
+    void secondFactorRemovedWhenLegacyRemoveTotpWithoutTypeOrWebauthnRemovedThenAlerts() {
+        Map<String, Object> legacy = user(EventType.REMOVE_TOTP, "alice", NAT, null, T0);
+
+        List<AlertDetectors.Alert> alerts = new ArrayList<>(feed(policy, List.of(legacy)));
+        alerts.addAll(feed(policy, userRemoval("bob", "webauthn")));
+
+        assertThat(alerts).extracting(AlertDetectors.Alert::key).containsExactly("id-alice", "id-bob");
         assertThat(alerts).allSatisfy(a -> assertThat(a.detector()).isEqualTo(AlertPolicy.SECOND_FACTOR_REMOVED));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ACTION, otp, true", "DELETE, otp, true", "ACTION, webauthn, true", "ACTION, password, false"})
+    void secondFactorRemovedWhenAdministratorDeletesACredentialThenAlertsUnlessAPassword(
+            OperationType op, String credentialType, boolean fires) {
+        List<AlertDetectors.Alert> alerts = feed(policy, List.of(adminCredentialDelete(op, "u-7", credentialType)));
+
+        if (fires) {
+            assertThat(alerts).singleElement().satisfies(a -> {
+                assertThat(a.detector()).isEqualTo(AlertPolicy.SECOND_FACTOR_REMOVED);
+                assertThat(a.keyKind()).isEqualTo("user");
+                assertThat(a.key()).isEqualTo("u-7");
+                assertThat(a.facts())
+                        .containsEntry("by", "administrator")
+                        .containsEntry("credential_type", credentialType);
+            });
+        } else {
+            assertThat(alerts).isEmpty();
+        }
     }
 
     @Test
