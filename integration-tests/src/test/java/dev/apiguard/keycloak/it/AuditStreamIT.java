@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.Totp;
+import dev.apiguard.keycloak.it.support.WebhookReceiver;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RedirectConfig;
@@ -21,19 +21,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,22 +63,21 @@ class AuditStreamIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 
-    private final String webhookSecret = Oidc.randomSecret() + Oidc.randomSecret();
-    private Receiver receiver;
+    private WebhookReceiver receiver;
     private ApiGuardServer server;
     private Oidc oidc;
 
     @BeforeAll
     void start() throws IOException {
-        receiver = new Receiver(freePort(), webhookSecret);
+        receiver = new WebhookReceiver();
         receiver.up();
         String prefix = "KC_SPI_EVENTS_LISTENER__APIGUARD_AUDIT__";
         server = ApiGuardServer.settings("audit")
                 .keycloakHome(RUN_COMMAND_KEYCLOAK)
                 .freshData()
                 .env("APIGUARD_AUDIT_SINKS", "file,webhook")
-                .env(prefix + "WEBHOOK_URL", "http://127.0.0.1:" + receiver.port + "/hook")
-                .env(prefix + "WEBHOOK_SECRET", webhookSecret)
+                .env(prefix + "WEBHOOK_URL", receiver.url())
+                .env(prefix + "WEBHOOK_SECRET", receiver.secret())
                 .env(prefix + "WEBHOOK_TIMEOUT_SECONDS", "2")
                 .env(prefix + "POLL_INTERVAL_MS", "200")
                 .env(prefix + "GAP_TIMEOUT_SECONDS", "3")
@@ -226,9 +219,9 @@ class AuditStreamIT {
         assertThat(group(group(admin, "keycloak"), "representation")).containsEntry("clientId", clientId);
 
         // Delivered to the webhook too, once each, and nothing secret anywhere.
-        awaitTrue(() -> receiver.ids().containsAll(ids(mine)), "webhook has every record of this test");
+        awaitTrue(() -> receivedIds().containsAll(ids(mine)), "webhook has every record of this test");
         String everything = String.join("\n", fileLines())
-                + receiver.bodies()
+                + String.join("\n", receiver.lines())
                 + server.output()
                 + Files.readString(server.dataDir().resolve("log/keycloak.log"));
         List<String> secrets = new ArrayList<>(List.of(
@@ -241,7 +234,7 @@ class AuditStreamIT {
         for (String secret : secrets) {
             assertThat(everything).as("a secret in a record or log").doesNotContain(secret);
         }
-        assertThat(receiver.badSignatures.get()).isZero();
+        assertThat(receiver.badSignatures()).isZero();
     }
 
     @Test
@@ -333,11 +326,11 @@ class AuditStreamIT {
                             && webhook.get("last_error") != null;
                 },
                 "the webhook sink reports its failure and its backlog");
-        assertThat(receiver.tokenIds()).doesNotContainAnyElementsOf(jtis);
+        assertThat(receivedTokenIds()).doesNotContainAnyElementsOf(jtis);
 
         receiver.up();
 
-        awaitTrue(() -> receiver.tokenIds().containsAll(jtis), "every record reaches the webhook once it is up");
+        awaitTrue(() -> receivedTokenIds().containsAll(jtis), "every record reaches the webhook once it is up");
         awaitTrue(() -> "ok".equals(sink("webhook").get("state")), "the webhook sink is ok again");
     }
 
@@ -404,7 +397,7 @@ class AuditStreamIT {
 
         awaitTrue(() -> fileTokenIds().containsAll(expected), "every granted token's record in the file after restart");
         awaitTrue(
-                () -> receiver.tokenIds().containsAll(expected),
+                () -> receivedTokenIds().containsAll(expected),
                 "every granted token's record at the webhook after restart");
         // Duplicates (delivered before the kill, confirmed after it) carry the same event id.
         Map<String, Set<String>> idsPerToken = new HashMap<>();
@@ -495,7 +488,7 @@ class AuditStreamIT {
                 .containsEntry("window_seconds", 300);
         assertThat(group(alert, "ocsf")).containsEntry("class_uid", 2004).containsEntry("severity_id", 4);
         String id = (String) group(alert, "event").get("id");
-        awaitTrue(() -> receiver.ids().contains(id), "the alert at the webhook");
+        awaitTrue(() -> receivedIds().contains(id), "the alert at the webhook");
         List<Map<String, Object>> listed = oidc.asAdmin()
                 .queryParam("action", "alert-credential-stuffing")
                 .get(server.baseUrl() + "/admin/realms/" + ALERTS_REALM + "/apiguard/v1/audit")
@@ -505,7 +498,8 @@ class AuditStreamIT {
                 .jsonPath()
                 .getList("records");
         assertThat(listed).extracting(r -> group(r, "event").get("id")).containsExactly(id);
-        assertThat(String.join("\n", alertLines()) + receiver.bodies()).doesNotContain(canary);
+        assertThat(String.join("\n", alertLines()) + String.join("\n", receiver.lines()))
+                .doesNotContain(canary);
         String metrics = oidc.request()
                 .get("https://localhost:" + server.managementPort() + "/metrics")
                 .then()
@@ -919,13 +913,13 @@ class AuditStreamIT {
                 .containsEntry("realm", ALERTS_REALM)
                 .containsEntry("type", "APIGUARD_ALERT");
         String id = (String) group(alert, "event").get("id");
-        awaitTrue(() -> receiver.ids().contains(id), "the " + detector + " alert at the webhook");
+        awaitTrue(() -> receivedIds().contains(id), "the " + detector + " alert at the webhook");
         return alert;
     }
 
     /** None of {@code secrets} in the alerts realm's records (alerts included) nor in any webhook body. */
     private void assertNoSecret(String... secrets) {
-        String everything = String.join("\n", alertLines()) + "\n" + receiver.bodies();
+        String everything = String.join("\n", alertLines()) + "\n" + String.join("\n", receiver.lines());
         for (String secret : secrets) {
             assertThat(secret).isNotBlank();
             assertThat(everything).as("a secret in a record or webhook body").doesNotContain(secret);
@@ -1462,91 +1456,24 @@ class AuditStreamIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** The event ids of the records the webhook received. */
+    private Set<String> receivedIds() {
+        Set<String> ids = new HashSet<>();
+        for (String line : receiver.lines()) {
+            ids.add((String) group(parse(line), "event").get("id"));
         }
+        return ids;
     }
 
-    /** The webhook receiver: checks the signature, keeps every line it accepted. */
-    private static final class Receiver {
-        final int port;
-        final SecretKeySpec key;
-        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-        final AtomicInteger badSignatures = new AtomicInteger();
-        private HttpServer http;
-
-        Receiver(int port, String secret) {
-            this.port = port;
-            this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        }
-
-        synchronized void up() throws IOException {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-            http.createContext("/hook", exchange -> {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                String timestamp = exchange.getRequestHeaders().getFirst("X-ApiGuard-Timestamp");
-                String signature = exchange.getRequestHeaders().getFirst("X-ApiGuard-Signature");
-                if (timestamp == null
-                        || signature == null
-                        || !MessageDigest.isEqual(
-                                signature.getBytes(StandardCharsets.UTF_8),
-                                ("sha256=" + sign(timestamp, body)).getBytes(StandardCharsets.UTF_8))) {
-                    badSignatures.incrementAndGet();
-                    exchange.sendResponseHeaders(401, -1);
-                    exchange.close();
-                    return;
-                }
-                for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
-                    if (!line.isBlank()) {
-                        lines.add(line);
-                    }
-                }
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
-            });
-            http.start();
-        }
-
-        synchronized void down() {
-            if (http != null) {
-                http.stop(0);
-                http = null;
+    /** The token ids ({@code keycloak.details.token_id}) of the records the webhook received. */
+    private Set<String> receivedTokenIds() {
+        Set<String> ids = new HashSet<>();
+        for (String line : receiver.lines()) {
+            String id = tokenId(parse(line));
+            if (id != null) {
+                ids.add(id);
             }
         }
-
-        private String sign(String timestamp, byte[] body) {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-                return HexFormat.of().formatHex(mac.doFinal(body));
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        String bodies() {
-            return String.join("\n", lines);
-        }
-
-        Set<String> ids() {
-            Set<String> ids = new HashSet<>();
-            for (String line : lines) {
-                ids.add((String) group(parse(line), "event").get("id"));
-            }
-            return ids;
-        }
-
-        Set<String> tokenIds() {
-            Set<String> ids = new HashSet<>();
-            for (String line : lines) {
-                String id = tokenId(parse(line));
-                if (id != null) {
-                    ids.add(id);
-                }
-            }
-            return ids;
-        }
+        return ids;
     }
 }
