@@ -369,8 +369,8 @@ final class AlertDetectors {
                 && path != null
                 && CREDENTIAL_PATH.matcher(path).matches()) {
             // Keycloak 26 records DELETE users/{id}/credentials/{id} as operation ACTION
-            // (UserResource.removeCredential)
-            // with the credential's type in the details; DELETE is accepted too.
+            // (UserResource.removeCredential) with the credential's type in the details; DELETE is
+            // accepted too. The alert's key is the user whose credential was removed.
             String credentialType = text(record, "keycloak", "details", "credential_type");
             AlertPolicy.Detector d = policy.on(AlertPolicy.SECOND_FACTOR_REMOVED);
             if (d != null && !"password".equals(credentialType)) {
@@ -378,7 +378,6 @@ final class AlertDetectors {
                 Map<String, Object> facts = new LinkedHashMap<>();
                 facts.put("credential_type", credentialType == null ? "unknown" : credentialType);
                 facts.put("by", "administrator");
-                facts.put("grantee_id", user);
                 alerts.add(single(
                         AlertPolicy.SECOND_FACTOR_REMOVED,
                         d,
