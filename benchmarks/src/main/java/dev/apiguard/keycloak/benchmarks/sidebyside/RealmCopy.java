@@ -70,6 +70,21 @@ final class RealmCopy {
             throw new IllegalArgumentException("the demo realm has no client policies or profiles: " + variant.target()
                     + " would be the same realm");
         }
+        if (variant == Variant.FULLSCOPE) {
+            ObjectNode client = null;
+            if (realm.get("clients") instanceof ArrayNode clients) {
+                for (JsonNode candidate : clients) {
+                    if (Variant.CODE_CLIENT.equals(candidate.path("clientId").asText())) {
+                        client = (ObjectNode) candidate;
+                    }
+                }
+            }
+            if (client == null || client.path("fullScopeAllowed").asBoolean(true)) {
+                throw new IllegalArgumentException("the demo realm has no " + Variant.CODE_CLIENT
+                        + " client with fullScopeAllowed false: " + variant.target() + " would be the same realm");
+            }
+            client.put("fullScopeAllowed", true);
+        }
         changeEvents(realm, variant);
     }
 
@@ -81,7 +96,7 @@ final class RealmCopy {
      */
     static void changeEvents(ObjectNode events, Variant variant) {
         switch (variant) {
-            case NOLIMIT, NOPOLICY -> {
+            case NOLIMIT, NOPOLICY, FULLSCOPE -> {
                 // The demo realm's events settings.
             }
             case STREAM -> {

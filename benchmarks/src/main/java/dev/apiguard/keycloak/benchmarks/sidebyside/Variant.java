@@ -34,10 +34,22 @@ enum Variant {
             "apiguard-nopolicy",
             "policies",
             "the demo realm without its client policies and profiles (no baseline executors, no ABAC or step-up"
-                    + " decisions)");
+                    + " decisions)"),
+    /**
+     * The demo realm with Keycloak's default full scope for its code-flow client, as the stock
+     * realms have it: what least privilege ({@code fullScopeAllowed: false}) costs in Keycloak itself.
+     */
+    FULLSCOPE(
+            "apiguard-fullscope",
+            "scope",
+            "the demo realm with fullScopeAllowed true for " + Variant.CODE_CLIENT
+                    + " (Keycloak's default, as in the stock realms)");
+
+    /** The demo realm's public client of the code flow and refresh. */
+    static final String CODE_CLIENT = "demo-spa";
 
     /** The {@code --variants} values besides {@code none}. */
-    static final List<String> GROUPS = List.of("limiter", "audit", "policies");
+    static final List<String> GROUPS = List.of("limiter", "audit", "policies", "scope");
 
     /** The event listener of API Guard's audit stream. */
     static final String AUDIT_LISTENER = "apiguard-audit";
@@ -116,6 +128,13 @@ enum Variant {
                     SideBySide.APIGUARD,
                     NOPOLICY.target,
                     "client policies on / off (issue 19: the client-policy path's share of the cost)",
+                    0.97));
+        }
+        if (groups.contains("scope")) {
+            comparisons.add(new Summary.Comparison(
+                    SideBySide.APIGUARD,
+                    FULLSCOPE.target,
+                    "least privilege / full scope for " + CODE_CLIENT + " (Keycloak's cost of fullScopeAllowed false)",
                     0.97));
         }
         return comparisons;

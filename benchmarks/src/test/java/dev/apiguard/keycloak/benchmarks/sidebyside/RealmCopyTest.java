@@ -96,6 +96,15 @@ class RealmCopyTest {
                 assertThat(copy.has("clientProfiles")).isFalse();
             }
             case STREAM -> assertThat(differences).containsOnlyKeys("/eventsEnabled");
+            case FULLSCOPE -> {
+                assertThat(differences).hasSize(1);
+                String key = differences.keySet().iterator().next();
+                assertThat(key).matches("/clients/\\d+/fullScopeAllowed");
+                assertThat(copy.at(key.substring(0, key.lastIndexOf('/')) + "/clientId")
+                                .asText())
+                        .isEqualTo(Variant.CODE_CLIENT);
+                assertThat(differences.get(key)).isEqualTo("false -> true");
+            }
             case NOAUDIT -> {
                 assertThat(differences.keySet()).containsExactly("/eventsEnabled", "/eventsListeners/1");
                 assertThat(copy.get("eventsListeners").toString()).isEqualTo("[\"jboss-logging\"]");
@@ -111,7 +120,10 @@ class RealmCopyTest {
             default -> throw new IllegalStateException(variant.name());
         }
         assertThat(copy.get("eventsEnabled").asBoolean())
-                .isEqualTo(variant == Variant.NOLIMIT || variant == Variant.JPAEVENTS || variant == Variant.NOPOLICY);
+                .isEqualTo(variant == Variant.NOLIMIT
+                        || variant == Variant.JPAEVENTS
+                        || variant == Variant.NOPOLICY
+                        || variant == Variant.FULLSCOPE);
         assertThat(copy.at("/attributes").has(Variant.RATE_LIMITS_ATTRIBUTE)).isEqualTo(variant.hasRateLimits());
     }
 
