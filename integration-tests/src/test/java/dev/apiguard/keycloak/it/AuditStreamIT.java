@@ -1,11 +1,12 @@
 package dev.apiguard.keycloak.it;
 
+import static dev.apiguard.keycloak.it.support.AuditLines.group;
+import static dev.apiguard.keycloak.it.support.AuditLines.jti;
+import static dev.apiguard.keycloak.it.support.AuditLines.parse;
+import static dev.apiguard.keycloak.it.support.AuditLines.tokenId;
 import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jwt.SignedJWT;
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.Totp;
@@ -60,7 +61,6 @@ class AuditStreamIT {
 
     private static final Path RUN_COMMAND_KEYCLOAK =
             Path.of(System.getProperty("apiguard.it.keycloak.home.run-command"));
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 
     private WebhookReceiver receiver;
@@ -206,7 +206,7 @@ class AuditStreamIT {
         assertThat(group(stepUp, "keycloak")).containsEntry("client_id", adminService);
         assertThat(group(group(stepUp, "keycloak"), "details")).containsEntry("scope", "orders:admin");
 
-        String jti = SignedJWT.parse(serviceToken).getJWTClaimsSet().getJWTID();
+        String jti = jti(serviceToken);
         Map<String, Object> grant = only(mine, tokenRecord(jti));
         assertThat(group(grant, "event"))
                 .containsEntry("action", "client-login")
@@ -1326,36 +1326,6 @@ class AuditStreamIT {
 
     private static Predicate<Map<String, Object>> tokenRecord(String jti) {
         return r -> jti.equals(tokenId(r));
-    }
-
-    private static String tokenId(Map<String, Object> record) {
-        return record.get("keycloak") instanceof Map<?, ?> kc
-                        && kc.get("details") instanceof Map<?, ?> details
-                        && details.get("token_id") instanceof String id
-                ? id
-                : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> group(Map<String, Object> record, String name) {
-        Object group = record.get(name);
-        return group instanceof Map<?, ?> ? (Map<String, Object>) group : Map.of();
-    }
-
-    private static Map<String, Object> parse(String line) {
-        try {
-            return JSON.readValue(line, new TypeReference<Map<String, Object>>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + line, e);
-        }
-    }
-
-    private static String jti(String jwt) {
-        try {
-            return SignedJWT.parse(jwt).getJWTClaimsSet().getJWTID();
-        } catch (java.text.ParseException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---- admin helpers --------------------------------------------------------------------

@@ -1,12 +1,14 @@
 package dev.apiguard.keycloak.it;
 
+import static dev.apiguard.keycloak.it.support.AuditLines.group;
+import static dev.apiguard.keycloak.it.support.AuditLines.jti;
+import static dev.apiguard.keycloak.it.support.AuditLines.parse;
+import static dev.apiguard.keycloak.it.support.AuditLines.tokenId;
 import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jwt.SignedJWT;
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
+import dev.apiguard.keycloak.it.support.AuditLines;
 import dev.apiguard.keycloak.it.support.DevDatabase;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.WebhookReceiver;
@@ -82,7 +84,6 @@ class AuditUpgradeIT {
 
     private static final Path RUN_COMMAND_KEYCLOAK =
             Path.of(System.getProperty("apiguard.it.keycloak.home.run-command"));
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DELIVERY = Duration.ofSeconds(90);
     private static final String OUTBOX = "APIGUARD_AUDIT_OUTBOX";
     /** Keycloak's {@code JpaUtils.getCustomChangelogTableName("apiguard-audit")}. */
@@ -257,7 +258,7 @@ class AuditUpgradeIT {
                 .extract()
                 .jsonPath()
                 .getList("records");
-        assertThat(listed.stream().map(AuditUpgradeIT::tokenId).toList()).containsAll(newTokenIds);
+        assertThat(listed.stream().map(AuditLines::tokenId).toList()).containsAll(newTokenIds);
         // Old rows are not written to the file again: each event id once.
         Map<String, Integer> inFile = countById(fileLines());
         for (StoredRow old : oldRows.values()) {
@@ -448,7 +449,7 @@ class AuditUpgradeIT {
 
     private record StoredRow(long seq, String eventId, String json) {
         String tokenId() {
-            return AuditUpgradeIT.tokenId(parse(json));
+            return AuditLines.tokenId(parse(json));
         }
     }
 
@@ -596,32 +597,6 @@ class AuditUpgradeIT {
             counts.merge((String) group(parse(line), "event").get("id"), 1, Integer::sum);
         }
         return counts;
-    }
-
-    private static String tokenId(Map<String, Object> record) {
-        return group(group(record, "keycloak"), "details").get("token_id") instanceof String id ? id : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> group(Map<String, Object> record, String name) {
-        Object group = record.get(name);
-        return group instanceof Map<?, ?> ? (Map<String, Object>) group : Map.of();
-    }
-
-    private static Map<String, Object> parse(String line) {
-        try {
-            return JSON.readValue(line, new TypeReference<Map<String, Object>>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + line, e);
-        }
-    }
-
-    private static String jti(String jwt) {
-        try {
-            return SignedJWT.parse(jwt).getJWTClaimsSet().getJWTID();
-        } catch (java.text.ParseException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String suffix() {

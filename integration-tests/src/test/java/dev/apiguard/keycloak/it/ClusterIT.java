@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.apiguard.keycloak.it.support.AuditLines;
 import dev.apiguard.keycloak.it.support.KeycloakCluster;
 import dev.apiguard.keycloak.it.support.KeycloakClusterExtension;
 import dev.apiguard.keycloak.it.support.Oidc;
@@ -285,10 +286,7 @@ class ClusterIT {
         Set<Object> delivered = Set.of();
         while (System.nanoTime() < deadline) {
             delivered = webhook.records().stream()
-                    .map(r -> r.get("keycloak") instanceof Map<?, ?> keycloak
-                                    && keycloak.get("details") instanceof Map<?, ?> details
-                            ? details.get("token_id")
-                            : null)
+                    .<Object>map(AuditLines::tokenId)
                     .filter(java.util.Objects::nonNull)
                     .collect(Collectors.toSet());
             if (delivered.containsAll(tokenIds)) {

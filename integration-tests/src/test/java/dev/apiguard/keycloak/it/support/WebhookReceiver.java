@@ -1,7 +1,5 @@
 package dev.apiguard.keycloak.it.support;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +25,6 @@ import javax.crypto.spec.SecretKeySpec;
  * refused) until {@link #up()}.
  */
 public final class WebhookReceiver implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int port;
     private final String secret;
@@ -108,11 +104,7 @@ public final class WebhookReceiver implements AutoCloseable {
     public List<Map<String, Object>> records() {
         List<Map<String, Object>> records = new ArrayList<>();
         for (String line : lines) {
-            try {
-                records.add(JSON.readValue(line, new TypeReference<Map<String, Object>>() {}));
-            } catch (IOException e) {
-                throw new UncheckedIOException("webhook body line is not JSON: " + line, e);
-            }
+            records.add(AuditLines.parse(line));
         }
         return records;
     }
