@@ -110,6 +110,48 @@ class DemoRealmIT {
         assertThat(api.getBoolean("serviceAccountsEnabled")).isFalse();
     }
 
+    /**
+     * Keycloak 26.7 caches a client's role list only when it is not empty, and reads it for every
+     * token of a client with full scope off: the demo's token clients each hold one client role,
+     * held by no user, so their tokens cost no database query and carry no role of it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"demo-spa", "demo-service"})
+    void leastPrivilegeClientWhenImportedThenHasOnlyTheRoleCacheAnchorHeldByNoOne(
+            String clientId, ApiGuardServer server) {
+        JsonPath client = client(server, clientId);
+        String id = client.getString("id");
+
+        assertThat(client.getBoolean("fullScopeAllowed")).isFalse();
+        assertThat(admin(server, "/clients/" + id + "/roles").jsonPath().getList("name"))
+                .containsExactly("role-cache-anchor");
+        assertThat(admin(server, "/clients/" + id + "/roles/role-cache-anchor/users")
+                        .jsonPath()
+                        .getList("id"))
+                .isEmpty();
+        assertThat(admin(server, "/clients/" + id + "/roles/role-cache-anchor/groups")
+                        .jsonPath()
+                        .getList("id"))
+                .isEmpty();
+    }
+
+    @Test
+    void serviceTokenWhenIssuedThenCarriesNoRoleOfTheAnchorClient(ApiGuardServer server) {
+        Oidc oidc = new Oidc(server);
+        String token = oidc.demoServiceToken("orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
+
+        Map<String, Object> claims = oidc.verify(DEMO_REALM, token).getClaims();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resourceAccess = (Map<String, Object>) claims.getOrDefault("resource_access", Map.of());
+        assertThat(resourceAccess).doesNotContainKeys("demo-service", "demo-spa");
+        assertThat(claims.toString()).doesNotContain("role-cache-anchor");
+    }
+
     @Test
     void demoUsersWhenImportedThenHaveTheirRolesAndDepartments(ApiGuardServer server) {
         JsonPath alice = user(server, "alice");
