@@ -1,7 +1,6 @@
 package dev.apiguard.keycloak.audit;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ final class AlertRecords {
     static Map<String, Object> of(
             AlertDetectors.Alert alert, Map<String, Object> trigger, String triggerEventId, long time) {
         Map<String, Object> record = new LinkedHashMap<>();
-        record.put("@timestamp", Instant.ofEpochMilli(time).toString());
+        record.put("@timestamp", AuditRecords.timestamp(time));
         record.put("schema", AuditRecords.SCHEMA);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("id", eventId(alert.detector(), triggerEventId));

@@ -130,6 +130,10 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
         RealmModel realm = session.getContext().getRealm();
         List<String> scopes = TokenScopes.split(issued.scope());
         Map<String, AdminScopes.AdminScope> adminScopes = AdminScopes.among(realm, scopes, issued.clientScopes());
+        if (adminScopes.isEmpty()) {
+            // Most tokens: no administrative scope, so nothing to withhold and no session note to read.
+            return ScopeDecision.keepAll(getProviderId());
+        }
         AuthenticatedClientSessionModel clientSession = issued.clientSession();
         ClientModel client = clientSession.getClient();
         boolean serviceAccount = OAuth2Constants.CLIENT_CREDENTIALS.equals(issued.grantType());

@@ -3,11 +3,22 @@ package dev.apiguard.keycloak.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apiguard.keycloak.common.JsonFuzz;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
@@ -216,5 +227,124 @@ class AuditRecordsTest {
     private static Map<String, Object> group(Map<String, Object> record, String name) {
         assertThat(record).containsKey(name);
         return (Map<String, Object>) record.get(name);
+    }
+
+    @Test
+    void toJsonWhenRecordIsRandomThenWritesExactlyWhatJacksonsDataBinderWrites() throws Exception {
+        ObjectMapper jackson = new ObjectMapper();
+        for (int i = 1; i <= 500; i++) {
+            SplittableRandom random = new SplittableRandom(JsonFuzz.SEED + i);
+            Map<String, Object> record = randomObject(random, 4);
+
+            assertThat(AuditRecords.toJson(record))
+                    .as("sample %d (seed %d)", i, JsonFuzz.SEED)
+                    .isEqualTo(jackson.writeValueAsString(record));
+        }
+    }
+
+    @Test
+    void toJsonWhenRecordsAreRealThenWritesExactlyWhatJacksonsDataBinderWrites() throws Exception {
+        ObjectMapper jackson = new ObjectMapper();
+        Map<String, Object> user = AuditRecords.of(loginError(), Redaction.plain());
+        AdminEvent event = new AdminEvent();
+        event.setId("admin-event-2");
+        event.setTime(1_767_225_600_123L);
+        event.setRealmId("realm-id");
+        event.setRealmName("d\u00e9mo \"quoted\"\n");
+        event.setOperationType(OperationType.UPDATE);
+        event.setResourceType(ResourceType.CLIENT);
+        event.setResourcePath("clients/abc");
+        event.setRepresentation("{\"clientId\":\"svc\",\"enabled\":true,\"notBefore\":0,\"weight\":1.5,"
+                + "\"big\":12345678901234567890,\"redirectUris\":[\"https://svc.example/cb\",null],"
+                + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"}}");
+        Map<String, Object> admin = AuditRecords.of(event, true, Redaction.plain());
+
+        assertThat(AuditRecords.toJson(user)).isEqualTo(jackson.writeValueAsString(user));
+        assertThat(AuditRecords.toJson(admin)).isEqualTo(jackson.writeValueAsString(admin));
+    }
+
+    @Test
+    void toJsonWhenAKeyIsNullThenFailsAsBefore() {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put(null, "x");
+
+        assertThatThrownBy(() -> AuditRecords.toJson(record)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void timestampWhenRandomInstantsThenEqualsInstantToString() {
+        SplittableRandom random = new SplittableRandom(JsonFuzz.SEED);
+        long min =
+                LocalDate.of(-2, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        long max = LocalDate.of(10_001, 12, 31)
+                .atStartOfDay()
+                .toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
+        for (int i = 0; i < 20_000; i++) {
+            // Every third one near now, where a day's prefix is reused; the others anywhere.
+            long millis = i % 3 == 0
+                    ? 1_796_000_000_000L + random.nextLong(-172_800_000L, 172_800_000L)
+                    : random.nextLong(min, max);
+
+            assertThat(AuditRecords.timestamp(millis))
+                    .as("%d ms", millis)
+                    .isEqualTo(Instant.ofEpochMilli(millis).toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            longs = {
+                0L,
+                -1L,
+                1L,
+                999L,
+                1_000L,
+                86_399_999L,
+                86_400_000L,
+                -86_400_000L,
+                -62_167_219_200_000L, // 0000-01-01T00:00:00Z
+                -62_167_219_200_001L, // the last millisecond of year -1
+                253_402_300_799_999L, // 9999-12-31T23:59:59.999Z
+                253_402_300_800_000L, // 10000-01-01T00:00:00Z
+                Long.MAX_VALUE / 1_000_000L
+            })
+    void timestampWhenEdgeInstantThenEqualsInstantToString(long millis) {
+        assertThat(AuditRecords.timestamp(millis))
+                .isEqualTo(Instant.ofEpochMilli(millis).toString());
+    }
+
+    private static Map<String, Object> randomObject(RandomGenerator random, int depth) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        int fields = random.nextInt(0, 8);
+        for (int i = 0; i < fields; i++) {
+            object.put(
+                    random.nextBoolean() ? JsonFuzz.anyChars(random, 0, 12) : "k" + i, randomValue(random, depth - 1));
+        }
+        return object;
+    }
+
+    private static Object randomValue(RandomGenerator random, int depth) {
+        int kind = random.nextInt(depth > 0 ? 11 : 9);
+        return switch (kind) {
+            case 0, 1 -> JsonFuzz.anyText(random);
+            case 2 -> random.nextInt();
+            case 3 -> random.nextLong();
+            case 4 -> random.nextBoolean();
+            case 5 -> null;
+            // Types the generator does not write itself: written by the data binder.
+            case 6 -> random.nextDouble(-1e9, 1e9);
+            case 7 -> new BigDecimal(random.nextLong()).movePointLeft(random.nextInt(0, 6));
+            case 8 -> new String[] {JsonFuzz.anyChars(random, 0, 5), "x"};
+            case 9 -> randomObject(random, depth);
+            default -> {
+                List<Object> list = new ArrayList<>();
+                int size = random.nextInt(0, 5);
+                for (int i = 0; i < size; i++) {
+                    list.add(randomValue(random, depth - 1));
+                }
+                yield list;
+            }
+        };
     }
 }
