@@ -161,6 +161,16 @@ public final class SideBySide {
                         token,
                         stockRealm("bench-es256", true, serviceSecret, userPassword),
                         "bench-es256");
+                boolean plain = options.variants().contains(Variant.SERVER_GROUP);
+                if (plain) {
+                    Oidc.createRealm(
+                            admin,
+                            apiguard.baseUrl(),
+                            Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
+                            stockRealm("bench-es256", true, serviceSecret, userPassword),
+                            "bench-es256");
+                    say(Variant.PLAIN_ES + ": the stock ES256 realm (bench-es256) on the API Guard server");
+                }
                 awaitRealm(admin, apiguard.baseUrl(), DEMO_REALM);
                 List<Variant> variants = Variant.of(options.variants());
                 Map<String, String> placeholders =
@@ -229,6 +239,21 @@ public final class SideBySide {
                                 "openid orders:read",
                                 "alice",
                                 userPassword)));
+                if (plain) {
+                    targets.add(new Target(
+                            Variant.PLAIN_ES,
+                            apiguard,
+                            "bench-es256",
+                            "ES256",
+                            "bench-service",
+                            serviceSecret,
+                            "",
+                            "bench-spa",
+                            REDIRECT_URI,
+                            "openid",
+                            "bench-user",
+                            userPassword));
+                }
                 for (Variant variant : variants) {
                     targets.add(new Target(
                             variant.target(),
@@ -660,6 +685,9 @@ public final class SideBySide {
                     .filter(v -> v.target().equals(t.name()))
                     .findFirst()
                     .ifPresent(v -> row.put("differsFromDemoRealm", v.description()));
+            if (t.name().equals(Variant.PLAIN_ES)) {
+                row.put("sameRealmAs", STOCK_ES);
+            }
             row.put("signatureAlgorithm", t.algorithm());
             row.put("serviceClient", t.serviceClient());
             row.put("serviceScope", t.serviceScope());

@@ -49,7 +49,20 @@ enum Variant {
     static final String CODE_CLIENT = "demo-spa";
 
     /** The {@code --variants} values besides {@code none}. */
-    static final List<String> GROUPS = List.of("limiter", "audit", "policies", "scope");
+    static final List<String> GROUPS = List.of("limiter", "audit", "policies", "scope", "server");
+
+    /**
+     * The {@code --variants} value that adds {@link #PLAIN_ES}: not a copy of the demo realm but the
+     * stock ES256 realm, created on the API Guard server as well.
+     */
+    static final String SERVER_GROUP = "server";
+
+    /**
+     * The target of {@link #SERVER_GROUP}: the stock {@code bench-es256} realm (no API Guard
+     * configuration) on the API Guard server, so that API Guard's realm is compared with it in one
+     * JVM, and the installed but unadopted JAR with stock Keycloak.
+     */
+    static final String PLAIN_ES = "plain-ES256";
 
     /** The event listener of API Guard's audit stream. */
     static final String AUDIT_LISTENER = "apiguard-audit";
@@ -128,6 +141,18 @@ enum Variant {
                     SideBySide.APIGUARD,
                     NOPOLICY.target,
                     "client policies on / off (issue 19: the client-policy path's share of the cost)",
+                    0.97));
+        }
+        if (groups.contains(SERVER_GROUP)) {
+            comparisons.add(new Summary.Comparison(
+                    SideBySide.APIGUARD,
+                    PLAIN_ES,
+                    "API Guard's realm / the stock ES256 realm on the same server (issue 19 in one JVM)",
+                    0.97));
+            comparisons.add(new Summary.Comparison(
+                    PLAIN_ES,
+                    SideBySide.STOCK_ES,
+                    "the stock ES256 realm with the JAR installed / without (opt-in: no cost)",
                     0.97));
         }
         if (groups.contains("scope")) {

@@ -113,10 +113,30 @@ class OptionsTest {
         assertThat(Options.parse(args("--variants", "none")).variants()).isEmpty();
         assertThatThrownBy(() -> Options.parse(args("--variants", "none,limiter")))
                 .hasMessage(
-                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies, scope (comma-separated)");
+                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies, scope, server (comma-separated)");
         assertThatThrownBy(() -> Options.parse(args("--variants", "cache")))
                 .hasMessageStartingWith("--variants: unknown variant 'cache'");
         assertThatThrownBy(() -> Options.parse(args("--variants", "audit,audit")))
                 .hasMessage("--variants names audit twice");
+    }
+
+    @Test
+    void parseWhenServerVariantThenNoDemoCopyButTheStockRealmComparedInOneJvm() throws Exception {
+        Options server = Options.parse(args("--variants", "server"));
+
+        assertThat(server.variants()).containsExactly("server");
+        assertThat(Variant.of(server.variants())).isEmpty();
+        assertThat(SideBySide.comparisons(server.variants()))
+                .extracting(Summary.Comparison::label)
+                .containsExactly(
+                        "apiguard / stock-ES256",
+                        "apiguard / stock-RS256",
+                        "apiguard / plain-ES256",
+                        "plain-ES256 / stock-ES256");
+        assertThat(SideBySide.comparisons(server.variants()))
+                .filteredOn(c -> c.baseline().equals(Variant.PLAIN_ES))
+                .singleElement()
+                .extracting(Summary.Comparison::goal)
+                .isEqualTo(0.97);
     }
 }
