@@ -85,6 +85,7 @@ public final class ResultsWriter {
             row.put("p99Millis", round(r.p99Millis(), 3));
             row.put("cpuMillis", round(r.cpuMillis(), 0));
             row.put("cpuMillisPerRequest", round(r.cpuMillisPerRequest(), 4));
+            row.put("startedAt", r.startedAt().toString());
             rows.add(row);
         }
         return rows;

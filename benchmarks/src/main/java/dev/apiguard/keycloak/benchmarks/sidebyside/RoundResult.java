@@ -1,5 +1,7 @@
 package dev.apiguard.keycloak.benchmarks.sidebyside;
 
+import java.time.Instant;
+
 /**
  * One measured (or warm-up) round of one grant against one target.
  *
@@ -12,6 +14,8 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
  * @param p50Millis    median latency of the successful requests
  * @param p99Millis    99th percentile latency of the successful requests
  * @param cpuMillis    CPU time (user + system) the measured server's JVM used during the round
+ * @param startedAt    when its load began: with {@code seconds}, the window of a profile's samples
+ *                     that belong to this round and target ({@code --profile})
  */
 public record RoundResult(
         String target,
@@ -22,7 +26,8 @@ public record RoundResult(
         double seconds,
         double p50Millis,
         double p99Millis,
-        double cpuMillis) {
+        double cpuMillis,
+        Instant startedAt) {
 
     /** Successful requests per second. */
     public double requestsPerSecond() {

@@ -442,6 +442,7 @@ public final class SideBySide {
             default -> throw new IllegalStateException("unknown grant " + grant);
         }
         long cpuBefore = target.server().cpuMillis();
+        Instant startedAt = Instant.now();
         LoadGenerator.Measurement m =
                 LoadGenerator.run(grant == Grant.LOGIN ? loginBrowsers : loadClients, workload, duration);
         long cpuAfter = target.server().cpuMillis();
@@ -455,7 +456,16 @@ public final class SideBySide {
         double p50 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 50) / 1e6;
         double p99 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 99) / 1e6;
         return new RoundResult(
-                target.name(), grant, round, m.requests(), m.errors(), m.seconds(), p50, p99, cpuAfter - cpuBefore);
+                target.name(),
+                grant,
+                round,
+                m.requests(),
+                m.errors(),
+                m.seconds(),
+                p50,
+                p99,
+                cpuAfter - cpuBefore,
+                startedAt);
     }
 
     /** Signs in a new session for every refresh chain that has none (first use, or broken by a failed refresh). */

@@ -32,6 +32,8 @@ class ResultsWriterTest {
         assertThat(json.get("rounds").get(0).get("requestsPerSecond").asDouble())
                 .isEqualTo(800.0);
         assertThat(json.get("rounds").get(0).get("grant").asText()).isEqualTo("client-credentials");
+        // When the round's load began, to match a profile's samples to it.
+        assertThat(json.get("rounds").get(0).get("startedAt").asText()).isEqualTo("1970-01-01T00:00:00Z");
         assertThat(json.get("medians")
                         .get("client-credentials")
                         .get("apiguard")

@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class SummaryTest {
 
     /** requests/s = requests / 10 s; CPU per request = cpu / requests. */
     static RoundResult result(String target, Grant grant, int round, long requests, double cpuMillis) {
-        return new RoundResult(target, grant, round, requests, 0, 10.0, 1.0, 5.0, cpuMillis);
+        return new RoundResult(target, grant, round, requests, 0, 10.0, 1.0, 5.0, cpuMillis, Instant.EPOCH);
     }
 
     static List<RoundResult> threeRounds() {
