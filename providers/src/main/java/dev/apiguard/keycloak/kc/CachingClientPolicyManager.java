@@ -15,6 +15,7 @@ import org.keycloak.representations.idm.ClientProfilesRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.securityprofile.SecurityProfileProvider;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.ClientPolicyManager;
 import org.keycloak.services.clientpolicy.ClientPolicyMode;
@@ -65,7 +66,11 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
             keycloak.triggerOnEvent(context);
             return;
         }
+        boolean preTokenRequest = context.getEvent() == ClientPolicyEvent.PRE_TOKEN_REQUEST;
         for (ClientPolicyPlan.Policy policy : plan.policies()) {
+            if (preTokenRequest && plan.inertOnPreTokenRequest(policy)) {
+                continue;
+            }
             if (satisfied(policy, context)) {
                 execute(plan, policy, context);
             }

@@ -3,12 +3,16 @@ package dev.apiguard.keycloak.kc;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.component.JsonConfigComponentModel;
 import org.keycloak.representations.idm.ClientPoliciesRepresentation;
@@ -53,6 +57,28 @@ final class ClientPolicyPlan {
             "reject-ropc-grant",
             "secure-redirect-uris-enforcer",
             "any-client");
+
+    /**
+     * Executors that never act on {@code PRE_TOKEN_REQUEST}, the event Keycloak sends before it
+     * redeems an authorization code. Keycloak's were checked in the sources of 26.7.0 (their
+     * {@code executeOnEvent} has no case for it; of Keycloak's executors only
+     * {@code dpop-bind-enforcer} acts on it); API Guard's act only on the events their
+     * {@code executeOnEvent} names (ClientPolicyPlanTest sends them this event). A policy whose
+     * profiles hold only these is not evaluated for that event: its conditions would decide nothing,
+     * and one of them, the operator-client condition, would make Keycloak resolve the client from the
+     * code (its user and client session) before the grant does.
+     */
+    static final Set<String> INERT_ON_PRE_TOKEN_REQUEST = Set.of(
+            "apiguard-client-guard",
+            "apiguard-token-policy",
+            "apiguard-pkce-challenge-reuse",
+            "apiguard-refresh-token-reuse",
+            "apiguard-scope-policy",
+            "apiguard-admin-step-up",
+            "pkce-enforcer",
+            "reject-implicit-grant",
+            "reject-ropc-grant",
+            "secure-redirect-uris-enforcer");
 
     /** Where a provider's component model and configuration come from. */
     static final class Component {
@@ -102,6 +128,8 @@ final class ClientPolicyPlan {
     private final Map<String, List<Component>> profiles;
     /** Keycloak throws this (as a {@code ClientPolicyException}) when an applied policy needs the profiles. */
     private final String profilesError;
+    /** The policies none of whose executors acts on {@code PRE_TOKEN_REQUEST} ({@link #INERT_ON_PRE_TOKEN_REQUEST}). */
+    private final Set<Policy> inertOnPreTokenRequest;
 
     private ClientPolicyPlan(
             String policiesJson,
@@ -118,6 +146,30 @@ final class ClientPolicyPlan {
         this.policies = policies;
         this.profiles = profiles;
         this.profilesError = profilesError;
+        Set<Policy> inert = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Policy policy : policies) {
+            if (profilesError == null
+                    && executorsOf(policy).allMatch(e -> INERT_ON_PRE_TOKEN_REQUEST.contains(e.providerId))) {
+                inert.add(policy);
+            }
+        }
+        this.inertOnPreTokenRequest = inert;
+    }
+
+    private Stream<Component> executorsOf(Policy policy) {
+        return policy.profiles().stream()
+                .map(profiles::get)
+                .filter(Objects::nonNull)
+                .flatMap(List::stream);
+    }
+
+    /**
+     * Whether evaluating {@code policy} for a {@code PRE_TOKEN_REQUEST} changes nothing: every
+     * executor of its profiles ignores that event, so Keycloak's manager would evaluate its
+     * conditions and call executors that return at once.
+     */
+    boolean inertOnPreTokenRequest(Policy policy) {
+        return inertOnPreTokenRequest.contains(policy);
     }
 
     /** Whether this plan was built from exactly these attribute values and global lists. */

@@ -2,18 +2,34 @@ package dev.apiguard.keycloak.kc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apiguard.keycloak.abac.ScopePolicyExecutorFactory;
+import dev.apiguard.keycloak.clientguard.ClientGuardExecutorFactory;
 import dev.apiguard.keycloak.pkce.ChallengeReuseConfiguration;
+import dev.apiguard.keycloak.pkce.ChallengeReuseExecutorFactory;
+import dev.apiguard.keycloak.stepup.StepUpExecutorFactory;
+import dev.apiguard.keycloak.tokens.RefreshReuseExecutorFactory;
+import dev.apiguard.keycloak.tokens.TokenPolicyExecutorFactory;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyMode;
+import org.keycloak.services.clientpolicy.context.PreTokenRequestContext;
+import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 class ClientPolicyPlanTest {
 
@@ -185,5 +201,58 @@ class ClientPolicyPlanTest {
         policy.setConditions(List.of());
         policy.setProfiles(List.of());
         return policy;
+    }
+
+    @Test
+    void demoRealmBaselineWhenPreTokenRequestThenInertAndAnExecutorActingOnItMakesAPolicyEvaluated() throws Exception {
+        JsonNode realm = JSON.readTree(Files.readString(Path.of("../realm-config/apiguard-demo.json")));
+        ClientPolicyPlan demo = ClientPolicyPlan.build(
+                "realm-id",
+                "demo",
+                JSON.writeValueAsString(realm.get("clientPolicies")),
+                JSON.writeValueAsString(realm.get("clientProfiles")),
+                List.of(),
+                List.of());
+        String policies = "{\"policies\":[{\"name\":\"p\",\"enabled\":true,\"conditions\":[{\"condition\":"
+                + "\"any-client\",\"configuration\":{}}],\"profiles\":[\"dpop\",\"missing\"]}]}";
+        String dpop = "{\"profiles\":[{\"name\":\"dpop\",\"executors\":[{\"executor\":\"pkce-enforcer\","
+                + "\"configuration\":{}},{\"executor\":\"dpop-bind-enforcer\",\"configuration\":{}}]}]}";
+        ClientPolicyPlan withDpop = ClientPolicyPlan.build("r", "r", policies, dpop, List.of(), List.of());
+        ClientPolicyPlan onlyUnresolved =
+                ClientPolicyPlan.build("r", "r", policies.replace("\"dpop\",", ""), dpop, List.of(), List.of());
+
+        assertThat(demo.inertOnPreTokenRequest(demo.policies().get(0))).isTrue();
+        // dpop-bind-enforcer acts on PRE_TOKEN_REQUEST: the policy is evaluated as Keycloak does.
+        assertThat(withDpop.inertOnPreTokenRequest(withDpop.policies().get(0))).isFalse();
+        // A profile name that resolves to nothing has no executor (Keycloak skips it too).
+        assertThat(onlyUnresolved.inertOnPreTokenRequest(
+                        onlyUnresolved.policies().get(0)))
+                .isTrue();
+    }
+
+    static Stream<ClientPolicyExecutorProviderFactory> apiGuardExecutors() {
+        return Stream.of(
+                new ClientGuardExecutorFactory(),
+                new TokenPolicyExecutorFactory(),
+                new ChallengeReuseExecutorFactory(),
+                new RefreshReuseExecutorFactory(),
+                new ScopePolicyExecutorFactory(),
+                new StepUpExecutorFactory());
+    }
+
+    @ParameterizedTest
+    @MethodSource("apiGuardExecutors")
+    void apiGuardExecutorWhenPreTokenRequestThenListedAsInertAndTouchesNothing(
+            ClientPolicyExecutorProviderFactory factory) throws Exception {
+        KeycloakSession session = mock(KeycloakSession.class);
+        var executor = factory.create(session);
+        clearInvocations(session);
+        // The context resolves the client from the code through the session when asked: nothing may ask.
+        PreTokenRequestContext context = new PreTokenRequestContext(session, new MultivaluedHashMap<>());
+
+        executor.executeOnEvent(context);
+
+        assertThat(ClientPolicyPlan.INERT_ON_PRE_TOKEN_REQUEST).contains(factory.getId());
+        verifyNoInteractions(session);
     }
 }
