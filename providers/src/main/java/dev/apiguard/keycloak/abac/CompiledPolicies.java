@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -58,19 +59,19 @@ public final class CompiledPolicies {
         for (CompiledPolicy policy : this.policies) {
             uses.merge(policy.policy().condition(), policy.policy().scopes().size(), Integer::sum);
         }
+        List<PolicyIndex.Guard> guards =
+                this.policies.stream().map(CompiledPolicy::guard).toList();
+        this.index = guards.stream().allMatch(Objects::isNull) ? PolicyIndex.NONE : new PolicyIndex(guards);
         Map<String, Integer> slots = new HashMap<>();
         List<Candidate> candidates = new ArrayList<>();
-        List<PolicyIndex.Guard> guards = new ArrayList<>();
         for (int i = 0; i < this.policies.size(); i++) {
             CompiledPolicy policy = this.policies.get(i);
             String condition = policy.policy().condition();
             boolean shareable = uses.get(condition) > 1 && !policy.variables().contains(PolicyVariables.SCOPE);
             int slot = shareable ? slots.computeIfAbsent(condition, c -> slots.size()) : -1;
-            candidates.add(new Candidate(i, policy, slot));
-            guards.add(policy.guard());
+            candidates.add(new Candidate(i, policy, slot, index.keyOf(i)));
         }
         this.conditionSlots = slots.size();
-        this.index = guards.stream().allMatch(java.util.Objects::isNull) ? PolicyIndex.NONE : new PolicyIndex(guards);
         Map<String, List<Candidate>> byScope = new HashMap<>();
         for (Candidate candidate : candidates) {
             for (String scope : candidate.policy.scopes()) {
@@ -101,38 +102,61 @@ public final class CompiledPolicies {
             DirectCondition direct,
             PolicyIndex.Guard guard) {}
 
-    /** A policy with what its evaluation needs, looked up once here rather than per request. */
+    /**
+     * A policy with what its evaluation needs, looked up once here rather than per request, in one object: a decision
+     * that skips a policy reads this object only.
+     */
     private static final class Candidate {
         /** Position in the document (the index's bit). */
         final int position;
+        /** Its guard's key in the index, or -1. */
+        final int key;
+
+        final boolean deny;
 
         final CompiledPolicy compiled;
         final Policy policy;
         /**
-         * Its condition's slot in the per-request memo; -1 when the condition is evaluated at most once per request,
-         * or reads the decided scope (then it may differ between scopes: never shared).
+         * Its condition's slot in the per-request memo; -1 when no other policy or scope uses the condition (nothing
+         * to share), or when it reads the decided scope (then it may differ between scopes: never shared).
          */
         final int slot;
         /** Whether it applies to every client. */
         final boolean allClients;
         /** The variables it reads, as {@link PolicyInput} slots, in the order of {@link CompiledPolicy#variables()}. */
         final int[] variables;
+        /** The same, one bit per slot. */
+        final int variableBits;
 
-        Candidate(int position, CompiledPolicy compiled, int slot) {
+        Candidate(int position, CompiledPolicy compiled, int slot, int key) {
             this.position = position;
+            this.key = key;
             this.compiled = compiled;
             this.policy = compiled.policy();
+            this.deny = policy.effect() == Policy.Effect.DENY;
             this.slot = slot;
             this.allClients = policy.clients().isEmpty();
             this.variables =
                     compiled.variables().stream().mapToInt(PolicyInput::slot).toArray();
+            int bits = 0;
+            for (int variable : variables) {
+                bits |= 1 << variable;
+            }
+            this.variableBits = bits;
         }
     }
 
-    /** What one request has evaluated so far: condition results and index lookups, shared by its scopes. */
+    /**
+     * What one request has evaluated so far, shared by its scopes: condition results, index lookups, and which
+     * variables were read and had a value (one bit per {@link PolicyInput} slot; there are fewer than 32).
+     */
     private static final class Evaluation {
+        private static final int SCOPE_BIT = 1 << PolicyInput.slot(PolicyVariables.SCOPE);
+
         final Result[] memo;
         final Object[] lookups;
+        /** Variables read so far that have a value; the decided scope always has one. */
+        int bound = SCOPE_BIT;
 
         Evaluation(int conditions, PolicyIndex index) {
             this.memo = new Result[conditions];
@@ -191,7 +215,7 @@ public final class CompiledPolicies {
                 continue;
             }
             Result result = evaluate(candidate, resolver, evaluation);
-            if (policy.effect() == Policy.Effect.DENY) {
+            if (candidate.deny) {
                 if (result.unknown && partial) {
                     deferred = true;
                 } else if (result.value != Boolean.FALSE) {
@@ -282,18 +306,14 @@ public final class CompiledPolicies {
     }
 
     private Result evaluateOnce(Candidate candidate, Resolver resolver, Evaluation evaluation) {
-        int[] variables = candidate.variables;
-        for (int i = 0; i < variables.length; i++) {
-            if (resolver.get(variables[i]) == null) {
-                // Decided before evaluating, so that the answer does not depend on CEL's evaluation order.
-                return new Result(
-                        null,
-                        true,
-                        "attribute " + candidate.compiled.variables().get(i)
-                                + " has no value for this request (fails closed)");
+        // Decided before evaluating, so that the answer does not depend on CEL's evaluation order. Known bound: done.
+        if ((candidate.variableBits & ~evaluation.bound) != 0) {
+            Result unbound = unbound(candidate, resolver, evaluation);
+            if (unbound != null) {
+                return unbound;
             }
         }
-        if (index.excludes(candidate.position, evaluation.lookups, resolver)) {
+        if (index.excludes(candidate.key, candidate.position, evaluation.lookups, resolver)) {
             return FALSE; // its leading literal test is false: so is the condition (see PolicyIndex)
         }
         CompiledPolicy policy = candidate.compiled;
@@ -329,6 +349,22 @@ public final class CompiledPolicies {
             return new Result(null, true, "an attribute it reads has no value for this request (fails closed)");
         }
         return new Result(null, false, "evaluation gave no boolean (fails closed)");
+    }
+
+    /** Reads the candidate's variables in order up to the first without a value, and names that one (else null). */
+    private static Result unbound(Candidate candidate, Resolver resolver, Evaluation evaluation) {
+        int[] variables = candidate.variables;
+        for (int i = 0; i < variables.length; i++) {
+            if (resolver.get(variables[i]) == null) {
+                return new Result(
+                        null,
+                        true,
+                        "attribute " + candidate.compiled.variables().get(i)
+                                + " has no value for this request (fails closed)");
+            }
+            evaluation.bound |= 1 << variables[i];
+        }
+        return null;
     }
 
     private static String firstLine(String message) {

@@ -125,12 +125,21 @@ final class PolicyIndex {
         return new Object[keys.length];
     }
 
+    /** The key of the policy at {@code policy} (its position in the document), or -1 when it has no guard. */
+    int keyOf(int policy) {
+        return keys.length == 0 ? -1 : keyOfPolicy[policy];
+    }
+
     /**
      * Whether the condition of the policy at {@code policy} (its position in the document) is false for this
      * request because its guard is. Call only when every variable the condition reads is bound.
      */
     boolean excludes(int policy, Object[] lookups, DirectCondition.Values values) {
-        int key = keys.length == 0 ? -1 : keyOfPolicy[policy];
+        return excludes(keyOf(policy), policy, lookups, values);
+    }
+
+    /** As {@link #excludes(int, Object[], DirectCondition.Values)}, with the policy's {@link #keyOf key}. */
+    boolean excludes(int key, int policy, Object[] lookups, DirectCondition.Values values) {
         if (key < 0) {
             return false;
         }
