@@ -10,6 +10,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelVariableResolver;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import java.util.Set;
  * <p>Fail closed, by deferring: every leaf is evaluated (no short-circuit), and each answers only when the request's
  * values have exactly the Java types the declarations promise ({@link String}, {@link Boolean}, {@link Long}, a
  * {@link List} of strings, a {@link Map} holding the key). A missing map key, a {@code null}, a wrong type anywhere
- * makes {@link #evaluate} return {@code null}, and the caller evaluates the condition with the interpreter, which
+ * makes {@link #evaluateBySlot} return {@code null}, and the caller evaluates the condition with the interpreter, which
  * then produces its own result, error message included. So a direct answer is given only where the interpreter
  * evaluates every sub-expression without error, and there the two agree by construction;
  * {@code DirectConditionPropertiesTest} checks both on random conditions and random inputs.
@@ -66,14 +67,19 @@ final class DirectCondition {
     private static final String ADD = Operator.ADD.getFunction();
     private static final String SUBTRACT = Operator.SUBTRACT.getFunction();
 
+    /** The values of one decision, by {@link PolicyInput#slot(String)}: null for a variable without a value. */
+    interface Values {
+        Object get(int slot);
+    }
+
     /** A boolean sub-expression: {@link #TRUE}, {@link #FALSE} or {@link #UNDECIDED}. */
     private interface Node {
-        int eval(CelVariableResolver variables);
+        int eval(Values variables);
     }
 
     /** A value sub-expression: the value, or {@link #NO_VALUE}. */
     private interface Operand {
-        Object value(CelVariableResolver variables);
+        Object value(Values variables);
     }
 
     private static final int FALSE = 0;
@@ -100,12 +106,17 @@ final class DirectCondition {
      * The condition's value for a request whose every variable the condition reads is bound, or {@code null} when
      * the interpreter must decide (a value is missing or not of its declared type).
      */
-    Boolean evaluate(CelVariableResolver variables) {
+    Boolean evaluateBySlot(Values variables) {
         return switch (root.eval(variables)) {
             case TRUE -> Boolean.TRUE;
             case FALSE -> Boolean.FALSE;
             default -> null;
         };
+    }
+
+    /** As {@link #evaluateBySlot(Values)}, reading the variables by name (tests). */
+    Boolean evaluate(CelVariableResolver variables) {
+        return evaluateBySlot(slot -> variables.find(PolicyInput.name(slot)).orElse(null));
     }
 
     private static int of(boolean value) {
@@ -123,6 +134,47 @@ final class DirectCondition {
             }
         }
         return true;
+    }
+
+    /**
+     * A part of an instant's time in UTC, as CEL's {@code getHours}, {@code getMinutes} and {@code getDayOfWeek}
+     * (0 is Sunday) give it. Computed from the epoch second, without allocating; equal to {@code java.time}'s answer
+     * ({@code DirectConditionTest}), which is used for an instant outside {@link LocalDateTime}'s range (where it
+     * throws, and the interpreter decides, as before).
+     */
+    enum TimePart {
+        HOURS,
+        MINUTES,
+        DAY_OF_WEEK;
+
+        private static final long FIRST_SECOND = LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC);
+        private static final long LAST_SECOND = LocalDateTime.MAX.toEpochSecond(ZoneOffset.UTC);
+        private static final int SECONDS_PER_DAY = 86_400;
+        /** 1970-01-01, day 0 of the epoch, was a Thursday: CEL's day 4. */
+        private static final int EPOCH_DAY_OF_WEEK = 4;
+
+        long utc(Instant instant) {
+            long second = instant.getEpochSecond();
+            if (second < FIRST_SECOND || second > LAST_SECOND) {
+                return javaTime(instant);
+            }
+            return switch (this) {
+                case HOURS -> Math.floorMod(second, SECONDS_PER_DAY) / 3_600;
+                case MINUTES -> Math.floorMod(second, 3_600) / 60;
+                case DAY_OF_WEEK -> Math.floorMod(Math.floorDiv(second, SECONDS_PER_DAY) + EPOCH_DAY_OF_WEEK, 7);
+            };
+        }
+
+        /** The same part through {@code java.time}. */
+        long javaTime(Instant instant) {
+            ZonedDateTime time = instant.atZone(ZoneOffset.UTC);
+            return switch (this) {
+                case HOURS -> time.getHour();
+                case MINUTES -> time.getMinute();
+                // CEL: 0 is Sunday; java.time: 7 is Sunday.
+                case DAY_OF_WEEK -> time.getDayOfWeek().getValue() % 7;
+            };
+        }
     }
 
     /** Builds nodes from the checked AST; every method returns null for a shape it does not recognise. */
@@ -379,10 +431,13 @@ final class DirectCondition {
             if (map.getKind() != CelExpr.ExprKind.Kind.IDENT || !(type(map) instanceof MapType)) {
                 return null;
             }
-            String name = map.ident().name();
+            int slot = PolicyInput.slot(map.ident().name());
+            if (slot < 0) {
+                return null;
+            }
             String key = select.field();
             return variables -> {
-                Object value = variables.find(name).orElse(null);
+                Object value = variables.get(slot);
                 if (!(value instanceof Map<?, ?> m) || hasNonStringKey(m)) {
                     return UNDECIDED;
                 }
@@ -396,11 +451,14 @@ final class DirectCondition {
         private Operand operand(CelExpr expr) {
             switch (expr.getKind()) {
                 case IDENT -> {
-                    String name = expr.ident().name();
-                    if (!PolicyVariables.TYPES.containsKey(name)) {
+                    int slot = PolicyInput.slot(expr.ident().name());
+                    if (slot < 0) {
                         return null;
                     }
-                    return variables -> variables.find(name).orElse(NO_VALUE);
+                    return variables -> {
+                        Object value = variables.get(slot);
+                        return value == null ? NO_VALUE : value;
+                    };
                 }
                 case SELECT -> {
                     CelExpr.CelSelect select = expr.select();
@@ -436,9 +494,9 @@ final class DirectCondition {
                     || !(type(map) instanceof MapType)) {
                 return null;
             }
-            String name = map.ident().name();
+            int slot = PolicyInput.slot(map.ident().name());
             return variables -> {
-                Object value = variables.find(name).orElse(null);
+                Object value = variables.get(slot);
                 if (!(value instanceof Map<?, ?> m) || hasNonStringKey(m)) {
                     return NO_VALUE;
                 }
@@ -510,20 +568,17 @@ final class DirectCondition {
                             && call.args().get(0).constant().stringValue().equals("UTC")))) {
                 return null;
             }
-            java.util.function.ToLongFunction<ZonedDateTime> part = switch (call.function()) {
-                case "getHours" -> ZonedDateTime::getHour;
-                case "getMinutes" -> ZonedDateTime::getMinute;
-                // CEL: 0 is Sunday; java.time: 7 is Sunday.
-                case "getDayOfWeek" -> time -> time.getDayOfWeek().getValue() % 7;
+            TimePart part = switch (call.function()) {
+                case "getHours" -> TimePart.HOURS;
+                case "getMinutes" -> TimePart.MINUTES;
+                case "getDayOfWeek" -> TimePart.DAY_OF_WEEK;
                 default -> null;
             };
             if (part == null) {
                 return null;
             }
-            String name = target.ident().name();
-            return variables -> variables.find(name).orElse(null) instanceof Instant instant
-                    ? (Object) part.applyAsLong(instant.atZone(ZoneOffset.UTC))
-                    : NO_VALUE;
+            int slot = PolicyInput.slot(target.ident().name());
+            return variables -> variables.get(slot) instanceof Instant instant ? (Object) part.utc(instant) : NO_VALUE;
         }
 
         /** A list literal of string constants, or null. */

@@ -30,7 +30,8 @@ import java.util.Set;
  *
  * <p>The CEL environment is immutable and shared: compiling happens when a document is saved
  * (or first used after another node saved it), never per request. So does recognising the
- * conditions that {@link DirectCondition} evaluates without the interpreter.
+ * conditions that {@link DirectCondition} evaluates without the interpreter, and the literal test
+ * each condition starts with, by which {@link PolicyIndex} skips conditions that cannot hold.
  */
 public final class PolicyCompiler {
 
@@ -38,6 +39,8 @@ public final class PolicyCompiler {
             .maxExpressionCodePointSize(PolicyDocumentParser.MAX_CONDITION_CHARS)
             .comprehensionMaxIterations(1_000)
             .enableHeterogeneousNumericComparisons(true)
+            // CEL-Java's default, stated because PolicyIndex relies on it: a false left operand of && decides.
+            .enableShortCircuiting(true)
             .build();
     private static final CelCompiler COMPILER;
     private static final CelRuntime RUNTIME =
@@ -57,14 +60,18 @@ public final class PolicyCompiler {
 
     /**
      * Compiles every condition; every problem of every policy is one error. Conditions made of common shapes also
-     * get a {@link DirectCondition}.
+     * get a {@link DirectCondition}; conditions that start with a literal test are indexed ({@link PolicyIndex}).
      */
     public static CompiledPolicies compile(PolicyDocument document) throws PolicyDocumentException {
-        return compile(document, true);
+        return compile(document, true, true);
     }
 
-    /** As {@link #compile(PolicyDocument)}; {@code direct} false leaves every condition to the interpreter (tests). */
-    static CompiledPolicies compile(PolicyDocument document, boolean direct) throws PolicyDocumentException {
+    /**
+     * As {@link #compile(PolicyDocument)}; {@code direct} false leaves every condition to the interpreter, and
+     * {@code indexed} false evaluates every condition the decision reaches (tests).
+     */
+    static CompiledPolicies compile(PolicyDocument document, boolean direct, boolean indexed)
+            throws PolicyDocumentException {
         List<String> errors = new ArrayList<>();
         List<CompiledPolicies.CompiledPolicy> compiled = new ArrayList<>();
         for (int i = 0; i < document.policies().size(); i++) {
@@ -84,7 +91,8 @@ public final class PolicyCompiler {
                         RUNTIME.createProgram(ast),
                         Set.copyOf(reads.names),
                         List.copyOf(reads.variables),
-                        direct ? DirectCondition.of(ast).orElse(null) : null));
+                        direct ? DirectCondition.of(ast).orElse(null) : null,
+                        indexed ? PolicyIndex.guard(ast) : null));
             } catch (CelValidationException e) {
                 for (CelIssue issue : e.getErrors()) {
                     errors.add(path + ": " + location(issue.getSourceLocation()) + issue.getMessage());

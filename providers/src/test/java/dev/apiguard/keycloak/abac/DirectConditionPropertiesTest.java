@@ -71,8 +71,8 @@ class DirectConditionPropertiesTest {
             String condition = condition(random, 0, onlyRecognisedShapes);
             boolean deny = random.nextBoolean();
             String document = document(condition, deny);
-            CompiledPolicies direct = PolicyCompiler.compile(PolicyDocumentParser.parse(document), true);
-            CompiledPolicies interpreted = PolicyCompiler.compile(PolicyDocumentParser.parse(document), false);
+            CompiledPolicies direct = PolicyCompiler.compile(PolicyDocumentParser.parse(document), true, false);
+            CompiledPolicies interpreted = PolicyCompiler.compile(PolicyDocumentParser.parse(document), false, false);
             DirectCondition form = direct.policies().get(0).direct();
             if (onlyRecognisedShapes) {
                 assertThat(form).as("recognised: %s", condition).isNotNull();
@@ -123,7 +123,7 @@ class DirectConditionPropertiesTest {
                 + JsonFuzz.quote(condition) + "}]}";
     }
 
-    private static PolicyInput input(Map<String, Object> bindings) {
+    static PolicyInput input(Map<String, Object> bindings) {
         PolicyInput.Builder builder = PolicyInput.builder();
         bindings.forEach((name, value) -> builder.value(name, value));
         return builder.build();
@@ -131,7 +131,7 @@ class DirectConditionPropertiesTest {
 
     // ---- conditions
 
-    private static String condition(Random random, int depth, boolean onlyRecognised) {
+    static String condition(Random random, int depth, boolean onlyRecognised) {
         int choice = random.nextInt(depth >= 3 ? 1 : 4);
         return switch (choice) {
             case 1 -> "!(" + condition(random, depth + 1, onlyRecognised) + ")";
@@ -179,7 +179,7 @@ class DirectConditionPropertiesTest {
         };
     }
 
-    private static String stringOperand(Random random) {
+    static String stringOperand(Random random) {
         return switch (random.nextInt(3)) {
             case 0 -> "client.attributes." + pick(random, List.of("department", "x"));
             case 1 -> "client.attributes[" + literalOf(pick(random, KEYS)) + "]";
@@ -187,7 +187,7 @@ class DirectConditionPropertiesTest {
         };
     }
 
-    private static String listOperand(Random random) {
+    static String listOperand(Random random) {
         return switch (random.nextInt(4)) {
             case 0 -> "user.attributes." + pick(random, List.of("department", "x"));
             case 1 -> "user.attributes[" + literalOf(pick(random, KEYS)) + "]";
@@ -196,7 +196,7 @@ class DirectConditionPropertiesTest {
         };
     }
 
-    private static String listLiteral(Random random) {
+    static String listLiteral(Random random) {
         int size = random.nextInt(4);
         List<String> elements = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -205,7 +205,7 @@ class DirectConditionPropertiesTest {
         return "[" + String.join(", ", elements) + "]";
     }
 
-    private static String literal(Random random) {
+    static String literal(Random random) {
         return literalOf(pick(random, STRINGS));
     }
 
@@ -215,7 +215,7 @@ class DirectConditionPropertiesTest {
 
     // ---- inputs
 
-    private static Map<String, Object> bindings(Random random) {
+    static Map<String, Object> bindings(Random random) {
         Map<String, Object> bindings = new LinkedHashMap<>();
         for (String name : PolicyVariables.TYPES.keySet()) {
             if (name.equals(PolicyVariables.SCOPE) || random.nextInt(10) == 0) {
@@ -310,7 +310,7 @@ class DirectConditionPropertiesTest {
         return map;
     }
 
-    private static <T> T pick(Random random, List<T> values) {
+    static <T> T pick(Random random, List<T> values) {
         return values.get(random.nextInt(values.size()));
     }
 }

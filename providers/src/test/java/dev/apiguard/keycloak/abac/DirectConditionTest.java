@@ -1,8 +1,17 @@
 package dev.apiguard.keycloak.abac;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apiguard.keycloak.common.JsonFuzz;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,5 +62,39 @@ class DirectConditionTest {
             })
     void compileWhenOtherShapeThenInterpreterOnly(String condition) throws Exception {
         assertThat(directFormOf(condition)).isNull();
+    }
+
+    @Test
+    void timePartWhenComputedFromTheEpochSecondThenEqualsJavaTime() {
+        Random random = new Random(0x71e_0fdaL);
+        List<Instant> instants = new ArrayList<>(List.of(
+                Instant.EPOCH,
+                Instant.ofEpochSecond(-1),
+                Instant.ofEpochSecond(86_399, 999_999_999),
+                Instant.parse("2026-12-01T23:59:59Z"),
+                Instant.parse("0001-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59Z"),
+                LocalDateTime.MIN.toInstant(ZoneOffset.UTC),
+                LocalDateTime.MAX.toInstant(ZoneOffset.UTC)));
+        for (int i = 0; i < 100_000; i++) {
+            instants.add(Instant.ofEpochSecond(
+                    random.nextLong(
+                            LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC),
+                            LocalDateTime.MAX.toEpochSecond(ZoneOffset.UTC)),
+                    random.nextInt(1_000_000_000)));
+        }
+        for (Instant instant : instants) {
+            for (DirectCondition.TimePart part : DirectCondition.TimePart.values()) {
+                assertThat(part.utc(instant)).as("%s of %s", part, instant).isEqualTo(part.javaTime(instant));
+            }
+        }
+    }
+
+    @Test
+    void timePartWhenTheInstantIsOutsideJavaTimesRangeThenItThrowsAsJavaTimeDoes() {
+        for (DirectCondition.TimePart part : DirectCondition.TimePart.values()) {
+            assertThatThrownBy(() -> part.utc(Instant.MAX)).isInstanceOf(DateTimeException.class);
+            assertThatThrownBy(() -> part.utc(Instant.MIN)).isInstanceOf(DateTimeException.class);
+        }
     }
 }

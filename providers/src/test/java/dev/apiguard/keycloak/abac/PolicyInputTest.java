@@ -38,4 +38,28 @@ class PolicyInputTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown policy variable 'user.department'");
     }
+
+    @Test
+    void builderWhenUsedAfterBuildThenRefused() {
+        PolicyInput.Builder builder = PolicyInput.builder().value(PolicyVariables.USER_USERNAME, "alice");
+        PolicyInput input = builder.build();
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> builder.value(PolicyVariables.USER_USERNAME, "bob"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(input.find(PolicyVariables.USER_USERNAME)).contains("alice");
+    }
+
+    @Test
+    void valueWhenBoundTwiceThenTheLastBindingCounts() {
+        PolicyInput input = PolicyInput.builder()
+                .lazy(PolicyVariables.USER_GROUPS, () -> List.of("/lazy"))
+                .value(PolicyVariables.USER_GROUPS, List.of("/value"))
+                .value(PolicyVariables.USER_EMAIL, "a@example.org")
+                .lazy(PolicyVariables.USER_EMAIL, () -> null)
+                .build();
+
+        assertThat(input.find(PolicyVariables.USER_GROUPS)).contains(List.of("/value"));
+        assertThat(input.find(PolicyVariables.USER_EMAIL)).isEmpty();
+    }
 }
