@@ -123,8 +123,38 @@ final class DirectCondition {
         return value ? TRUE : FALSE;
     }
 
+    static boolean hasNonStringKey(Map<?, ?> map) {
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isString(CelExpr expr) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE;
+    }
+
+    /** A list literal of string constants, or null. */
+    static List<String> stringList(CelExpr expr) {
+        if (expr.getKind() != CelExpr.ExprKind.Kind.LIST
+                || !expr.list().optionalIndices().isEmpty()) {
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        for (CelExpr element : expr.list().elements()) {
+            if (!isString(element)) {
+                return null;
+            }
+            values.add(element.constant().stringValue());
+        }
+        return List.copyOf(values);
+    }
+
     /** Whether {@code value} is a list holding strings only (a null element or another type: no). */
-    private static boolean isStrings(Object value) {
+    static boolean isStrings(Object value) {
         if (!(value instanceof List<?> list)) {
             return false;
         }
@@ -506,20 +536,6 @@ final class DirectCondition {
             };
         }
 
-        private static boolean hasNonStringKey(Map<?, ?> map) {
-            for (Object key : map.keySet()) {
-                if (!(key instanceof String)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static boolean isString(CelExpr expr) {
-            return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
-                    && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE;
-        }
-
         /**
          * An int literal, or {@code a + b} / {@code a - b} of such (folded here); null for anything else, and for a
          * sum that overflows (an error in CEL, left to the interpreter).
@@ -579,22 +595,6 @@ final class DirectCondition {
             }
             int slot = PolicyInput.slot(target.ident().name());
             return variables -> variables.get(slot) instanceof Instant instant ? (Object) part.utc(instant) : NO_VALUE;
-        }
-
-        /** A list literal of string constants, or null. */
-        private static List<String> stringList(CelExpr expr) {
-            if (expr.getKind() != CelExpr.ExprKind.Kind.LIST
-                    || !expr.list().optionalIndices().isEmpty()) {
-                return null;
-            }
-            List<String> values = new ArrayList<>();
-            for (CelExpr element : expr.list().elements()) {
-                if (!isString(element)) {
-                    return null;
-                }
-                values.add(element.constant().stringValue());
-            }
-            return List.copyOf(values);
         }
     }
 }

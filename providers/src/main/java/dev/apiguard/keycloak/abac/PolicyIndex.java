@@ -2,7 +2,6 @@ package dev.apiguard.keycloak.abac;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.Operator;
-import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
@@ -197,13 +196,13 @@ final class PolicyIndex {
         private Object read(Object variable) {
             Object value = variable;
             if (key != null) {
-                if (!(variable instanceof Map<?, ?> map) || hasNonStringKey(map)) {
+                if (!(variable instanceof Map<?, ?> map) || DirectCondition.hasNonStringKey(map)) {
                     return null;
                 }
                 value = map.get(key);
             }
             if (list) {
-                return isStrings(value) ? value : null;
+                return DirectCondition.isStrings(value) ? value : null;
             }
             return value instanceof String ? value : null;
         }
@@ -214,27 +213,6 @@ final class PolicyIndex {
             }
             return into;
         }
-    }
-
-    private static boolean hasNonStringKey(Map<?, ?> map) {
-        for (Object key : map.keySet()) {
-            if (!(key instanceof String)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isStrings(Object value) {
-        if (!(value instanceof List<?> list)) {
-            return false;
-        }
-        for (Object element : list) {
-            if (!(element instanceof String)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The guard of a type-checked condition, or null when it does not start with a literal test this index takes. */
@@ -249,11 +227,11 @@ final class PolicyIndex {
         if (isCall(leaf, IN)) {
             CelExpr element = leaf.call().args().get(0);
             CelExpr container = leaf.call().args().get(1);
-            if (isString(element) && STRINGS.equals(type(ast, container))) {
+            if (DirectCondition.isString(element) && STRINGS.equals(type(ast, container))) {
                 return guard(
                         ast, container, true, true, Set.of(element.constant().stringValue()));
             }
-            List<String> literals = stringList(container);
+            List<String> literals = DirectCondition.stringList(container);
             if (literals != null && SimpleType.STRING.equals(type(ast, element))) {
                 return guard(ast, element, false, false, Set.copyOf(literals));
             }
@@ -272,10 +250,10 @@ final class PolicyIndex {
 
     private static Guard equality(CelAbstractSyntaxTree ast, CelExpr operand, CelExpr literal) {
         CelType type = type(ast, operand);
-        if (SimpleType.STRING.equals(type) && isString(literal)) {
+        if (SimpleType.STRING.equals(type) && DirectCondition.isString(literal)) {
             return guard(ast, operand, false, false, Set.of(literal.constant().stringValue()));
         }
-        List<String> list = stringList(literal);
+        List<String> list = DirectCondition.stringList(literal);
         if (STRINGS.equals(type) && list != null) {
             return guard(ast, operand, false, true, Set.of(list));
         }
@@ -295,7 +273,7 @@ final class PolicyIndex {
                 && operand.call().target().isEmpty()
                 && operand.call().function().equals(INDEX)
                 && operand.call().args().size() == 2
-                && isString(operand.call().args().get(1))) {
+                && DirectCondition.isString(operand.call().args().get(1))) {
             variable = operand.call().args().get(0);
             key = operand.call().args().get(1).constant().stringValue();
         }
@@ -319,26 +297,5 @@ final class PolicyIndex {
 
     private static CelType type(CelAbstractSyntaxTree ast, CelExpr expr) {
         return ast.getType(expr.id()).orElse(null);
-    }
-
-    private static boolean isString(CelExpr expr) {
-        return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
-                && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE;
-    }
-
-    /** A list literal of string constants, or null. */
-    private static List<String> stringList(CelExpr expr) {
-        if (expr.getKind() != CelExpr.ExprKind.Kind.LIST
-                || !expr.list().optionalIndices().isEmpty()) {
-            return null;
-        }
-        List<String> values = new ArrayList<>();
-        for (CelExpr element : expr.list().elements()) {
-            if (!isString(element)) {
-                return null;
-            }
-            values.add(element.constant().stringValue());
-        }
-        return List.copyOf(values);
     }
 }

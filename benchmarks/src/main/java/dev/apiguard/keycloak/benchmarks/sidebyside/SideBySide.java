@@ -200,32 +200,8 @@ public final class SideBySide {
                         () -> Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
                         variants);
                 List<Target> targets = new ArrayList<>(List.of(
-                        new Target(
-                                STOCK_RS,
-                                stock,
-                                "bench-rs256",
-                                "RS256",
-                                "bench-service",
-                                serviceSecret,
-                                "",
-                                "bench-spa",
-                                REDIRECT_URI,
-                                "openid",
-                                "bench-user",
-                                userPassword),
-                        new Target(
-                                STOCK_ES,
-                                stock,
-                                "bench-es256",
-                                "ES256",
-                                "bench-service",
-                                serviceSecret,
-                                "",
-                                "bench-spa",
-                                REDIRECT_URI,
-                                "openid",
-                                "bench-user",
-                                userPassword),
+                        stockTarget(STOCK_RS, stock, "bench-rs256", "RS256", serviceSecret, userPassword),
+                        stockTarget(STOCK_ES, stock, "bench-es256", "ES256", serviceSecret, userPassword),
                         new Target(
                                 APIGUARD,
                                 apiguard,
@@ -240,19 +216,8 @@ public final class SideBySide {
                                 "alice",
                                 userPassword)));
                 if (plain) {
-                    targets.add(new Target(
-                            Variant.PLAIN_ES,
-                            apiguard,
-                            "bench-es256",
-                            "ES256",
-                            "bench-service",
-                            serviceSecret,
-                            "",
-                            "bench-spa",
-                            REDIRECT_URI,
-                            "openid",
-                            "bench-user",
-                            userPassword));
+                    targets.add(stockTarget(
+                            Variant.PLAIN_ES, apiguard, "bench-es256", "ES256", serviceSecret, userPassword));
                 }
                 for (Variant variant : variants) {
                     targets.add(new Target(
@@ -541,6 +506,29 @@ public final class SideBySide {
     }
 
     /** A stock realm: Keycloak's defaults plus the clients and the user the grants need, rotation and reuse detection on. */
+    /** A target on a realm made by {@link #stockRealm}: its clients, user and scope are the same in every such realm. */
+    private static Target stockTarget(
+            String name,
+            KeycloakServer server,
+            String realm,
+            String algorithm,
+            String serviceSecret,
+            String userPassword) {
+        return new Target(
+                name,
+                server,
+                realm,
+                algorithm,
+                "bench-service",
+                serviceSecret,
+                "",
+                "bench-spa",
+                REDIRECT_URI,
+                "openid",
+                "bench-user",
+                userPassword);
+    }
+
     static String stockRealm(String name, boolean es256, String serviceSecret, String userPassword) {
         Map<String, Object> realm = new LinkedHashMap<>();
         realm.put("realm", name);
