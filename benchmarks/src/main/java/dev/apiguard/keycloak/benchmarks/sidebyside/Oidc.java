@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -208,8 +209,12 @@ final class Oidc {
                         + response.statusCode() + " " + oauthError(response.body()) + " without a refresh token"));
     }
 
-    /** Checks that one client-credentials grant succeeds and its access token is signed with the target's algorithm. */
-    static void checkSigningAlgorithm(HttpClient client, Target target) {
+    /**
+     * Checks that one client-credentials grant succeeds, its access token is signed with the
+     * target's algorithm and carries every scope the target requests (so equivalent targets do
+     * equivalent work).
+     */
+    static void checkAccessToken(HttpClient client, Target target) {
         HttpResponse<String> response = send(client, clientCredentials(target));
         Matcher token = ACCESS_TOKEN.matcher(response.body());
         if (response.statusCode() != 200 || !token.find()) {
@@ -225,6 +230,20 @@ final class Oidc {
         if (!found.equals(target.algorithm())) {
             throw new IllegalStateException(
                     target.name() + ": access tokens are signed with " + found + ", expected " + target.algorithm());
+        }
+        String[] parts = token.group(1).split("\\.");
+        JsonNode claims;
+        try {
+            claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (IOException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw new IllegalStateException(target.name() + ": the access token's payload is not JSON", e);
+        }
+        List<String> granted = List.of(claims.path("scope").asText("").split(" "));
+        for (String scope : target.serviceScope().split(" ")) {
+            if (!scope.isEmpty() && !granted.contains(scope)) {
+                throw new IllegalStateException(target.name() + ": the access token lacks the requested scope " + scope
+                        + " (granted: " + granted + ")");
+            }
         }
     }
 
@@ -353,6 +372,53 @@ final class Oidc {
     private static void expect(HttpResponse<String> response, int status, String what) {
         if (response.statusCode() != status) {
             throw new IllegalStateException(what + " answered " + response.statusCode());
+        }
+    }
+
+    /**
+     * Creates the client scope {@code scopeJson} in {@code realm} and makes it an optional client
+     * scope of each of {@code clientIds} (admin REST API).
+     */
+    static void addOptionalScope(
+            HttpClient client,
+            String baseUrl,
+            String adminToken,
+            String realm,
+            String scopeJson,
+            List<String> clientIds) {
+        String realmUrl = baseUrl + "/admin/realms/" + realm;
+        HttpResponse<String> created = send(
+                client,
+                adminRequest(adminToken, realmUrl + "/client-scopes")
+                        .POST(HttpRequest.BodyPublishers.ofString(scopeJson, StandardCharsets.UTF_8))
+                        .build());
+        String location = created.headers().firstValue("Location").orElse("");
+        if (created.statusCode() != 201 || !location.contains("/client-scopes/")) {
+            throw new IllegalStateException("creating a client scope in realm " + realm + " answered "
+                    + created.statusCode() + ": "
+                    + created.body().substring(0, Math.min(300, created.body().length())));
+        }
+        String scopeId = location.substring(location.lastIndexOf('/') + 1);
+        for (String clientId : clientIds) {
+            JsonNode found = adminJson(
+                    client,
+                    adminToken,
+                    realmUrl + "/clients?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8));
+            if (found.size() != 1) {
+                throw new IllegalStateException("client " + clientId + " not found in realm " + realm);
+            }
+            expect(
+                    send(
+                            client,
+                            adminRequest(
+                                            adminToken,
+                                            realmUrl + "/clients/"
+                                                    + found.get(0).path("id").asText() + "/optional-client-scopes/"
+                                                    + scopeId)
+                                    .PUT(HttpRequest.BodyPublishers.noBody())
+                                    .build()),
+                    204,
+                    "making the client scope optional for " + clientId + " in realm " + realm);
         }
     }
 

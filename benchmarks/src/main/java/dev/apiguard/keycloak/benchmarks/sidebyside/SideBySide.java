@@ -55,6 +55,11 @@ public final class SideBySide {
     /** The demo realm the API Guard server imports, measured as {@link #APIGUARD} and copied for the variants. */
     static final String DEMO_REALM = "apiguard-demo";
     /** Registered as the demo realm registers demo-spa's: loopback without a port (RFC 8252 7.3: any port matches). */
+    /** The scope every target requests (the demo realm's for its orders API), with the audience it adds. */
+    static final String SCOPE = "orders:read";
+
+    static final String AUDIENCE = "orders-api";
+
     private static final String REGISTERED_REDIRECT_URI = "http://127.0.0.1/callback";
     /** Sent in requests: a loopback port, as a native app's local listener would have (API Guard refuses a port-less loopback request). */
     private static final String REDIRECT_URI = "http://127.0.0.1:8400/callback";
@@ -149,26 +154,18 @@ public final class SideBySide {
                 say("API Guard ready on " + apiguard.baseUrl() + " (JVM pid " + apiguard.jvmPid() + ")");
                 HttpClient admin = Oidc.loadClient(serverTls.clientContext());
                 String token = Oidc.adminToken(admin, stock.baseUrl(), "admin", adminPassword);
-                Oidc.createRealm(
-                        admin,
-                        stock.baseUrl(),
-                        token,
-                        stockRealm("bench-rs256", false, serviceSecret, userPassword),
-                        "bench-rs256");
-                Oidc.createRealm(
-                        admin,
-                        stock.baseUrl(),
-                        token,
-                        stockRealm("bench-es256", true, serviceSecret, userPassword),
-                        "bench-es256");
+                createStockRealm(admin, stock.baseUrl(), token, "bench-rs256", false, serviceSecret, userPassword);
+                createStockRealm(admin, stock.baseUrl(), token, "bench-es256", true, serviceSecret, userPassword);
                 boolean plain = options.variants().contains(Variant.SERVER_GROUP);
                 if (plain) {
-                    Oidc.createRealm(
+                    createStockRealm(
                             admin,
                             apiguard.baseUrl(),
                             Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
-                            stockRealm("bench-es256", true, serviceSecret, userPassword),
-                            "bench-es256");
+                            "bench-es256",
+                            true,
+                            serviceSecret,
+                            userPassword);
                     say(Variant.PLAIN_ES + ": the stock ES256 realm (bench-es256) on the API Guard server");
                 }
                 awaitRealm(admin, apiguard.baseUrl(), DEMO_REALM);
@@ -255,7 +252,7 @@ public final class SideBySide {
 
     private void measure(List<Target> targets, Map<String, Object> context, Instant startedAt) {
         for (Target target : targets) {
-            Oidc.checkSigningAlgorithm(loadClients.get(0), target);
+            Oidc.checkAccessToken(loadClients.get(0), target);
             String[] chains = new String[options.connections()];
             refreshChains.put(target.name(), chains);
             repairChains(target);
@@ -505,7 +502,19 @@ public final class SideBySide {
                 + " when it stops (its figures are not for ratios)");
     }
 
-    /** A stock realm: Keycloak's defaults plus the clients and the user the grants need, rotation and reuse detection on. */
+    /** Creates a {@link #stockRealm} on {@code baseUrl}, then adds its {@link #scope()} to both clients. */
+    private static void createStockRealm(
+            HttpClient admin,
+            String baseUrl,
+            String adminToken,
+            String realm,
+            boolean es256,
+            String serviceSecret,
+            String userPassword) {
+        Oidc.createRealm(admin, baseUrl, adminToken, stockRealm(realm, es256, serviceSecret, userPassword), realm);
+        Oidc.addOptionalScope(admin, baseUrl, adminToken, realm, scope(), List.of("bench-service", "bench-spa"));
+    }
+
     /** A target on a realm made by {@link #stockRealm}: its clients, user and scope are the same in every such realm. */
     private static Target stockTarget(
             String name,
@@ -521,14 +530,20 @@ public final class SideBySide {
                 algorithm,
                 "bench-service",
                 serviceSecret,
-                "",
+                SCOPE,
                 "bench-spa",
                 REDIRECT_URI,
-                "openid",
+                "openid " + SCOPE,
                 "bench-user",
                 userPassword);
     }
 
+    /**
+     * A stock realm: Keycloak's defaults plus the clients and the user the grants need, rotation and
+     * reuse detection on, and the API the tokens are for ({@value #AUDIENCE}, a client with no flow
+     * of its own). Its scope, {@link #scope()}, is added after the import ({@link Oidc#addOptionalScope}):
+     * client scopes in a realm's JSON replace Keycloak's default ones.
+     */
     static String stockRealm(String name, boolean es256, String serviceSecret, String userPassword) {
         Map<String, Object> realm = new LinkedHashMap<>();
         realm.put("realm", name);
@@ -574,7 +589,13 @@ public final class SideBySide {
         spa.put("directAccessGrantsEnabled", false);
         spa.put("redirectUris", List.of(REGISTERED_REDIRECT_URI));
         spa.put("attributes", Map.of("pkce.code.challenge.method", "S256"));
-        realm.put("clients", List.of(service, spa));
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("clientId", AUDIENCE);
+        api.put("publicClient", false);
+        api.put("standardFlowEnabled", false);
+        api.put("directAccessGrantsEnabled", false);
+        api.put("serviceAccountsEnabled", false);
+        realm.put("clients", List.of(service, spa, api));
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("username", "bench-user");
         user.put("enabled", true);
@@ -588,6 +609,36 @@ public final class SideBySide {
             return JSON.writeValueAsString(realm);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write realm " + name, e);
+        }
+    }
+
+    /**
+     * The stock realms' {@value #SCOPE}, as the demo realm's: an optional client scope of both
+     * clients, in the token's {@code scope}, with an audience mapper for {@value #AUDIENCE}. Every
+     * target requests it, so Keycloak's scope validation and mappers run for each alike.
+     */
+    static String scope() {
+        Map<String, Object> mapperConfig = new LinkedHashMap<>();
+        mapperConfig.put("included.client.audience", AUDIENCE);
+        mapperConfig.put("access.token.claim", "true");
+        mapperConfig.put("introspection.token.claim", "true");
+        mapperConfig.put("id.token.claim", "false");
+        mapperConfig.put("lightweight.claim", "false");
+        Map<String, Object> mapper = new LinkedHashMap<>();
+        mapper.put("name", "audience " + AUDIENCE);
+        mapper.put("protocol", "openid-connect");
+        mapper.put("protocolMapper", "oidc-audience-mapper");
+        mapper.put("consentRequired", false);
+        mapper.put("config", mapperConfig);
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("name", SCOPE);
+        scope.put("protocol", "openid-connect");
+        scope.put("attributes", Map.of("include.in.token.scope", "true", "display.on.consent.screen", "true"));
+        scope.put("protocolMappers", List.of(mapper));
+        try {
+            return JSON.writeValueAsString(scope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write client scope " + SCOPE, e);
         }
     }
 

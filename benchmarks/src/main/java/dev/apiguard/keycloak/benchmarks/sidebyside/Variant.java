@@ -154,6 +154,21 @@ enum Variant {
                     SideBySide.STOCK_ES,
                     "the stock ES256 realm with the JAR installed / without (opt-in: no cost)",
                     0.97));
+            if (groups.contains("audit")) {
+                // The demo realm's checks with nothing stored per grant, as the stock realm stores nothing.
+                comparisons.add(new Summary.Comparison(
+                        NOAUDIT.target,
+                        PLAIN_ES,
+                        "API Guard's checks alone (no audit stream, no event store) / the stock ES256 realm on the"
+                                + " same server (issue 19: the checks' cost)",
+                        0.97));
+                comparisons.add(new Summary.Comparison(
+                        SideBySide.APIGUARD,
+                        STREAM.target,
+                        "the demo realm's event store on / off (issue 19: the demo's default; Keycloak makes its"
+                                + " JPA event store for every event sent while eventsEnabled is true)",
+                        Double.NaN));
+            }
         }
         if (groups.contains("scope")) {
             comparisons.add(new Summary.Comparison(

@@ -139,4 +139,26 @@ class OptionsTest {
                 .extracting(Summary.Comparison::goal)
                 .isEqualTo(0.97);
     }
+
+    @Test
+    void parseWhenServerAndAuditVariantsThenTheChecksAloneComparedWithTheStockRealmInOneJvm() throws Exception {
+        Options options = Options.parse(args("--variants", "server,audit"));
+
+        List<Summary.Comparison> comparisons = SideBySide.comparisons(options.variants());
+
+        assertThat(comparisons)
+                .extracting(Summary.Comparison::label)
+                .contains("apiguard-noaudit / plain-ES256", "apiguard / apiguard-stream");
+        assertThat(comparisons)
+                .filteredOn(c -> c.label().equals("apiguard-noaudit / plain-ES256"))
+                .singleElement()
+                .extracting(Summary.Comparison::goal)
+                .isEqualTo(0.97);
+        assertThat(SideBySide.comparisons(List.of("server")))
+                .extracting(Summary.Comparison::label)
+                .doesNotContain("apiguard-noaudit / plain-ES256");
+        assertThat(SideBySide.comparisons(List.of("audit")))
+                .extracting(Summary.Comparison::label)
+                .doesNotContain("apiguard-noaudit / plain-ES256", "apiguard / apiguard-stream");
+    }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SideBySideTest {
@@ -37,6 +40,44 @@ class SideBySideTest {
     }
 
     @Test
+    void scopeWhenReadThenTheDemoRealmsOrdersReadInTheTokenWithTheAudienceOfTheOrdersApi() throws Exception {
+        JsonNode scope = new ObjectMapper().readTree(SideBySide.scope());
+
+        assertThat(scope.get("name").asText()).isEqualTo("orders:read");
+        assertThat(scope.get("protocol").asText()).isEqualTo("openid-connect");
+        assertThat(scope.get("attributes").get("include.in.token.scope").asText())
+                .isEqualTo("true");
+        JsonNode mapper = scope.get("protocolMappers").get(0);
+        assertThat(mapper.get("protocolMapper").asText()).isEqualTo("oidc-audience-mapper");
+        assertThat(mapper.get("config").get("included.client.audience").asText())
+                .isEqualTo("orders-api");
+        assertThat(mapper.get("config").get("access.token.claim").asText()).isEqualTo("true");
+    }
+
+    @Test
+    void scopeWhenComparedWithTheDemoRealmsThenSameTokenScopeAndAudienceMapper() throws Exception {
+        JsonNode demo = new ObjectMapper()
+                .readTree(
+                        Files.readString(Path.of("..", "realm-config", "apiguard-demo.json"), StandardCharsets.UTF_8));
+        JsonNode demoScope = null;
+        for (JsonNode candidate : demo.get("clientScopes")) {
+            if (candidate.get("name").asText().equals(SideBySide.SCOPE)) {
+                demoScope = candidate;
+            }
+        }
+        assertThat(demoScope).as("the demo realm's " + SideBySide.SCOPE).isNotNull();
+        JsonNode scope = new ObjectMapper().readTree(SideBySide.scope());
+
+        assertThat(scope.get("attributes").get("include.in.token.scope"))
+                .isEqualTo(demoScope.get("attributes").get("include.in.token.scope"));
+        assertThat(scope.get("protocolMappers")).hasSameSizeAs(demoScope.get("protocolMappers"));
+        JsonNode mapper = scope.get("protocolMappers").get(0);
+        JsonNode demoMapper = demoScope.get("protocolMappers").get(0);
+        assertThat(mapper.get("protocolMapper")).isEqualTo(demoMapper.get("protocolMapper"));
+        assertThat(mapper.get("config")).isEqualTo(demoMapper.get("config"));
+    }
+
+    @Test
     void stockRealmHasServiceClientPublicPkceClientAndUserWithoutRequiredActions() throws Exception {
         JsonNode realm = realm(false);
 
@@ -49,6 +90,12 @@ class SideBySideTest {
         assertThat(spa.get("attributes").get("pkce.code.challenge.method").asText())
                 .isEqualTo("S256");
         assertThat(spa.get("redirectUris").get(0).asText()).isEqualTo("http://127.0.0.1/callback");
+        JsonNode api = realm.get("clients").get(2);
+        assertThat(api.get("clientId").asText()).isEqualTo(SideBySide.AUDIENCE);
+        assertThat(api.get("standardFlowEnabled").asBoolean()).isFalse();
+        assertThat(api.get("serviceAccountsEnabled").asBoolean()).isFalse();
+        // No client scopes in the realm's JSON: they would replace Keycloak's default ones.
+        assertThat(realm.has("clientScopes")).isFalse();
         JsonNode user = realm.get("users").get(0);
         // email, first and last name set and verified: Keycloak asks for no profile update at sign-in.
         assertThat(user.get("emailVerified").asBoolean()).isTrue();
