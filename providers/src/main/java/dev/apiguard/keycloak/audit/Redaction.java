@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -203,16 +204,18 @@ public final class Redaction {
 
     /** The allowed details, in key order, values cut. */
     public Map<String, Object> details(Map<String, String> details) {
-        Map<String, Object> out = new LinkedHashMap<>();
+        // A sorted map iterates in key order, as the record writes the details; a handful of entries per event.
+        Map<String, Object> out = new TreeMap<>();
         if (details == null) {
             return out;
         }
-        details.entrySet().stream()
-                .filter(e -> DETAILS.contains(e.getKey()) && e.getValue() != null)
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> out.put(
-                        e.getKey(),
-                        "redirect_uri".equals(e.getKey()) ? withoutQuery(e.getValue()) : cut(e.getValue())));
+        for (Map.Entry<String, String> e : details.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            if (key != null && value != null && DETAILS.contains(key)) {
+                out.put(key, "redirect_uri".equals(key) ? withoutQuery(value) : cut(value));
+            }
+        }
         return out;
     }
 
