@@ -54,12 +54,11 @@ public final class SideBySide {
     static final String APIGUARD = "apiguard";
     /** The demo realm the API Guard server imports, measured as {@link #APIGUARD} and copied for the variants. */
     static final String DEMO_REALM = "apiguard-demo";
-    /** Registered as the demo realm registers demo-spa's: loopback without a port (RFC 8252 7.3: any port matches). */
-    /** The scope every target requests (the demo realm's for its orders API), with the audience it adds. */
+    /** The scope every target requests (the demo realm's for its orders API). */
     static final String SCOPE = "orders:read";
-
+    /** The audience {@link #SCOPE} adds to a token: the client of the orders API, as in the demo realm. */
     static final String AUDIENCE = "orders-api";
-
+    /** Registered as the demo realm registers demo-spa's: loopback without a port (RFC 8252 7.3: any port matches). */
     private static final String REGISTERED_REDIRECT_URI = "http://127.0.0.1/callback";
     /** Sent in requests: a loopback port, as a native app's local listener would have (API Guard refuses a port-less loopback request). */
     private static final String REDIRECT_URI = "http://127.0.0.1:8400/callback";
