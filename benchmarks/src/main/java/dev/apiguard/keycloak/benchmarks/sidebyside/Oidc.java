@@ -210,9 +210,9 @@ final class Oidc {
     }
 
     /**
-     * Checks that one client-credentials grant succeeds, its access token is signed with the
-     * target's algorithm and carries every scope the target requests (so equivalent targets do
-     * equivalent work).
+     * Checks that one client-credentials grant succeeds and its access token is signed with the
+     * target's algorithm and carries every scope the target requests with client credentials (so
+     * equivalent targets do equivalent work).
      */
     static void checkAccessToken(HttpClient client, Target target) {
         HttpResponse<String> response = send(client, clientCredentials(target));
@@ -221,17 +221,14 @@ final class Oidc {
             throw new IllegalStateException(target.name() + ": client credentials answered " + response.statusCode()
                     + " " + oauthError(response.body()));
         }
-        String header = new String(
-                Base64.getUrlDecoder()
-                        .decode(token.group(1).substring(0, token.group(1).indexOf('.'))),
-                StandardCharsets.UTF_8);
+        String[] parts = token.group(1).split("\\.");
+        String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
         Matcher alg = ALG.matcher(header);
         String found = alg.find() ? alg.group(1) : "none";
         if (!found.equals(target.algorithm())) {
             throw new IllegalStateException(
                     target.name() + ": access tokens are signed with " + found + ", expected " + target.algorithm());
         }
-        String[] parts = token.group(1).split("\\.");
         JsonNode claims;
         try {
             claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
@@ -311,15 +308,10 @@ final class Oidc {
         password.put("type", "password");
         password.put("value", target.password());
         password.put("temporary", false);
-        HttpResponse<String> created =
-                send(client, adminRequest(adminToken, users).POST(json(user)).build());
-        String location = created.headers().firstValue("Location").orElse("");
-        if (created.statusCode() != 201 || !location.contains("/users/")) {
-            throw new IllegalStateException(target.name() + ": creating user " + username + " answered "
-                    + created.statusCode() + ": "
-                    + created.body().substring(0, Math.min(300, created.body().length())));
-        }
-        String id = location.substring(location.lastIndexOf('/') + 1);
+        String id = createdId(
+                send(client, adminRequest(adminToken, users).POST(json(user)).build()),
+                "/users/",
+                target.name() + ": creating user " + username);
         String sourceUrl = users + "/" + source.path("id").asText();
         JsonNode roles = adminJson(client, adminToken, sourceUrl + "/role-mappings/realm");
         expect(
@@ -343,6 +335,16 @@ final class Oidc {
                     204,
                     target.name() + ": adding " + username + " to the groups of " + target.username());
         }
+    }
+
+    /** The id of what a {@code 201} admin answer created, from its {@code Location} (under {@code collection}). */
+    private static String createdId(HttpResponse<String> created, String collection, String what) {
+        String location = created.headers().firstValue("Location").orElse("");
+        if (created.statusCode() != 201 || !location.contains(collection)) {
+            throw new IllegalStateException(what + " answered " + created.statusCode() + ": "
+                    + created.body().substring(0, Math.min(300, created.body().length())));
+        }
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     private static JsonNode adminJson(HttpClient client, String adminToken, String url) {
@@ -387,18 +389,14 @@ final class Oidc {
             String scopeJson,
             List<String> clientIds) {
         String realmUrl = baseUrl + "/admin/realms/" + realm;
-        HttpResponse<String> created = send(
-                client,
-                adminRequest(adminToken, realmUrl + "/client-scopes")
-                        .POST(HttpRequest.BodyPublishers.ofString(scopeJson, StandardCharsets.UTF_8))
-                        .build());
-        String location = created.headers().firstValue("Location").orElse("");
-        if (created.statusCode() != 201 || !location.contains("/client-scopes/")) {
-            throw new IllegalStateException("creating a client scope in realm " + realm + " answered "
-                    + created.statusCode() + ": "
-                    + created.body().substring(0, Math.min(300, created.body().length())));
-        }
-        String scopeId = location.substring(location.lastIndexOf('/') + 1);
+        String scopeId = createdId(
+                send(
+                        client,
+                        adminRequest(adminToken, realmUrl + "/client-scopes")
+                                .POST(HttpRequest.BodyPublishers.ofString(scopeJson, StandardCharsets.UTF_8))
+                                .build()),
+                "/client-scopes/",
+                "creating a client scope in realm " + realm);
         for (String clientId : clientIds) {
             JsonNode found = adminJson(
                     client,

@@ -165,8 +165,8 @@ enum Variant {
                 comparisons.add(new Summary.Comparison(
                         SideBySide.APIGUARD,
                         STREAM.target,
-                        "the demo realm's event store on / off (issue 19: the demo's default; Keycloak makes its"
-                                + " JPA event store for every event sent while eventsEnabled is true)",
+                        "the demo realm's event store on / off (issue 19: the demo's default; while eventsEnabled is"
+                                + " true, Keycloak creates its JPA event store for every event builder)",
                         Double.NaN));
             }
         }
