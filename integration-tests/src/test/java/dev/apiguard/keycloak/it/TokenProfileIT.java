@@ -326,6 +326,54 @@ class TokenProfileIT {
                 .doesNotContain(newest);
     }
 
+    /**
+     * Reuse detection reads most tokens without checking their signature, to let the ones that are
+     * no reuse through cheaply; a session is revoked only for a verified token. A used token whose
+     * signature is forged claims everything a reuse claims, and must revoke nothing.
+     */
+    @Test
+    void refreshWhenAUsedRefreshTokenComesBackWithAForgedSignatureThenInvalidGrantAndTheSessionStays(
+            ApiGuardServer server) throws Exception {
+        Oidc oidc = new Oidc(server);
+        Response login = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+        String first = login.jsonPath().getString("refresh_token");
+        String newest =
+                refresh(oidc, first).then().statusCode(200).extract().jsonPath().getString("refresh_token");
+        int signature = first.lastIndexOf('.') + 1;
+        String forged = first.substring(0, signature)
+                + (first.charAt(signature) == 'A' ? 'B' : 'A')
+                + first.substring(signature + 1);
+
+        Response reuse = refresh(oidc, forged);
+
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(reuse.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        Response afterForgery = refresh(oidc, newest);
+        assertThat(afterForgery.statusCode()).as("the session is still there").isEqualTo(200);
+        String sessionId = claims(login).getStringClaim("sid");
+        List<String> errors = oidc.asAdmin()
+                .queryParam("type", "REFRESH_TOKEN_ERROR")
+                .queryParam("client", "demo-spa")
+                .queryParam("max", 200)
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("findAll { it.sessionId == '" + sessionId + "' }.error", String.class);
+        assertThat(errors).doesNotContain("refresh_token_reused");
+        // A genuine reuse (the token last used, presented again) still ends the session.
+        assertThat(refresh(oidc, newest).jsonPath().getString("error")).isEqualTo("invalid_grant");
+        assertThat(refresh(oidc, afterForgery.jsonPath().getString("refresh_token"))
+                        .statusCode())
+                .as("revoked by the genuine reuse")
+                .isEqualTo(400);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     /**

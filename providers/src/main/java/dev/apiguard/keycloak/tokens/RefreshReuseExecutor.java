@@ -1,7 +1,6 @@
 package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.kc.PolicyContexts;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -10,7 +9,6 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
@@ -18,7 +16,6 @@ import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
-import org.keycloak.util.TokenUtil;
 
 /**
  * Refresh-token reuse detection (RFC 9700 4.14). In a realm that rotates refresh tokens, a refresh
@@ -26,6 +23,10 @@ import org.keycloak.util.TokenUtil;
  * every refresh token of it stops working and its access tokens introspect inactive. The request
  * fails with {@code invalid_grant}, and an event {@code REFRESH_TOKEN_ERROR} with error
  * {@code refresh_token_reused} names client, user and session; no token appears in it.
+ *
+ * <p>Only a verified token revokes a session. Most refreshes are decided without the signature
+ * check ({@link PresentedRefreshToken#peek}): a token that is not a reuse by its own claims is left
+ * to Keycloak, which verifies it next; the others are verified here first.
  */
 final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<RefreshReuseConfiguration> {
 
@@ -69,37 +70,20 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
             return;
         }
         String encoded = refresh.parameters().getFirst(OAuth2Constants.REFRESH_TOKEN);
-        RefreshToken token = encoded == null ? null : session.tokens().decode(encoded, RefreshToken.class);
-        if (token == null
-                || token.getId() == null
-                || token.getIat() == null
-                || token.getSessionId() == null
-                || !client.getClientId().equals(token.getIssuedFor())) {
-            return; // Keycloak answers tokens it cannot verify or that belong to another client
-        }
-        boolean offline = TokenUtil.TOKEN_TYPE_OFFLINE.equals(token.getType());
-        UserSessionModel userSession = offline
-                ? session.sessions().getOfflineUserSession(realm, token.getSessionId())
-                : session.sessions().getUserSession(realm, token.getSessionId());
-        if (userSession == null) {
-            return; // already ended: Keycloak answers invalid_grant
-        }
-        AuthenticatedClientSessionModel clientSession =
-                userSession.getAuthenticatedClientSessionByClient(client.getId());
-        if (clientSession == null) {
+        if (encoded == null) {
             return;
         }
-        String key = Optional.ofNullable(token.getOtherClaims().get(Constants.REUSE_ID))
-                .map(String::valueOf)
-                .orElse("");
-        boolean reused = RefreshReuse.isReuse(
-                token.getId(),
-                token.getIat(),
-                clientSession.getRefreshToken(key),
-                clientSession.getRefreshTokenUseCount(key),
-                clientSession.getRefreshTokenLastRefresh(key),
-                realm.getRefreshTokenMaxReuse());
-        if (!reused) {
+        // Most refreshes are not a reuse, and the token's own claims say so: read them without the
+        // signature check (Keycloak verifies the token next). Only a token that looks reused, or
+        // one this cheap reading is not sure of, is verified here, and decided on its verified claims.
+        PresentedRefreshToken peeked = PresentedRefreshToken.peek(encoded);
+        if (peeked != null && reusedSession(realm, client, peeked) == null) {
+            return;
+        }
+        RefreshToken token = session.tokens().decode(encoded, RefreshToken.class);
+        PresentedRefreshToken presented = token == null ? null : PresentedRefreshToken.of(token);
+        UserSessionModel userSession = presented == null ? null : reusedSession(realm, client, presented);
+        if (userSession == null) {
             return;
         }
         LOG.warnf(
@@ -115,11 +99,43 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
                 .session(userSession)
                 .detail(Details.REASON, ERROR)
                 .error(ERROR);
-        if (offline) {
+        if (presented.offline()) {
             session.sessions().removeOfflineUserSession(realm, userSession);
         } else {
             session.sessions().removeUserSession(realm, userSession);
         }
         throw new ClientPolicyException(OAuthErrorException.INVALID_GRANT, DETAIL);
+    }
+
+    /**
+     * The login session that {@code presented} belongs to, when it is a reuse of a refresh token of
+     * {@code client} on it; {@code null} when it is not, or when there is nothing to compare with
+     * (another client's token, a session already ended, a client not in the session): Keycloak
+     * answers those itself.
+     */
+    private UserSessionModel reusedSession(RealmModel realm, ClientModel client, PresentedRefreshToken presented) {
+        if (!client.getClientId().equals(presented.issuedFor())) {
+            return null;
+        }
+        UserSessionModel userSession = presented.offline()
+                ? session.sessions().getOfflineUserSession(realm, presented.sessionId())
+                : session.sessions().getUserSession(realm, presented.sessionId());
+        if (userSession == null) {
+            return null;
+        }
+        AuthenticatedClientSessionModel clientSession =
+                userSession.getAuthenticatedClientSessionByClient(client.getId());
+        if (clientSession == null) {
+            return null;
+        }
+        String key = presented.reuseId();
+        boolean reused = RefreshReuse.isReuse(
+                presented.id(),
+                presented.issuedAt(),
+                clientSession.getRefreshToken(key),
+                clientSession.getRefreshTokenUseCount(key),
+                clientSession.getRefreshTokenLastRefresh(key),
+                realm.getRefreshTokenMaxReuse());
+        return reused ? userSession : null;
     }
 }

@@ -1,0 +1,138 @@
+package dev.apiguard.keycloak.tokens;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.Base64;
+import org.keycloak.models.Constants;
+import org.keycloak.representations.IDToken;
+import org.keycloak.representations.RefreshToken;
+import org.keycloak.util.TokenUtil;
+
+/**
+ * The claims of a presented refresh token that reuse detection compares with the client session:
+ * {@code jti}, {@code iat}, {@code sid}, {@code azp}, {@code typ} and Keycloak's {@code reuse_id}.
+ *
+ * <p>{@link #peek} reads them from the token's payload <em>without verifying its signature</em>.
+ * That is only good for deciding that nothing needs to be done: a token that is not a reuse by its
+ * own claims is left to Keycloak, which verifies it. Before anything is revoked, the claims are read
+ * again from the verified token ({@link #of}). A genuine token reads the same both ways, so the
+ * decision is the same; a forged one gets as far as the verification, and no further.
+ */
+record PresentedRefreshToken(
+        String id, long issuedAt, String sessionId, String issuedFor, boolean offline, String reuseId) {
+
+    /**
+     * Longer tokens are not peeked at, just verified. Keycloak's refresh tokens are about a kilobyte;
+     * this only bounds the work an odd request can cause before Keycloak reads it.
+     */
+    static final int MAX_PEEK_CHARS = 16 * 1024;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * The claims of the verified token, as Keycloak read them; {@code null} when it lacks an id, an
+     * issue time or a session (Keycloak refuses such a token itself).
+     */
+    static PresentedRefreshToken of(RefreshToken token) {
+        if (token.getId() == null || token.getIat() == null || token.getSessionId() == null) {
+            return null;
+        }
+        Object reuseId = token.getOtherClaims().get(Constants.REUSE_ID);
+        return new PresentedRefreshToken(
+                token.getId(),
+                token.getIat(),
+                token.getSessionId(),
+                token.getIssuedFor(),
+                TokenUtil.TOKEN_TYPE_OFFLINE.equals(token.getType()),
+                reuseId == null ? "" : String.valueOf(reuseId));
+    }
+
+    /**
+     * The claims read from a compact JWS's payload, signature not checked; {@code null} when the
+     * token is not one that this cheap reading is sure to read as Keycloak does (not three parts,
+     * not base64url, not a JSON object, a claim of another JSON type than Keycloak writes, no id,
+     * issue time or session, or longer than {@value #MAX_PEEK_CHARS} characters). A {@code null}
+     * means "verify first", never "no reuse".
+     */
+    static PresentedRefreshToken peek(String compact) {
+        if (compact == null || compact.length() > MAX_PEEK_CHARS) {
+            return null;
+        }
+        int first = compact.indexOf('.');
+        int second = first < 0 ? -1 : compact.indexOf('.', first + 1);
+        if (first <= 0 || second < 0 || compact.indexOf('.', second + 1) >= 0) {
+            return null;
+        }
+        byte[] payload;
+        try {
+            payload = Base64.getUrlDecoder().decode(compact.substring(first + 1, second));
+        } catch (IllegalArgumentException notBase64url) {
+            return null;
+        }
+        try (JsonParser parser = JSON.createParser(payload)) {
+            return claims(parser);
+        } catch (IOException notJson) {
+            // JsonParseException and friends: Keycloak's own reading refuses this payload as well.
+            return null;
+        }
+    }
+
+    private static PresentedRefreshToken claims(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String id = null;
+        Long issuedAt = null;
+        String sessionId = null;
+        String issuedFor = null;
+        String type = null;
+        String reuseId = null;
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            // As Jackson's data binder: the last of duplicate claims wins, and a JSON null is no value.
+            switch (name) {
+                case "jti", IDToken.SESSION_ID, "azp", "typ", Constants.REUSE_ID -> {
+                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+                        return null;
+                    }
+                    String text = value == JsonToken.VALUE_NULL ? null : parser.getText();
+                    switch (name) {
+                        case "jti" -> id = text;
+                        case IDToken.SESSION_ID -> sessionId = text;
+                        case "azp" -> issuedFor = text;
+                        case "typ" -> type = text;
+                        default -> reuseId = text;
+                    }
+                }
+                case "iat" -> {
+                    if (value == JsonToken.VALUE_NULL) {
+                        issuedAt = null;
+                    } else if (value == JsonToken.VALUE_NUMBER_INT
+                            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        issuedAt = parser.getLongValue();
+                    } else {
+                        return null;
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            return null;
+        }
+        if (id == null || issuedAt == null || sessionId == null) {
+            return null;
+        }
+        return new PresentedRefreshToken(
+                id,
+                issuedAt,
+                sessionId,
+                issuedFor,
+                TokenUtil.TOKEN_TYPE_OFFLINE.equals(type),
+                reuseId == null ? "" : reuseId);
+    }
+}
