@@ -73,13 +73,13 @@ record PresentedRefreshToken(
         }
         try (JsonParser parser = JSON.createParser(payload)) {
             return claims(parser);
-        } catch (IOException notJson) {
-            // JsonParseException and friends: Keycloak's own reading refuses this payload as well.
+        } catch (NotSure | IOException notSure) {
+            // Not JSON as Jackson reads it, or a claim of another type than Keycloak writes: verify first.
             return null;
         }
     }
 
-    private static PresentedRefreshToken claims(JsonParser parser) throws IOException {
+    private static PresentedRefreshToken claims(JsonParser parser) throws IOException, NotSure {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
@@ -92,32 +92,17 @@ record PresentedRefreshToken(
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            JsonToken value = parser.nextToken();
+            if (parser.nextToken() == null) {
+                return null;
+            }
             // As Jackson's data binder: the last of duplicate claims wins, and a JSON null is no value.
             switch (name) {
-                case "jti", IDToken.SESSION_ID, "azp", "typ", Constants.REUSE_ID -> {
-                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-                        return null;
-                    }
-                    String text = value == JsonToken.VALUE_NULL ? null : parser.getText();
-                    switch (name) {
-                        case "jti" -> id = text;
-                        case IDToken.SESSION_ID -> sessionId = text;
-                        case "azp" -> issuedFor = text;
-                        case "typ" -> type = text;
-                        default -> reuseId = text;
-                    }
-                }
-                case "iat" -> {
-                    if (value == JsonToken.VALUE_NULL) {
-                        issuedAt = null;
-                    } else if (value == JsonToken.VALUE_NUMBER_INT
-                            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-                        issuedAt = parser.getLongValue();
-                    } else {
-                        return null;
-                    }
-                }
+                case "jti" -> id = text(parser);
+                case IDToken.SESSION_ID -> sessionId = text(parser);
+                case "azp" -> issuedFor = text(parser);
+                case "typ" -> type = text(parser);
+                case Constants.REUSE_ID -> reuseId = text(parser);
+                case "iat" -> issuedAt = number(parser);
                 default -> parser.skipChildren();
             }
         }
@@ -134,5 +119,38 @@ record PresentedRefreshToken(
                 issuedFor,
                 TokenUtil.TOKEN_TYPE_OFFLINE.equals(type),
                 reuseId == null ? "" : reuseId);
+    }
+
+    /** The current value, a string or null; anything else is {@link NotSure}. */
+    private static String text(JsonParser parser) throws IOException, NotSure {
+        return switch (parser.currentToken()) {
+            case VALUE_STRING -> parser.getText();
+            case VALUE_NULL -> null;
+            default -> throw NotSure.INSTANCE;
+        };
+    }
+
+    /** The current value, an integer that fits a long or null; anything else is {@link NotSure}. */
+    private static Long number(JsonParser parser) throws IOException, NotSure {
+        return switch (parser.currentToken()) {
+            case VALUE_NUMBER_INT -> {
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw NotSure.INSTANCE;
+                }
+                yield parser.getLongValue();
+            }
+            case VALUE_NULL -> null;
+            default -> throw NotSure.INSTANCE;
+        };
+    }
+
+    /** A claim this reading is not sure to read as Keycloak does; thrown without a stack trace. */
+    private static final class NotSure extends Exception {
+        private static final long serialVersionUID = 1L;
+        static final NotSure INSTANCE = new NotSure();
+
+        private NotSure() {
+            super(null, null, false, false);
+        }
     }
 }

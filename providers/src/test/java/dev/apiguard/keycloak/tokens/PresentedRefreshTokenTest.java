@@ -94,6 +94,8 @@ class PresentedRefreshTokenTest {
                 "a string                       | \"jti\"",
                 "content after the object       | {\"jti\":\"a\",\"iat\":1,\"sid\":\"s\"} {}",
                 "a truncated object             | {\"jti\":\"a\",\"iat\":1,\"sid\":\"s\"",
+                "truncated after a name         | {\"jti\":\"a\",\"iat\":1,\"sid\"",
+                "truncated after a colon        | {\"jti\":\"a\",\"iat\":1,\"sid\":",
                 "not JSON                       | jti=a&iat=1&sid=s",
                 "empty                          | ''",
             })
