@@ -205,12 +205,7 @@ class TokenProfileIT {
     @Test
     void codeFlowWhenAliceLogsInThenAccessAndIdTokensAreEs256AndTheAccessTokenNamesItsClient(ApiGuardServer server)
             throws Exception {
-        Response response = new Oidc(server)
-                .loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
-                .then()
-                .statusCode(200)
-                .extract()
-                .response();
+        Response response = aliceLogsIn(server, new Oidc(server));
 
         SignedJWT access = SignedJWT.parse(response.jsonPath().getString("access_token"));
         assertThat(access.getHeader().getType().toString()).isEqualTo("at+jwt");
@@ -282,11 +277,7 @@ class TokenProfileIT {
     void refreshWhenAnAlreadyUsedRefreshTokenComesBackThenInvalidGrantAndTheWholeSessionIsRevoked(ApiGuardServer server)
             throws Exception {
         Oidc oidc = new Oidc(server);
-        Response login = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
-                .then()
-                .statusCode(200)
-                .extract()
-                .response();
+        Response login = aliceLogsIn(server, oidc);
         String first = login.jsonPath().getString("refresh_token");
         Response rotated = refresh(oidc, first).then().statusCode(200).extract().response();
         String newest = rotated.jsonPath().getString("refresh_token");
@@ -308,15 +299,7 @@ class TokenProfileIT {
         assertThat(introspection.jsonPath().getBoolean("active"))
                 .as("after the reuse")
                 .isFalse();
-        String events = oidc.asAdmin()
-                .queryParam("type", "REFRESH_TOKEN_ERROR")
-                .queryParam("client", "demo-spa")
-                .queryParam("max", 50)
-                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
+        String events = refreshTokenErrors(server, oidc).asString();
         String sessionId = claims(login).getStringClaim("sid");
         assertThat(sessionId).isNotBlank();
         assertThat(events)
@@ -335,11 +318,7 @@ class TokenProfileIT {
     void refreshWhenAUsedRefreshTokenComesBackWithAForgedSignatureThenInvalidGrantAndTheSessionStays(
             ApiGuardServer server) throws Exception {
         Oidc oidc = new Oidc(server);
-        Response login = oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
-                .then()
-                .statusCode(200)
-                .extract()
-                .response();
+        Response login = aliceLogsIn(server, oidc);
         String first = login.jsonPath().getString("refresh_token");
         String newest =
                 refresh(oidc, first).then().statusCode(200).extract().jsonPath().getString("refresh_token");
@@ -355,14 +334,7 @@ class TokenProfileIT {
         Response afterForgery = refresh(oidc, newest);
         assertThat(afterForgery.statusCode()).as("the session is still there").isEqualTo(200);
         String sessionId = claims(login).getStringClaim("sid");
-        List<String> errors = oidc.asAdmin()
-                .queryParam("type", "REFRESH_TOKEN_ERROR")
-                .queryParam("client", "demo-spa")
-                .queryParam("max", 200)
-                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
-                .then()
-                .statusCode(200)
-                .extract()
+        List<String> errors = refreshTokenErrors(server, oidc)
                 .jsonPath()
                 .getList("findAll { it.sessionId == '" + sessionId + "' }.error", String.class);
         assertThat(errors).doesNotContain("refresh_token_reused");
@@ -375,6 +347,28 @@ class TokenProfileIT {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** Alice's code flow for {@code openid orders:read}, redeemed: the token response (200). */
+    private static Response aliceLogsIn(ApiGuardServer server, Oidc oidc) {
+        return oidc.loginAndRedeem("alice", server.credential("APIGUARD_DEMO_PASSWORD"), "openid orders:read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+    }
+
+    /** The demo realm's stored {@code REFRESH_TOKEN_ERROR} events of {@code demo-spa}, newest first (200). */
+    private static Response refreshTokenErrors(ApiGuardServer server, Oidc oidc) {
+        return oidc.asAdmin()
+                .queryParam("type", "REFRESH_TOKEN_ERROR")
+                .queryParam("client", "demo-spa")
+                .queryParam("max", 200)
+                .get(server.baseUrl() + "/admin/realms/" + DEMO_REALM + "/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+    }
 
     /**
      * A client allowed to exchange tokens (Keycloak's standard token exchange) for orders:admin,

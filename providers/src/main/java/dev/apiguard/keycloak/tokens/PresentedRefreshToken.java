@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.Base64;
 import org.keycloak.models.Constants;
 import org.keycloak.representations.IDToken;
+import org.keycloak.representations.JsonWebToken;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.util.TokenUtil;
 
@@ -36,17 +37,29 @@ record PresentedRefreshToken(
      * issue time or a session (Keycloak refuses such a token itself).
      */
     static PresentedRefreshToken of(RefreshToken token) {
-        if (token.getId() == null || token.getIat() == null || token.getSessionId() == null) {
-            return null;
-        }
         Object reuseId = token.getOtherClaims().get(Constants.REUSE_ID);
-        return new PresentedRefreshToken(
+        return of(
                 token.getId(),
                 token.getIat(),
                 token.getSessionId(),
                 token.getIssuedFor(),
-                TokenUtil.TOKEN_TYPE_OFFLINE.equals(token.getType()),
-                reuseId == null ? "" : String.valueOf(reuseId));
+                token.getType(),
+                reuseId == null ? null : String.valueOf(reuseId));
+    }
+
+    /** Both readings end here: {@code null} without an id, an issue time or a session; no reuse id reads as Keycloak's "". */
+    private static PresentedRefreshToken of(
+            String id, Long issuedAt, String sessionId, String issuedFor, String type, String reuseId) {
+        if (id == null || issuedAt == null || sessionId == null) {
+            return null;
+        }
+        return new PresentedRefreshToken(
+                id,
+                issuedAt,
+                sessionId,
+                issuedFor,
+                TokenUtil.TOKEN_TYPE_OFFLINE.equals(type),
+                reuseId == null ? "" : reuseId);
     }
 
     /**
@@ -99,7 +112,7 @@ record PresentedRefreshToken(
             switch (name) {
                 case "jti" -> id = text(parser);
                 case IDToken.SESSION_ID -> sessionId = text(parser);
-                case "azp" -> issuedFor = text(parser);
+                case JsonWebToken.AZP -> issuedFor = text(parser);
                 case "typ" -> type = text(parser);
                 case Constants.REUSE_ID -> reuseId = text(parser);
                 case "iat" -> issuedAt = number(parser);
@@ -109,16 +122,7 @@ record PresentedRefreshToken(
         if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
             return null;
         }
-        if (id == null || issuedAt == null || sessionId == null) {
-            return null;
-        }
-        return new PresentedRefreshToken(
-                id,
-                issuedAt,
-                sessionId,
-                issuedFor,
-                TokenUtil.TOKEN_TYPE_OFFLINE.equals(type),
-                reuseId == null ? "" : reuseId);
+        return of(id, issuedAt, sessionId, issuedFor, type, reuseId);
     }
 
     /** The current value, a string or null; anything else is {@link NotSure}. */
