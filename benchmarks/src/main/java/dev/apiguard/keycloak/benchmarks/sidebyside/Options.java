@@ -65,12 +65,12 @@ public record Options(
 
     static {
         DEFAULTS.put("connections", "8");
-        DEFAULTS.put("rounds", "3");
-        DEFAULTS.put("round-seconds", "20");
+        DEFAULTS.put("rounds", "6");
+        DEFAULTS.put("round-seconds", "10");
         DEFAULTS.put("warmup-seconds", "10");
         DEFAULTS.put("warmup-max-rounds", "12");
         DEFAULTS.put("settle-tolerance", "0.05");
-        DEFAULTS.put("codes", "3000");
+        DEFAULTS.put("codes", "2000");
         DEFAULTS.put("start-timeout-seconds", "300");
         DEFAULTS.put("profile", "none");
         DEFAULTS.put("grants", "client-credentials,refresh,code-exchange");

@@ -56,10 +56,19 @@ public final class ResultsWriter {
             if (!ratio.comparison().question().isEmpty()) {
                 row.put("question", ratio.comparison().question());
             }
+            row.put("pairedRounds", ratio.pairs());
+            ratio.interval().ifPresent(interval -> {
+                Map<String, Object> range = new LinkedHashMap<>();
+                range.put("low", round(interval.low(), 3));
+                range.put("high", round(interval.high(), 3));
+                range.put("coverage", round(interval.coverage(), 4));
+                row.put("throughputInterval", range);
+            });
             ratio.meetsGoal().ifPresent(met -> {
                 row.put("goal", ratio.comparison().goal());
                 row.put("meetsGoal", met);
             });
+            ratio.verdict().ifPresent(verdict -> row.put("verdict", verdict.label()));
             ratios.add(row);
         }
         root.put("ratios", ratios);

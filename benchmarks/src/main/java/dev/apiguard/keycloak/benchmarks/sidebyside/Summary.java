@@ -44,14 +44,44 @@ public final class Summary {
         }
     }
 
+    /** What the rounds say about a comparison's goal. */
+    public enum Verdict {
+        /** The whole 95% interval of the throughput ratio is at or above the goal. */
+        MET("met"),
+        /** The whole 95% interval is below the goal. */
+        NOT_MET("NOT met"),
+        /** The interval holds the goal, or there were too few rounds for one: more rounds may settle it. */
+        UNSETTLED("unsettled");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+
+        /** As printed and written. */
+        public String label() {
+            return label;
+        }
+    }
+
     /**
      * A subject's throughput over a baseline's, and its CPU per request over the baseline's.
      *
      * @param over        the baseline
      * @param throughput  median of per-round requests/s ratios (above 1: the subject serves more)
      * @param cpu         median of per-round CPU-per-request ratios (above 1: the subject uses more CPU)
+     * @param interval    where the throughput ratio's median lies with 95% confidence, from the same
+     *     per-round ratios ({@link Stats#medianInterval}); empty with fewer than 6 paired rounds
+     * @param pairs       the number of paired rounds
      */
-    public record Ratio(String grant, Comparison comparison, double throughput, double cpu) {
+    public record Ratio(
+            String grant,
+            Comparison comparison,
+            double throughput,
+            double cpu,
+            Optional<Stats.Interval> interval,
+            int pairs) {
 
         public String subject() {
             return comparison.subject();
@@ -61,9 +91,29 @@ public final class Summary {
             return comparison.baseline();
         }
 
-        /** Whether the throughput ratio meets the comparison's goal; empty when it has none. */
+        /** Whether the median throughput ratio meets the comparison's goal; empty when it has none. */
         public Optional<Boolean> meetsGoal() {
             return Double.isNaN(comparison.goal()) ? Optional.empty() : Optional.of(throughput >= comparison.goal());
+        }
+
+        /**
+         * Whether the rounds settle the goal either way: {@link Verdict#MET} or {@link Verdict#NOT_MET}
+         * when the 95% interval lies wholly on one side of it, else {@link Verdict#UNSETTLED} (also
+         * with fewer than 6 paired rounds, whatever the median says); empty when there is no goal.
+         */
+        public Optional<Verdict> verdict() {
+            double goal = comparison.goal();
+            if (Double.isNaN(goal)) {
+                return Optional.empty();
+            }
+            if (interval.isEmpty()) {
+                return Optional.of(Verdict.UNSETTLED);
+            }
+            Stats.Interval range = interval.get();
+            if (range.low() >= goal) {
+                return Optional.of(Verdict.MET);
+            }
+            return Optional.of(range.high() < goal ? Verdict.NOT_MET : Verdict.UNSETTLED);
         }
     }
 
@@ -140,7 +190,13 @@ public final class Summary {
         if (throughput.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Ratio(grant.id(), comparison, Stats.median(throughput), Stats.median(cpu)));
+        return Optional.of(new Ratio(
+                grant.id(),
+                comparison,
+                Stats.median(throughput),
+                Stats.median(cpu),
+                Stats.medianInterval(throughput),
+                throughput.size()));
     }
 
     private static List<RoundResult> select(List<RoundResult> rounds, String target, Grant grant) {
@@ -173,21 +229,31 @@ public final class Summary {
                 f.p99Millis(),
                 f.cpuMillisPerRequest(),
                 f.errors()))));
-        out.append(String.format("%n%-19s %-38s %12s %12s%n", "grant", "ratio", "throughput", "CPU/request"));
+        out.append(String.format(
+                "%n%-19s %-38s %12s %17s %12s%n", "grant", "ratio", "throughput", "95% interval", "CPU/request"));
         for (Ratio ratio : ratios) {
             out.append(String.format(
-                    "%-19s %-38s %11.2fx %11.2fx%s%n",
+                    "%-19s %-38s %11.2fx %17s %11.2fx%s%n",
                     ratio.grant(),
                     ratio.comparison().label(),
                     ratio.throughput(),
+                    ratio.interval()
+                            .map(i -> String.format("%.2fx-%.2fx", i.low(), i.high()))
+                            .orElse("(< 6 rounds)"),
                     ratio.cpu(),
-                    ratio.meetsGoal()
-                            .map(met -> String.format(
+                    ratio.verdict()
+                            .map(verdict -> String.format(
                                     "   goal >= %.2fx %s  (%s)",
                                     ratio.comparison().goal(),
-                                    met ? "met" : "NOT met",
+                                    verdict.label(),
                                     ratio.comparison().question()))
                             .orElse("")));
+        }
+        if (ratios.stream().anyMatch(r -> r.verdict().isPresent())) {
+            out.append(String.format(
+                    "%nA goal is met or NOT met when the whole 95%% interval of the per-round ratios' median lies on"
+                            + " one side of it;%nunsettled when the interval holds the goal or there were fewer than"
+                            + " 6 rounds: run more rounds (--rounds).%n"));
         }
         return out.toString();
     }

@@ -39,7 +39,10 @@ class OptionsTest {
         Options options = Options.parse(args());
 
         assertThat(options.connections()).isEqualTo(8);
-        assertThat(options.rounds()).isEqualTo(3);
+        // Six rounds: the fewest that give a 95% interval for a ratio's median (Stats.medianInterval).
+        assertThat(options.rounds()).isEqualTo(6);
+        assertThat(options.roundSeconds()).isEqualTo(10);
+        assertThat(options.codes()).isEqualTo(2000);
         assertThat(options.settleTolerance()).isEqualTo(0.05);
         assertThat(options.outDir()).isEqualTo(dir.resolve("o"));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,36 @@ class ResultsWriterTest {
         assertThat(ratio.get("question").asText()).startsWith("rate limiter on / off");
         assertThat(ratio.get("goal").asDouble()).isEqualTo(0.97);
         assertThat(ratio.get("meetsGoal").asBoolean()).isFalse();
+        // One paired round: no interval, so the goal is unsettled.
+        assertThat(ratio.get("pairedRounds").asInt()).isEqualTo(1);
+        assertThat(ratio.has("throughputInterval")).isFalse();
+        assertThat(ratio.get("verdict").asText()).isEqualTo("unsettled");
+    }
+
+    @Test
+    void jsonWhenSixPairedRoundsThenIntervalAndSettledVerdictWritten() throws Exception {
+        List<RoundResult> measured = new ArrayList<>();
+        long[] apiguard = {9_000, 9_100, 9_200, 9_300, 9_400, 9_500};
+        for (int i = 0; i < apiguard.length; i++) {
+            measured.add(SummaryTest.result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, i + 1, apiguard[i], 9_000));
+            measured.add(SummaryTest.result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, i + 1, 10_000, 10_000));
+        }
+        Summary summary = Summary.of(
+                measured,
+                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
+                SideBySide.comparisons(List.of("limiter")));
+
+        JsonNode ratio = new ObjectMapper()
+                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary))
+                .get("ratios")
+                .get(0);
+
+        // Six rounds: the smallest and the largest ratio, 96.875% coverage; all of it below 0.97.
+        assertThat(ratio.get("pairedRounds").asInt()).isEqualTo(6);
+        assertThat(ratio.get("throughputInterval").get("low").asDouble()).isEqualTo(0.9);
+        assertThat(ratio.get("throughputInterval").get("high").asDouble()).isEqualTo(0.95);
+        assertThat(ratio.get("throughputInterval").get("coverage").asDouble()).isEqualTo(0.9688);
+        assertThat(ratio.get("verdict").asText()).isEqualTo("NOT met");
     }
 
     @Test

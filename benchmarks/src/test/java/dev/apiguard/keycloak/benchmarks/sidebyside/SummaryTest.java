@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -122,10 +123,68 @@ class SummaryTest {
         Summary.Ratio login = summary.ratios().get(3);
         assertThat(login.throughput()).isCloseTo(0.9, within(1e-9));
         assertThat(login.meetsGoal()).contains(false);
+        // Three rounds (one for login) give no 95% interval: the goals stay unsettled, whatever the medians say.
+        assertThat(summary.ratios()).allSatisfy(r -> {
+            assertThat(r.interval()).isEmpty();
+            assertThat(r.verdict()).contains(Summary.Verdict.UNSETTLED);
+        });
+        assertThat(limiter.pairs()).isEqualTo(3);
+        assertThat(login.pairs()).isEqualTo(1);
         assertThat(summary.table())
                 .contains("apiguard-stream / apiguard-noaudit")
-                .contains("goal >= 0.92x NOT met")
-                .contains("issue 16");
+                .contains("(< 6 rounds)")
+                .contains("goal >= 0.92x unsettled")
+                .contains("issue 16")
+                .contains("run more rounds");
+    }
+
+    /** Ten rounds of the limiter pair: API Guard's requests per round over the baseline's 10,000. */
+    private static Summary limiterRounds(long... apiguardRequests) {
+        List<RoundResult> rounds = new ArrayList<>();
+        for (int i = 0; i < apiguardRequests.length; i++) {
+            rounds.add(result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, i + 1, apiguardRequests[i], 10_000));
+            rounds.add(result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, i + 1, 10_000, 10_000));
+        }
+        return Summary.of(
+                rounds,
+                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
+                SideBySide.comparisons(List.of("limiter")));
+    }
+
+    @Test
+    void verdictWhenTheWholeIntervalIsAtOrAboveTheGoalThenMet() {
+        // Ratios 0.96 .. 1.05; ten rounds: the interval is the 2nd smallest to the 2nd largest, 0.97 to 1.04.
+        Summary.Ratio ratio = limiterRounds(9_600, 9_700, 9_800, 9_900, 10_000, 10_100, 10_200, 10_300, 10_400, 10_500)
+                .ratios()
+                .get(0);
+
+        assertThat(ratio.pairs()).isEqualTo(10);
+        assertThat(ratio.interval()).hasValueSatisfying(i -> {
+            assertThat(i.low()).isCloseTo(0.97, within(1e-9));
+            assertThat(i.high()).isCloseTo(1.04, within(1e-9));
+        });
+        assertThat(ratio.verdict()).contains(Summary.Verdict.MET);
+    }
+
+    @Test
+    void verdictWhenTheWholeIntervalIsBelowTheGoalThenNotMet() {
+        // Ratios 0.88 .. 0.97: the interval 0.89 to 0.96 lies below 0.97, though one round reached it.
+        Summary summary = limiterRounds(8_800, 8_900, 9_000, 9_100, 9_200, 9_300, 9_400, 9_500, 9_600, 9_700);
+        Summary.Ratio ratio = summary.ratios().get(0);
+
+        assertThat(ratio.verdict()).contains(Summary.Verdict.NOT_MET);
+        assertThat(summary.table()).contains("0.89x-0.96x").contains("goal >= 0.97x NOT met");
+    }
+
+    @Test
+    void verdictWhenTheIntervalHoldsTheGoalThenUnsettledEvenThoughTheMedianMeetsIt() {
+        // Ratios 0.90 .. 1.08 in steps of 0.02: median 0.99 meets 0.97, but the interval 0.92 to 1.06 holds it.
+        Summary.Ratio ratio = limiterRounds(9_000, 9_200, 9_400, 9_600, 9_800, 10_000, 10_200, 10_400, 10_600, 10_800)
+                .ratios()
+                .get(0);
+
+        assertThat(ratio.meetsGoal()).contains(true);
+        assertThat(ratio.verdict()).contains(Summary.Verdict.UNSETTLED);
     }
 
     @Test
@@ -136,6 +195,7 @@ class SummaryTest {
                 .extracting(r -> r.comparison().label())
                 .containsExactly("apiguard / stock-ES256", "apiguard / stock-RS256");
         assertThat(summary.ratios()).allMatch(r -> r.meetsGoal().isEmpty());
+        assertThat(summary.ratios()).allMatch(r -> r.verdict().isEmpty());
         assertThat(summary.table()).doesNotContain("goal");
     }
 }
