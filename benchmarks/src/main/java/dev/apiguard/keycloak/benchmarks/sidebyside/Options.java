@@ -33,6 +33,8 @@ import java.util.Map;
  *                         refresh, code exchange; {@code login} only when named)
  * @param variants         which groups of {@link Variant} realms are added on the API Guard server
  *                         ({@code limiter}, {@code audit}); empty for none (the default)
+ * @param pairing          {@code alternate} (the default): one target at a time, in turn; {@code together}:
+ *                         the targets of one server at the same time, each with its own connections
  */
 public record Options(
         Path keycloakDist,
@@ -51,10 +53,19 @@ public record Options(
         int startTimeoutSeconds,
         String profile,
         List<Grant> grants,
-        List<String> variants) {
+        List<String> variants,
+        String pairing) {
 
     /** The values {@code --profile} accepts. */
     public static final List<String> PROFILES = List.of("none", "apiguard", "both");
+
+    /** The values {@code --pairing} accepts. */
+    public static final List<String> PAIRINGS = List.of("alternate", "together");
+
+    /** Whether the targets of one server are measured at the same time ({@code --pairing together}). */
+    public boolean together() {
+        return "together".equals(pairing);
+    }
 
     /** Whether the server named {@code server} ({@code stock} or {@code apiguard}) runs with a JFR profile. */
     public boolean profiles(String server) {
@@ -75,6 +86,7 @@ public record Options(
         DEFAULTS.put("profile", "none");
         DEFAULTS.put("grants", "client-credentials,refresh,code-exchange");
         DEFAULTS.put("variants", "none");
+        DEFAULTS.put("pairing", "alternate");
     }
 
     /** Parses {@code --name value} pairs; paths are required, numbers have defaults. */
@@ -93,6 +105,18 @@ public record Options(
             }
             given.put(name, args[++i]);
         }
+        String pairing = oneOf(given, "pairing", PAIRINGS);
+        List<Grant> grants = grants(given);
+        if ("together".equals(pairing) && grants.contains(Grant.LOGIN)) {
+            throw new IllegalArgumentException("--pairing together does not measure login (its browsers and users are"
+                    + " one set per connection, shared by the targets): leave login out of --grants, or use"
+                    + " --pairing alternate");
+        }
+        if ("together".equals(pairing) && !"none".equals(given.get("profile"))) {
+            throw new IllegalArgumentException("--pairing together cannot be profiled (--profile): a profile's samples"
+                    + " are matched to a target by the seconds its round ran, and together the targets of one server"
+                    + " share them");
+        }
         return new Options(
                 directory(given, "keycloak-dist"),
                 directory(given, "java-home"),
@@ -109,8 +133,9 @@ public record Options(
                 integer(given, "codes", 10, 100_000),
                 integer(given, "start-timeout-seconds", 30, 1800),
                 oneOf(given, "profile", PROFILES),
-                grants(given),
-                variants(given));
+                grants,
+                variants(given),
+                pairing);
     }
 
     private static boolean isPath(String name) {
@@ -138,7 +163,8 @@ public record Options(
             "start-timeout-seconds",
             "profile",
             "grants",
-            "variants"
+            "variants",
+            "pairing"
         };
     }
 

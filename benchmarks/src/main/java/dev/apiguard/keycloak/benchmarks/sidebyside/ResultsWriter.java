@@ -100,7 +100,11 @@ public final class ResultsWriter {
         return rows;
     }
 
-    private static double round(double value, int digits) {
+    /** {@code value} to {@code digits} decimals; null (JSON {@code null}) for a value not measured ({@code NaN}). */
+    private static Double round(double value, int digits) {
+        if (!Double.isFinite(value)) {
+            return null;
+        }
         double factor = Math.pow(10, digits);
         return Math.round(value * factor) / factor;
     }

@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param seconds      elapsed wall-clock time of the round
  * @param p50Millis    median latency of the successful requests
  * @param p99Millis    99th percentile latency of the successful requests
- * @param cpuMillis    CPU time (user + system) the measured server's JVM used during the round
+ * @param cpuMillis    CPU time (user + system) the measured server's JVM used during the round; {@code NaN}
+ *                     when other targets of the same server ran at the same time ({@code --pairing together})
  * @param startedAt    when its load began: with {@code seconds}, the window of a profile's samples
  *                     that belong to this round and target ({@code --profile})
  */
@@ -34,8 +35,11 @@ public record RoundResult(
         return seconds <= 0 ? 0 : requests / seconds;
     }
 
-    /** Server CPU per successful request, in milliseconds. */
+    /** Server CPU per successful request, in milliseconds; {@code NaN} when the round's CPU was not measured. */
     public double cpuMillisPerRequest() {
+        if (Double.isNaN(cpuMillis)) {
+            return Double.NaN;
+        }
         return requests == 0 ? 0 : cpuMillis / requests;
     }
 }

@@ -71,6 +71,8 @@ public final class SideBySide {
     private final Options options;
     private final SSLContext tls;
     private final List<HttpClient> loadClients = new ArrayList<>();
+    /** With {@code --pairing together}: each target's own clients, as targets of one server run at once. */
+    private final Map<String, List<HttpClient>> targetClients = new LinkedHashMap<>();
     /** One cookie-keeping client per connection for login rounds; each login forgets the cookies first. */
     private final List<HttpClient> loginBrowsers = new ArrayList<>();
 
@@ -271,10 +273,9 @@ public final class SideBySide {
         boolean settled = false;
         for (int round = 1; round <= options.warmupMaxRounds() && !settled; round++) {
             for (Grant grant : options.grants()) {
-                for (Target target : targets) {
-                    RoundResult result = round(target, grant, round, options.warmupSeconds());
+                for (RoundResult result : rounds(targets, grant, round, options.warmupSeconds())) {
                     warmup.add(result);
-                    series.computeIfAbsent(target.name() + " " + grant.id(), k -> new ArrayList<>())
+                    series.computeIfAbsent(result.target() + " " + grant.id(), k -> new ArrayList<>())
                             .add(result.requestsPerSecond());
                     print("warm-up", result);
                 }
@@ -291,8 +292,7 @@ public final class SideBySide {
         List<RoundResult> measured = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             for (Grant grant : options.grants()) {
-                for (Target target : targets) {
-                    RoundResult result = round(target, grant, round, options.roundSeconds());
+                for (RoundResult result : rounds(targets, grant, round, options.roundSeconds())) {
                     measured.add(result);
                     print("round", result);
                 }
@@ -300,7 +300,7 @@ public final class SideBySide {
         }
 
         Summary summary =
-                Summary.of(measured, targets.stream().map(Target::name).toList(), comparisons(options.variants()));
+                Summary.of(measured, targets.stream().map(Target::name).toList(), comparisons(options, targets));
         context.put("finishedAt", Instant.now().toString());
         context.put("loadAverageAfter", firstLine(Path.of("/proc/loadavg")));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -316,7 +316,9 @@ public final class SideBySide {
                         "Keycloak " + context.get("keycloakVersion") + ": stock vs API Guard"
                                 + (options.variants().isEmpty() ? "" : " and its variants") + ", "
                                 + options.connections()
-                                + " connections, medians of " + options.rounds() + " rounds"));
+                                + " connections"
+                                + (options.together() ? " per target, one server's targets together" : "")
+                                + ", medians of " + options.rounds() + " rounds"));
         System.out.println();
         System.out.print(summary.table());
         System.out.println();
@@ -324,7 +326,96 @@ public final class SideBySide {
         say("chart:   " + svg);
     }
 
-    private RoundResult round(Target target, Grant grant, int round, int seconds) {
+    /** One target's workload for a round, ready to run. */
+    private record Prepared(
+            Target target, LoadGenerator.Workload workload, Duration duration, List<HttpClient> clients) {}
+
+    /**
+     * One grant's round on every target, in the targets' order: one target after the other, or with
+     * {@code --pairing together} the targets of one server at the same time (one server after the
+     * other), so that the machine's drift hits the realms of one server alike.
+     */
+    private List<RoundResult> rounds(List<Target> targets, Grant grant, int round, int seconds) {
+        List<RoundResult> results = new ArrayList<>();
+        if (!options.together()) {
+            for (Target target : targets) {
+                results.addAll(measureTogether(List.of(target), grant, round, seconds));
+            }
+            return results;
+        }
+        Map<KeycloakServer, List<Target>> byServer = new LinkedHashMap<>();
+        for (Target target : targets) {
+            byServer.computeIfAbsent(target.server(), server -> new ArrayList<>())
+                    .add(target);
+        }
+        for (List<Target> group : byServer.values()) {
+            results.addAll(measureTogether(group, grant, round, seconds));
+        }
+        return results;
+    }
+
+    /**
+     * Measures the targets, all of one server, at the same time: each with its own connections, over
+     * the same seconds. The server's CPU is counted per target only when the group is one target.
+     */
+    private List<RoundResult> measureTogether(List<Target> group, Grant grant, int round, int seconds) {
+        List<Prepared> prepared = new ArrayList<>();
+        for (Target target : group) {
+            prepared.add(prepare(target, grant, seconds));
+        }
+        KeycloakServer server = group.get(0).server();
+        long cpuBefore = server.cpuMillis();
+        Instant startedAt = Instant.now();
+        List<LoadGenerator.Measurement> measurements = LoadGenerator.runTogether(
+                prepared.stream()
+                        .map(p -> new LoadGenerator.Job(p.clients(), p.workload()))
+                        .toList(),
+                prepared.get(0).duration());
+        long cpuAfter = server.cpuMillis();
+        double cpuMillis = group.size() == 1 ? cpuAfter - cpuBefore : Double.NaN;
+        List<RoundResult> results = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            Target target = group.get(i);
+            LoadGenerator.Measurement m = measurements.get(i);
+            if (grant == Grant.REFRESH) {
+                repairChains(target);
+            }
+            if (m.firstError() != null) {
+                say(target.name() + " " + grant.id() + ": " + m.errors() + " failed requests, the first: "
+                        + m.firstError());
+            }
+            double p50 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 50) / 1e6;
+            double p99 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 99) / 1e6;
+            results.add(new RoundResult(
+                    target.name(),
+                    grant,
+                    round,
+                    m.requests(),
+                    m.errors(),
+                    m.seconds(),
+                    p50,
+                    p99,
+                    cpuMillis,
+                    startedAt));
+        }
+        return results;
+    }
+
+    /** The clients that send a target's requests: shared by all targets, unless they run together. */
+    private List<HttpClient> clientsFor(Target target) {
+        if (!options.together()) {
+            return loadClients;
+        }
+        return targetClients.computeIfAbsent(target.name(), name -> {
+            List<HttpClient> clients = new ArrayList<>();
+            for (int i = 0; i < options.connections(); i++) {
+                clients.add(Oidc.loadClient(tls));
+            }
+            return clients;
+        });
+    }
+
+    private Prepared prepare(Target target, Grant grant, int seconds) {
         LoadGenerator.Workload workload;
         Duration duration = Duration.ofSeconds(seconds);
         switch (grant) {
@@ -374,6 +465,11 @@ public final class SideBySide {
                     public boolean accept(int worker, HttpResponse<String> response) {
                         return Oidc.hasAccessToken(response);
                     }
+
+                    @Override
+                    public boolean exhausted() {
+                        return codes.isEmpty();
+                    }
                 };
             }
             case LOGIN -> {
@@ -402,31 +498,7 @@ public final class SideBySide {
             }
             default -> throw new IllegalStateException("unknown grant " + grant);
         }
-        long cpuBefore = target.server().cpuMillis();
-        Instant startedAt = Instant.now();
-        LoadGenerator.Measurement m =
-                LoadGenerator.run(grant == Grant.LOGIN ? loginBrowsers : loadClients, workload, duration);
-        long cpuAfter = target.server().cpuMillis();
-        if (grant == Grant.REFRESH) {
-            repairChains(target);
-        }
-        if (m.firstError() != null) {
-            say(target.name() + " " + grant.id() + ": " + m.errors() + " failed requests, the first: "
-                    + m.firstError());
-        }
-        double p50 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 50) / 1e6;
-        double p99 = m.requests() == 0 ? 0 : Stats.percentile(m.latenciesNanos(), 99) / 1e6;
-        return new RoundResult(
-                target.name(),
-                grant,
-                round,
-                m.requests(),
-                m.errors(),
-                m.seconds(),
-                p50,
-                p99,
-                cpuAfter - cpuBefore,
-                startedAt);
+        return new Prepared(target, workload, duration, grant == Grant.LOGIN ? loginBrowsers : clientsFor(target));
     }
 
     /** Signs in a new session for every refresh chain that has none (first use, or broken by a failed refresh). */
@@ -655,6 +727,35 @@ public final class SideBySide {
      * The ratios printed and written: API Guard over each stock target, then, with {@code --variants},
      * the ones that answer the variants' questions ({@link Variant#comparisons}).
      */
+    private static List<Summary.Comparison> comparisons(Options options, List<Target> targets) {
+        List<Summary.Comparison> comparisons = comparisons(options.variants());
+        if (!options.together()) {
+            return comparisons;
+        }
+        Map<String, KeycloakServer> serverOf = new LinkedHashMap<>();
+        targets.forEach(target -> serverOf.put(target.name(), target.server()));
+        List<Summary.Comparison> sameServer = sameServer(comparisons, serverOf);
+        if (sameServer.size() < comparisons.size()) {
+            say("--pairing together: ratios across the two servers are left out (their targets did not run at the"
+                    + " same time): "
+                    + String.join(
+                            ", ",
+                            comparisons.stream()
+                                    .filter(c -> !sameServer.contains(c))
+                                    .map(Summary.Comparison::label)
+                                    .toList()));
+        }
+        return sameServer;
+    }
+
+    /** The comparisons whose two targets are on one server (a target not measured counts as on no server). */
+    static <S> List<Summary.Comparison> sameServer(List<Summary.Comparison> comparisons, Map<String, S> serverOf) {
+        return comparisons.stream()
+                .filter(c ->
+                        serverOf.containsKey(c.subject()) && serverOf.get(c.subject()) == serverOf.get(c.baseline()))
+                .toList();
+    }
+
     static List<Summary.Comparison> comparisons(List<String> variants) {
         List<Summary.Comparison> comparisons = new ArrayList<>();
         comparisons.add(Summary.Comparison.of(APIGUARD, STOCK_ES));
@@ -820,6 +921,7 @@ public final class SideBySide {
         settings.put("codesPerRound", options.codes());
         settings.put("grants", options.grants().stream().map(Grant::id).toList());
         settings.put("variants", options.variants());
+        settings.put("pairing", options.pairing());
         settings.put(
                 "server",
                 "kc.sh start, HTTPS on 127.0.0.1, --db=dev-file (H2), --cache=local, Keycloak's default heap");
@@ -879,7 +981,7 @@ public final class SideBySide {
 
     private static void print(String kind, RoundResult r) {
         say(String.format(
-                "%-7s %2d  %-19s %-18s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6.3f ms/req  %d errors",
+                "%-7s %2d  %-19s %-18s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU %6s ms/req  %d errors",
                 kind,
                 r.round(),
                 r.grant().id(),
@@ -887,7 +989,7 @@ public final class SideBySide {
                 r.requestsPerSecond(),
                 r.p50Millis(),
                 r.p99Millis(),
-                r.cpuMillisPerRequest(),
+                Double.isNaN(r.cpuMillisPerRequest()) ? "-" : String.format("%.3f", r.cpuMillisPerRequest()),
                 r.errors()));
     }
 

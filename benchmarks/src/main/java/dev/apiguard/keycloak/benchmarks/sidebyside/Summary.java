@@ -70,7 +70,8 @@ public final class Summary {
      *
      * @param over        the baseline
      * @param throughput  median of per-round requests/s ratios (above 1: the subject serves more)
-     * @param cpu         median of per-round CPU-per-request ratios (above 1: the subject uses more CPU)
+     * @param cpu         median of per-round CPU-per-request ratios (above 1: the subject uses more CPU);
+     *     {@code NaN} when no round measured both targets' CPU ({@code --pairing together})
      * @param interval    where the throughput ratio's median lies with 95% confidence, from the same
      *     per-round ratios ({@link Stats#medianInterval}); empty with fewer than 6 paired rounds
      * @param pairs       the number of paired rounds
@@ -154,8 +155,9 @@ public final class Summary {
                                     Stats.median(own.stream()
                                             .map(RoundResult::p99Millis)
                                             .toList()),
-                                    Stats.median(own.stream()
+                                    medianOrNaN(own.stream()
                                             .map(RoundResult::cpuMillisPerRequest)
+                                            .filter(Double::isFinite)
                                             .toList()),
                                     own.stream().mapToLong(RoundResult::errors).sum(),
                                     own.size()));
@@ -179,11 +181,14 @@ public final class Summary {
         List<Double> cpu = new ArrayList<>();
         for (RoundResult mine : select(rounds, subject, grant)) {
             for (RoundResult theirs : select(rounds, baseline, grant)) {
-                if (theirs.round() == mine.round()
-                        && theirs.requestsPerSecond() > 0
-                        && theirs.cpuMillisPerRequest() > 0) {
+                if (theirs.round() == mine.round() && theirs.requestsPerSecond() > 0) {
                     throughput.add(mine.requestsPerSecond() / theirs.requestsPerSecond());
-                    cpu.add(mine.cpuMillisPerRequest() / theirs.cpuMillisPerRequest());
+                    // Not with --pairing together: one server's CPU is not split between its realms.
+                    if (Double.isFinite(mine.cpuMillisPerRequest())
+                            && Double.isFinite(theirs.cpuMillisPerRequest())
+                            && theirs.cpuMillisPerRequest() > 0) {
+                        cpu.add(mine.cpuMillisPerRequest() / theirs.cpuMillisPerRequest());
+                    }
                 }
             }
         }
@@ -194,9 +199,14 @@ public final class Summary {
                 grant.id(),
                 comparison,
                 Stats.median(throughput),
-                Stats.median(cpu),
+                medianOrNaN(cpu),
                 Stats.medianInterval(throughput),
                 throughput.size()));
+    }
+
+    /** The median, or {@code NaN} for no values (CPU per request, not measured per realm with --pairing together). */
+    private static double medianOrNaN(List<Double> values) {
+        return values.isEmpty() ? Double.NaN : Stats.median(values);
     }
 
     private static List<RoundResult> select(List<RoundResult> rounds, String target, Grant grant) {
@@ -221,26 +231,26 @@ public final class Summary {
                 "%-19s %-18s %10s %9s %9s %12s %7s%n",
                 "grant", "server", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors"));
         figures.forEach((grant, perTarget) -> perTarget.forEach((target, f) -> out.append(String.format(
-                "%-19s %-18s %10.1f %9.2f %9.2f %12.3f %7d%n",
+                "%-19s %-18s %10.1f %9.2f %9.2f %12s %7d%n",
                 grant.id(),
                 target,
                 f.requestsPerSecond(),
                 f.p50Millis(),
                 f.p99Millis(),
-                f.cpuMillisPerRequest(),
+                Double.isNaN(f.cpuMillisPerRequest()) ? "-" : String.format("%.3f", f.cpuMillisPerRequest()),
                 f.errors()))));
         out.append(String.format(
                 "%n%-19s %-38s %12s %17s %12s%n", "grant", "ratio", "throughput", "95% interval", "CPU/request"));
         for (Ratio ratio : ratios) {
             out.append(String.format(
-                    "%-19s %-38s %11.2fx %17s %11.2fx%s%n",
+                    "%-19s %-38s %11.2fx %17s %12s%s%n",
                     ratio.grant(),
                     ratio.comparison().label(),
                     ratio.throughput(),
                     ratio.interval()
                             .map(i -> String.format("%.2fx-%.2fx", i.low(), i.high()))
                             .orElse("(< 6 rounds)"),
-                    ratio.cpu(),
+                    Double.isNaN(ratio.cpu()) ? "-" : String.format("%.2fx", ratio.cpu()),
                     ratio.verdict()
                             .map(verdict -> String.format(
                                     "   goal >= %.2fx %s  (%s)",

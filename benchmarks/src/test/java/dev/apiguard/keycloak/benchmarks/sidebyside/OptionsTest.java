@@ -48,6 +48,23 @@ class OptionsTest {
     }
 
     @Test
+    void parseWhenPairingGivenThenTogetherOnlyWithoutLoginAndProfile() throws Exception {
+        assertThat(Options.parse(args()).pairing()).isEqualTo("alternate");
+        assertThat(Options.parse(args()).together()).isFalse();
+        assertThat(Options.parse(args("--pairing", "together")).together()).isTrue();
+
+        assertThatThrownBy(() -> Options.parse(args("--pairing", "mixed")))
+                .hasMessage("--pairing must be one of alternate, together, got 'mixed'");
+        assertThatThrownBy(() -> Options.parse(args("--pairing", "together", "--grants", "refresh,login")))
+                .hasMessageStartingWith("--pairing together does not measure login");
+        assertThatThrownBy(() -> Options.parse(args("--pairing", "together", "--profile", "apiguard")))
+                .hasMessageStartingWith("--pairing together cannot be profiled");
+        assertThat(Options.parse(args("--pairing", "alternate", "--grants", "login", "--profile", "both"))
+                        .profiles("stock"))
+                .isTrue();
+    }
+
+    @Test
     void parseWhenValuesGivenThenUsed() throws Exception {
         Options options = Options.parse(args("--connections", "2", "--round-seconds", "1", "--codes", "50"));
 

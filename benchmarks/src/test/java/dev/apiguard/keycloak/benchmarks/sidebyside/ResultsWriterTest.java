@@ -98,6 +98,32 @@ class ResultsWriterTest {
     }
 
     @Test
+    void jsonWhenCpuNotMeasuredThenNullNotZero() throws Exception {
+        List<RoundResult> measured = List.of(
+                SummaryTest.result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 1, 9_000, Double.NaN),
+                SummaryTest.result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, 1, 10_000, Double.NaN));
+        Summary summary = Summary.of(
+                measured,
+                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
+                SideBySide.comparisons(List.of("limiter")));
+
+        JsonNode json = new ObjectMapper()
+                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary));
+
+        assertThat(json.get("rounds").get(0).get("cpuMillis").isNull()).isTrue();
+        assertThat(json.get("rounds").get(0).get("cpuMillisPerRequest").isNull())
+                .isTrue();
+        assertThat(json.get("medians")
+                        .get("client-credentials")
+                        .get("apiguard")
+                        .get("cpuMillisPerRequest")
+                        .isNull())
+                .isTrue();
+        assertThat(json.get("ratios").get(0).get("cpuPerRequest").isNull()).isTrue();
+        assertThat(json.get("ratios").get(0).get("throughput").asDouble()).isEqualTo(0.9);
+    }
+
+    @Test
     void writeAtomicallyReplacesAndLeavesNoPartialFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out/results.json");
 

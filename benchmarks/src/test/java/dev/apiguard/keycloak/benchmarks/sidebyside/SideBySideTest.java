@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SideBySideTest {
@@ -94,5 +97,33 @@ class SideBySideTest {
         assertThat(user.get("emailVerified").asBoolean()).isTrue();
         assertThat(user.get("firstName").asText()).isNotBlank();
         assertThat(user.get("credentials").get(0).get("temporary").asBoolean()).isFalse();
+    }
+
+    @Test
+    void sameServerWhenTargetsRunTogetherThenOnlyPairsOfOneServerKept() {
+        // One object per server, as the targets of one server share one KeycloakServer.
+        Object stock = new Object();
+        Object apiguard = new Object();
+        Map<String, Object> servers = new HashMap<>(Map.of(
+                SideBySide.STOCK_RS,
+                stock,
+                SideBySide.STOCK_ES,
+                stock,
+                SideBySide.APIGUARD,
+                apiguard,
+                Variant.PLAIN_ES,
+                apiguard,
+                Variant.NOAUDIT.target(),
+                apiguard));
+
+        List<Summary.Comparison> kept =
+                SideBySide.sameServer(SideBySide.comparisons(List.of("server", "audit")), servers);
+
+        assertThat(kept)
+                .extracting(Summary.Comparison::label)
+                .contains("apiguard / plain-ES256", "apiguard-noaudit / plain-ES256")
+                .doesNotContain("apiguard / stock-ES256", "apiguard / stock-RS256", "plain-ES256 / stock-ES256")
+                // The audit stream's targets were not measured here: they count as on no server.
+                .doesNotContain("apiguard-stream / apiguard-noaudit");
     }
 }

@@ -188,6 +188,32 @@ class SummaryTest {
     }
 
     @Test
+    void ratiosWhenTargetsRanTogetherThenThroughputPairedAndCpuNotMeasured() {
+        // --pairing together: one server's CPU is not split between its realms (NaN per round).
+        List<RoundResult> rounds = new ArrayList<>();
+        for (int round = 1; round <= 6; round++) {
+            rounds.add(result(SideBySide.APIGUARD, Grant.REFRESH, round, 9_000 + 100 * round, Double.NaN));
+            rounds.add(result(Variant.NOLIMIT.target(), Grant.REFRESH, round, 10_000, Double.NaN));
+        }
+
+        Summary summary = Summary.of(
+                rounds,
+                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
+                SideBySide.comparisons(List.of("limiter")));
+
+        Summary.Ratio ratio = summary.ratios().get(0);
+        assertThat(ratio.pairs()).isEqualTo(6);
+        assertThat(ratio.throughput()).isCloseTo(0.935, within(1e-9));
+        assertThat(ratio.cpu()).isNaN();
+        assertThat(ratio.interval())
+                .hasValueSatisfying(i -> assertThat(i.high()).isCloseTo(0.96, within(1e-9)));
+        assertThat(ratio.verdict()).contains(Summary.Verdict.NOT_MET);
+        assertThat(summary.figures().get(Grant.REFRESH).get(SideBySide.APIGUARD).cpuMillisPerRequest())
+                .isNaN();
+        assertThat(summary.table()).doesNotContain("NaN").contains("-");
+    }
+
+    @Test
     void ratiosWhenNoVariantsThenOnlyApiGuardOverStockWithoutGoals() {
         Summary summary = Summary.of(threeRounds(), TARGETS, SideBySide.comparisons(List.of()));
 
