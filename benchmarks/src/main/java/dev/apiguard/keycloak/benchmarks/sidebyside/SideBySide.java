@@ -327,8 +327,7 @@ public final class SideBySide {
     }
 
     /** One target's workload for a round, ready to run. */
-    private record Prepared(
-            Target target, LoadGenerator.Workload workload, Duration duration, List<HttpClient> clients) {}
+    private record Prepared(LoadGenerator.Workload workload, Duration duration, List<HttpClient> clients) {}
 
     /**
      * One grant's round on every target, in the targets' order: one target after the other, or with
@@ -498,7 +497,7 @@ public final class SideBySide {
             }
             default -> throw new IllegalStateException("unknown grant " + grant);
         }
-        return new Prepared(target, workload, duration, grant == Grant.LOGIN ? loginBrowsers : clientsFor(target));
+        return new Prepared(workload, duration, grant == Grant.LOGIN ? loginBrowsers : clientsFor(target));
     }
 
     /** Signs in a new session for every refresh chain that has none (first use, or broken by a failed refresh). */
