@@ -335,19 +335,14 @@ public final class SideBySide {
      * other), so that the machine's drift hits the realms of one server alike.
      */
     private List<RoundResult> rounds(List<Target> targets, Grant grant, int round, int seconds) {
-        List<RoundResult> results = new ArrayList<>();
-        if (!options.together()) {
-            for (Target target : targets) {
-                results.addAll(measureTogether(List.of(target), grant, round, seconds));
-            }
-            return results;
-        }
-        Map<KeycloakServer, List<Target>> byServer = new LinkedHashMap<>();
+        Map<Object, List<Target>> groups = new LinkedHashMap<>();
         for (Target target : targets) {
-            byServer.computeIfAbsent(target.server(), server -> new ArrayList<>())
-                    .add(target);
+            // Together: one group per server; else one group per target.
+            Object key = options.together() ? target.server() : target;
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(target);
         }
-        for (List<Target> group : byServer.values()) {
+        List<RoundResult> results = new ArrayList<>();
+        for (List<Target> group : groups.values()) {
             results.addAll(measureTogether(group, grant, round, seconds));
         }
         return results;
@@ -988,7 +983,7 @@ public final class SideBySide {
                 r.requestsPerSecond(),
                 r.p50Millis(),
                 r.p99Millis(),
-                Double.isNaN(r.cpuMillisPerRequest()) ? "-" : String.format("%.3f", r.cpuMillisPerRequest()),
+                Summary.orDash("%.3f", r.cpuMillisPerRequest()),
                 r.errors()));
     }
 

@@ -204,6 +204,11 @@ public final class Summary {
                 throughput.size()));
     }
 
+    /** {@code value} in {@code format}, or {@code -} when it was not measured ({@code NaN}). */
+    static String orDash(String format, double value) {
+        return Double.isNaN(value) ? "-" : String.format(format, value);
+    }
+
     /** The median, or {@code NaN} for no values (CPU per request, not measured per realm with --pairing together). */
     private static double medianOrNaN(List<Double> values) {
         return values.isEmpty() ? Double.NaN : Stats.median(values);
@@ -237,7 +242,7 @@ public final class Summary {
                 f.requestsPerSecond(),
                 f.p50Millis(),
                 f.p99Millis(),
-                Double.isNaN(f.cpuMillisPerRequest()) ? "-" : String.format("%.3f", f.cpuMillisPerRequest()),
+                orDash("%.3f", f.cpuMillisPerRequest()),
                 f.errors()))));
         out.append(String.format(
                 "%n%-19s %-38s %12s %17s %12s%n", "grant", "ratio", "throughput", "95% interval", "CPU/request"));
@@ -250,7 +255,7 @@ public final class Summary {
                     ratio.interval()
                             .map(i -> String.format("%.2fx-%.2fx", i.low(), i.high()))
                             .orElse("(< 6 rounds)"),
-                    Double.isNaN(ratio.cpu()) ? "-" : String.format("%.2fx", ratio.cpu()),
+                    orDash("%.2fx", ratio.cpu()),
                     ratio.verdict()
                             .map(verdict -> String.format(
                                     "   goal >= %.2fx %s  (%s)",

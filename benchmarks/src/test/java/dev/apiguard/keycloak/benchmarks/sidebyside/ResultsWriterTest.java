@@ -45,20 +45,22 @@ class ResultsWriterTest {
         assertThat(json.get("ratios").get(0).get("throughput").asDouble()).isEqualTo(0.938);
     }
 
+    /** The JSON of {@code measured}, API Guard's realm and the limiter-off copy, with the limiter's ratio. */
+    private static JsonNode limiterJson(List<RoundResult> measured) throws Exception {
+        Summary summary = Summary.of(
+                measured,
+                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
+                SideBySide.comparisons(List.of("limiter")));
+        return new ObjectMapper()
+                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary));
+    }
+
     @Test
     void jsonWhenComparisonHasGoalThenQuestionGoalAndVerdictWritten() throws Exception {
         List<RoundResult> measured = List.of(
                 SummaryTest.result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 1, 9_600, 9_600),
                 SummaryTest.result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, 1, 10_000, 10_000));
-        Summary summary = Summary.of(
-                measured,
-                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
-                SideBySide.comparisons(List.of("limiter")));
-
-        JsonNode ratio = new ObjectMapper()
-                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary))
-                .get("ratios")
-                .get(0);
+        JsonNode ratio = limiterJson(measured).get("ratios").get(0);
 
         assertThat(ratio.get("ratio").asText()).isEqualTo("apiguard / apiguard-nolimit");
         assertThat(ratio.get("throughput").asDouble()).isEqualTo(0.96);
@@ -79,15 +81,7 @@ class ResultsWriterTest {
             measured.add(SummaryTest.result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, i + 1, apiguard[i], 9_000));
             measured.add(SummaryTest.result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, i + 1, 10_000, 10_000));
         }
-        Summary summary = Summary.of(
-                measured,
-                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
-                SideBySide.comparisons(List.of("limiter")));
-
-        JsonNode ratio = new ObjectMapper()
-                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary))
-                .get("ratios")
-                .get(0);
+        JsonNode ratio = limiterJson(measured).get("ratios").get(0);
 
         // Six rounds: the smallest and the largest ratio, 96.875% coverage; all of it below 0.97.
         assertThat(ratio.get("pairedRounds").asInt()).isEqualTo(6);
@@ -102,13 +96,7 @@ class ResultsWriterTest {
         List<RoundResult> measured = List.of(
                 SummaryTest.result(SideBySide.APIGUARD, Grant.CLIENT_CREDENTIALS, 1, 9_000, Double.NaN),
                 SummaryTest.result(Variant.NOLIMIT.target(), Grant.CLIENT_CREDENTIALS, 1, 10_000, Double.NaN));
-        Summary summary = Summary.of(
-                measured,
-                List.of(SideBySide.APIGUARD, Variant.NOLIMIT.target()),
-                SideBySide.comparisons(List.of("limiter")));
-
-        JsonNode json = new ObjectMapper()
-                .readTree(ResultsWriter.json(new LinkedHashMap<>(), List.of(), true, measured, summary));
+        JsonNode json = limiterJson(measured);
 
         assertThat(json.get("rounds").get(0).get("cpuMillis").isNull()).isTrue();
         assertThat(json.get("rounds").get(0).get("cpuMillisPerRequest").isNull())
