@@ -153,8 +153,14 @@ final class DirectCondition {
         return List.copyOf(values);
     }
 
-    /** Whether {@code value} is a list holding strings only (a null element or another type: no). */
+    /**
+     * Whether {@code value} is a list holding strings only (a null element or another type: no). A {@link
+     * MembershipList} holds names only, and is not built to find that out.
+     */
     static boolean isStrings(Object value) {
+        if (value instanceof MembershipList) {
+            return true;
+        }
         if (!(value instanceof List<?> list)) {
             return false;
         }

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Finds, with one hash lookup per request and attribute, the policies whose condition cannot hold, so that they are
- * not evaluated. Built when the document is compiled, from each condition's {@link Guard}: the literal test the
+ * not evaluated (a {@link MembershipList} not yet built is asked instead for the literal of each policy reached, one
+ * membership check each). Built when the document is compiled, from each condition's {@link Guard}: the literal test the
  * condition starts with, alone or as the leftmost operand of {@code &&}:
  *
  * <ul>
@@ -144,7 +145,17 @@ final class PolicyIndex {
         }
         Object lookup = lookups[key];
         if (lookup == null) {
-            lookup = keys[key].lookup(values);
+            Key guard = keys[key];
+            if (guard.contains
+                    && guard.key == null
+                    && values.get(guard.slot) instanceof MembershipList members
+                    && !members.isBuilt()) {
+                // A list answered by a membership check (the user's realm roles): only the literal of this policy is
+                // asked, as its condition would ask it; building the list to look up every literal would cost more.
+                Object literal = guard.literalOf(policy);
+                return literal != null && !members.contains(literal);
+            }
+            lookup = guard.lookup(values);
             lookups[key] = lookup;
         }
         if (lookup == UNKNOWN) {
@@ -164,6 +175,18 @@ final class PolicyIndex {
 
         /** No policy's test holds (a bit set of no words). */
         private static final long[] NONE_HOLDS = new long[0];
+
+        /** The literal of a {@code contains} guard whose test is the policy's at {@code policy}, or null. */
+        Object literalOf(int policy) {
+            int word = policy >>> 6;
+            for (Map.Entry<Object, long[]> entry : byLiteral.entrySet()) {
+                long[] bits = entry.getValue();
+                if (word < bits.length && (bits[word] & (1L << policy)) != 0) {
+                    return entry.getKey();
+                }
+            }
+            return null;
+        }
 
         /** The policies whose test holds for this request (bits), or {@link #UNKNOWN}. */
         Object lookup(DirectCondition.Values values) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.RoleUtils;
@@ -48,7 +49,10 @@ final class ScopePolicyInputs {
                     .value(PolicyVariables.USER_EMAIL_VERIFIED, user.isEmailVerified())
                     .value(PolicyVariables.USER_SERVICE_ACCOUNT, user.getServiceAccountClientLink() != null)
                     .lazy(PolicyVariables.USER_ATTRIBUTES, () -> attributes(user))
-                    .lazy(PolicyVariables.USER_REALM_ROLES, () -> realmRoles(user))
+                    .lazy(
+                            PolicyVariables.USER_REALM_ROLES,
+                            () -> new MembershipList(
+                                    name -> hasRealmRole(client.getRealm(), user, name), () -> realmRoles(user)))
                     .lazy(PolicyVariables.USER_CLIENT_ROLES, () -> clientRoles(user))
                     .lazy(
                             PolicyVariables.USER_GROUPS,
@@ -73,6 +77,18 @@ final class ScopePolicyInputs {
             }
         });
         return attributes;
+    }
+
+    /**
+     * Whether {@code name} is in {@link #realmRoles}, without building it: the realm role of that name,
+     * held by the user directly, through a group (or a parent group) or a composite, as {@code
+     * UserModel.hasRole} decides; Keycloak caches both the lookup by name (a missing role too) and the user's
+     * mappings.
+     */
+    static boolean hasRealmRole(RealmModel realm, UserModel user, String name) {
+        RoleModel role = realm.getRole(name);
+        // Compared exactly: a database whose collation ignores case finds the role 'api-user' for 'API-USER'.
+        return role != null && !role.isClientRole() && name.equals(role.getName()) && user.hasRole(role);
     }
 
     private static List<String> realmRoles(UserModel user) {

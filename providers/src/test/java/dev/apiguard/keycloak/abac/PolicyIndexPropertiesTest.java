@@ -64,6 +64,13 @@ class PolicyIndexPropertiesTest {
                                     requested, client, DirectConditionPropertiesTest.input(bindings), partial))
                             .as(why)
                             .isEqualTo(expected);
+                    // The user's realm roles as the server gives them: a list answered by a membership check.
+                    assertThat(indexed.decideAll(requested, client, membershipInput(bindings), partial))
+                            .as("membership list, " + why)
+                            .isEqualTo(expected);
+                    assertThat(indexedInterpreted.decideAll(requested, client, membershipInput(bindings), partial))
+                            .as("membership list, " + why)
+                            .isEqualTo(expected);
                     cases++;
                 }
                 excluded += excluded(indexed, bindings);
@@ -74,6 +81,26 @@ class PolicyIndexPropertiesTest {
         // Not vacuous: most policies are indexed, and the index rules out a good share of them for the inputs.
         assertThat(guarded).isGreaterThan(policies / 2);
         assertThat(excluded).isGreaterThan(guarded * INPUTS_PER_DOCUMENT / 5);
+    }
+
+    /**
+     * The input of {@code bindings} with a list of strings for {@code user.realmRoles} given as a {@link
+     * MembershipList} (membership from a set, the list built only on other reads), as {@code ScopePolicyInputs} gives
+     * it.
+     */
+    private static PolicyInput membershipInput(Map<String, Object> bindings) {
+        PolicyInput.Builder builder = PolicyInput.builder();
+        bindings.forEach((name, value) -> {
+            if (name.equals(PolicyVariables.USER_REALM_ROLES) && DirectCondition.isStrings(value)) {
+                List<String> names =
+                        ((List<?>) value).stream().map(String.class::cast).toList();
+                java.util.Set<String> members = java.util.Set.copyOf(names);
+                builder.value(name, new MembershipList(members::contains, () -> names));
+            } else {
+                builder.value(name, value);
+            }
+        });
+        return builder.build();
     }
 
     /** How many policies the index rules out for this input (whether or not a decision reaches them). */

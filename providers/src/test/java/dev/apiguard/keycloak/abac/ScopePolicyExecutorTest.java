@@ -78,6 +78,10 @@ class ScopePolicyExecutorTest {
         RoleModel apiUser = mock(RoleModel.class);
         when(apiUser.getName()).thenReturn("api-user");
         when(user.getRoleMappingsStream()).thenAnswer(call -> Stream.of(apiUser));
+        // 'api-user' in user.realmRoles asks Keycloak's membership check, as the server's model answers it.
+        when(client.getRealm()).thenReturn(realm);
+        when(realm.getRole("api-user")).thenReturn(apiUser);
+        when(user.hasRole(apiUser)).thenReturn(true);
         when(user.getGroupsStream()).thenAnswer(call -> Stream.empty());
         when(builder.getAccessToken()).thenReturn(token);
         when(builder.build()).thenAnswer(call -> new AccessTokenResponse());
