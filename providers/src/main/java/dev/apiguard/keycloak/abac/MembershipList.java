@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * the whole list once, from {@code names}, and every later read, {@code contains} included, uses it.
  *
  * <p>The two must agree: {@code member.test(x)} exactly when {@code names.get().contains(x)}, for every
- * string {@code x}. {@code AbacIT} checks this for realm roles on a real server, over random role
+ * string {@code x}. {@code AbacRealmRolesIT} checks this for realm roles on a real server, over random role
  * graphs (composites, groups and their parents, default roles, client roles of the same name).
  *
  * <p>Not thread-safe: one instance serves one request, like the {@link PolicyInput} that holds it.
