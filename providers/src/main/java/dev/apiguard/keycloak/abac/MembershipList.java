@@ -30,7 +30,7 @@ final class MembershipList extends AbstractList<String> implements RandomAccess 
     private final Predicate<String> member;
     private final Supplier<List<String>> names;
     private List<String> built;
-    /** The membership checks made so far, by name: a name asked twice (the index, then the condition) is checked once. */
+    /** The membership checks made so far: a name asked twice (the index, then the condition) is checked once. */
     private Map<String, Boolean> answers;
 
     /**
