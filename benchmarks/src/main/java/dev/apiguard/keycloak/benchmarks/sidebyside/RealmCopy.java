@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,7 +87,47 @@ final class RealmCopy {
             }
             client.put("fullScopeAllowed", true);
         }
+        if (variant == Variant.BARE) {
+            boolean policies = realm.remove("clientPolicies") != null | realm.remove("clientProfiles") != null;
+            boolean attributes = false;
+            if (realm.get("attributes") instanceof ObjectNode held) {
+                List<String> names = new ArrayList<>();
+                held.fieldNames().forEachRemaining(name -> {
+                    if (name.startsWith(Variant.APIGUARD_PREFIX + ".")) {
+                        names.add(name);
+                    }
+                });
+                held.remove(names);
+                attributes = !names.isEmpty();
+            }
+            boolean mappers =
+                    removeApiGuardMappers(realm.get("clientScopes")) | removeApiGuardMappers(realm.get("clients"));
+            if (!policies || !attributes || !mappers) {
+                throw new IllegalArgumentException(
+                        "the demo realm lacks API Guard's client policies, apiguard.* attributes"
+                                + " or apiguard-* protocol mappers: " + variant.target()
+                                + " would not show their cost");
+            }
+        }
         changeEvents(realm, variant);
+    }
+
+    /** Removes the apiguard-* protocol mappers of each client scope or client in {@code holders}; whether any was. */
+    private static boolean removeApiGuardMappers(JsonNode holders) {
+        boolean removed = false;
+        if (holders instanceof ArrayNode array) {
+            for (JsonNode holder : array) {
+                if (holder.get("protocolMappers") instanceof ArrayNode mappers) {
+                    for (int i = mappers.size() - 1; i >= 0; i--) {
+                        if (mappers.get(i).path("protocolMapper").asText().startsWith(Variant.APIGUARD_PREFIX + "-")) {
+                            mappers.remove(i);
+                            removed = true;
+                        }
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     /**
@@ -103,7 +145,7 @@ final class RealmCopy {
                 requireAuditListener(events, variant);
                 events.put("eventsEnabled", false);
             }
-            case NOAUDIT -> {
+            case NOAUDIT, BARE -> {
                 removeAuditListener(events, variant);
                 events.put("eventsEnabled", false);
             }

@@ -43,13 +43,27 @@ enum Variant {
             "apiguard-fullscope",
             "scope",
             "the demo realm with fullScopeAllowed true for " + Variant.CODE_CLIENT
-                    + " (Keycloak's default, as in the stock realms)");
+                    + " (Keycloak's default, as in the stock realms)"),
+    /**
+     * The demo realm without any of API Guard's configuration for the token endpoint, and without
+     * audit: what the realm itself (its clients, scopes, users and Keycloak settings) costs in
+     * Keycloak, apart from API Guard (issue 19).
+     */
+    BARE(
+            "apiguard-bare",
+            "bare",
+            "the demo realm without API Guard's configuration: no client policies or profiles, no apiguard.*"
+                    + " realm attributes (rate limits, ABAC document, lifetime ceiling, key rotation), no apiguard-*"
+                    + " protocol mappers, no audit listener and eventsEnabled false (Keycloak's settings kept)");
 
     /** The demo realm's public client of the code flow and refresh. */
     static final String CODE_CLIENT = "demo-spa";
 
     /** The {@code --variants} values besides {@code none}. */
-    static final List<String> GROUPS = List.of("limiter", "audit", "policies", "scope", "server");
+    static final List<String> GROUPS = List.of("limiter", "audit", "policies", "scope", "bare", "server");
+
+    /** The prefix of API Guard's realm attributes and of its providers' ids (protocol mappers, executors). */
+    static final String APIGUARD_PREFIX = "apiguard";
 
     /**
      * The {@code --variants} value that adds {@link #PLAIN_ES}: not a copy of the demo realm but the
@@ -101,7 +115,7 @@ enum Variant {
 
     /** Whether the realm keeps the demo realm's rate-limit document (raised out of reach like the demo's). */
     boolean hasRateLimits() {
-        return this != NOLIMIT;
+        return this != NOLIMIT && this != BARE;
     }
 
     /** The target's name, which is also its realm's name. */
@@ -167,6 +181,24 @@ enum Variant {
                         STREAM.target,
                         "the demo realm's event store on / off (issue 19: the demo's default; while eventsEnabled is"
                                 + " true, Keycloak creates its JPA event store for every event builder)",
+                        Double.NaN));
+            }
+        }
+        if (groups.contains("bare")) {
+            if (groups.contains("audit")) {
+                comparisons.add(new Summary.Comparison(
+                        NOAUDIT.target,
+                        BARE.target,
+                        "API Guard's configuration / the same realm without it, neither audited (issue 19: the checks'"
+                                + " cost in the demo realm)",
+                        0.97));
+            }
+            if (groups.contains(SERVER_GROUP)) {
+                comparisons.add(new Summary.Comparison(
+                        BARE.target,
+                        PLAIN_ES,
+                        "the demo realm without API Guard / the stock ES256 realm (the two realms' own difference in"
+                                + " Keycloak, not API Guard's)",
                         Double.NaN));
             }
         }

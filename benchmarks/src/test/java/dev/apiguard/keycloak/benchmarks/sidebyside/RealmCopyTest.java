@@ -117,6 +117,26 @@ class RealmCopyTest {
                                 .map(JsonNode::asText))
                         .containsExactlyElementsOf(Variant.GRANT_EVENTS);
             }
+            case BARE -> {
+                assertThat(differences.keySet())
+                        .allMatch(k -> k.startsWith("/clientPolicies")
+                                || k.startsWith("/clientProfiles")
+                                || k.startsWith("/attributes/apiguard.")
+                                || k.matches("/clientScopes/\\d+/protocolMappers/.*")
+                                || k.equals("/eventsEnabled")
+                                || k.equals("/eventsListeners/1"));
+                assertThat(copy.has("clientPolicies")).isFalse();
+                assertThat(copy.has("clientProfiles")).isFalse();
+                assertThat(copy.get("attributes").properties())
+                        .noneMatch(e -> e.getKey().startsWith("apiguard."))
+                        .anyMatch(e -> e.getKey().equals("acr.loa.map"));
+                assertThat(copy.findValues("protocolMapper"))
+                        .isNotEmpty()
+                        .noneMatch(v -> v.asText().startsWith("apiguard-"));
+                assertThat(copy.get("eventsListeners").toString()).isEqualTo("[\"jboss-logging\"]");
+                // Keycloak's own settings stay: least privilege for the code-flow client.
+                assertThat(copy.get("clients").findValues("fullScopeAllowed")).contains(JSON.readTree("false"));
+            }
             default -> throw new IllegalStateException(variant.name());
         }
         assertThat(copy.get("eventsEnabled").asBoolean())
