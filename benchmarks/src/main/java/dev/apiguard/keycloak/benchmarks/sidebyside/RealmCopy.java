@@ -87,7 +87,7 @@ final class RealmCopy {
             }
             client.put("fullScopeAllowed", true);
         }
-        if (variant == Variant.BARE) {
+        if (variant.isBare()) {
             boolean policies = realm.remove("clientPolicies") != null | realm.remove("clientProfiles") != null;
             boolean attributes = false;
             if (realm.get("attributes") instanceof ObjectNode held) {
@@ -109,7 +109,86 @@ final class RealmCopy {
                                 + " would not show their cost");
             }
         }
+        if (variant == Variant.BARE_NOLOA || variant == Variant.BARE_STOCK) {
+            noLevelsOfAuthentication(realm, variant);
+        }
+        if (variant == Variant.BARE_USER || variant == Variant.BARE_STOCK) {
+            stockUser(realm, variant);
+        }
+        if (variant == Variant.BARE_CLIENT || variant == Variant.BARE_STOCK) {
+            stockClient(realm, variant);
+        }
+        if (variant == Variant.BARE_SETTINGS || variant == Variant.BARE_STOCK) {
+            stockSettings(realm, variant);
+        }
         changeEvents(realm, variant);
+    }
+
+    /** No ACR-to-LoA map and Keycloak's own browser flow. */
+    private static void noLevelsOfAuthentication(ObjectNode realm, Variant variant) {
+        if (!(realm.get("attributes") instanceof ObjectNode attributes)
+                || attributes.remove("acr.loa.map") == null
+                || "browser".equals(realm.path("browserFlow").asText("browser"))) {
+            throw new IllegalArgumentException("the demo realm has no acr.loa.map attribute or no browser flow of its"
+                    + " own: " + variant.target() + " would be the same realm");
+        }
+        realm.put("browserFlow", "browser");
+    }
+
+    /** The measured user without attributes and with the default roles only; Keycloak's default user profile. */
+    private static void stockUser(ObjectNode realm, Variant variant) {
+        ObjectNode user = named(realm.get("users"), "username", Variant.USER, variant);
+        boolean changed = user.remove("attributes") != null;
+        user.putArray("realmRoles").add("default-roles-" + realm.path("realm").asText());
+        boolean profile = realm.get("components") instanceof ObjectNode components
+                && components.remove("org.keycloak.userprofile.UserProfileProvider") != null;
+        if (!changed || !profile) {
+            throw new IllegalArgumentException("the demo realm's " + Variant.USER + " has no attributes or the realm no"
+                    + " user profile of its own: " + variant.target() + " would be the same realm");
+        }
+    }
+
+    /** The code-flow client as the stock realm registers it: full scope, no web origins, no RFC 9068 header type. */
+    private static void stockClient(ObjectNode realm, Variant variant) {
+        ObjectNode client = named(realm.get("clients"), "clientId", Variant.CODE_CLIENT, variant);
+        boolean leastPrivilege = !client.path("fullScopeAllowed").asBoolean(true);
+        client.put("fullScopeAllowed", true);
+        boolean origins = client.remove("webOrigins") != null;
+        boolean header = client.get("attributes") instanceof ObjectNode attributes
+                && attributes.remove("access.token.header.type.rfc9068") != null
+                && attributes.remove("post.logout.redirect.uris") != null;
+        if (!leastPrivilege || !origins || !header) {
+            throw new IllegalArgumentException("the demo realm's " + Variant.CODE_CLIENT + " differs from the stock"
+                    + " realm's client in fewer settings than expected: " + variant.target() + " would not show them");
+        }
+    }
+
+    /** Keycloak's defaults for the realm's security settings. */
+    private static void stockSettings(ObjectNode realm, Variant variant) {
+        boolean changed = !realm.path("sslRequired").asText("external").equals("external")
+                && realm.path("bruteForceProtected").asBoolean(false)
+                && realm.remove("browserSecurityHeaders") != null
+                && realm.remove("passwordPolicy") != null;
+        if (!changed) {
+            throw new IllegalArgumentException("the demo realm keeps Keycloak's defaults for its security settings: "
+                    + variant.target() + " would be the same realm");
+        }
+        realm.put("sslRequired", "external");
+        realm.put("bruteForceProtected", false);
+    }
+
+    /** The element of {@code array} whose {@code key} is {@code value}. */
+    private static ObjectNode named(JsonNode array, String key, String value, Variant variant) {
+        if (array instanceof ArrayNode elements) {
+            for (JsonNode element : elements) {
+                if (element instanceof ObjectNode object
+                        && value.equals(object.path(key).asText())) {
+                    return object;
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                "the demo realm has no " + key + " " + value + ": " + variant.target() + " cannot be made");
     }
 
     /** Removes the apiguard-* protocol mappers of each client scope or client in {@code holders}; whether any was. */
@@ -145,9 +224,16 @@ final class RealmCopy {
                 requireAuditListener(events, variant);
                 events.put("eventsEnabled", false);
             }
-            case NOAUDIT, BARE -> {
+            case NOAUDIT, BARE, BARE_NOLOA, BARE_USER, BARE_CLIENT -> {
                 removeAuditListener(events, variant);
                 events.put("eventsEnabled", false);
+            }
+            case BARE_SETTINGS, BARE_STOCK -> {
+                removeAuditListener(events, variant);
+                events.put("eventsEnabled", false);
+                // Keycloak's default: admin events off.
+                events.put("adminEventsEnabled", false);
+                events.put("adminEventsDetailsEnabled", false);
             }
             case JPAEVENTS -> {
                 removeAuditListener(events, variant);

@@ -169,6 +169,18 @@ public final class SideBySide {
                             userPassword);
                     say(Variant.PLAIN_ES + ": the stock ES256 realm (bench-es256) on the API Guard server");
                 }
+                boolean plainRs = options.variants().contains(Variant.RS_GROUP);
+                if (plainRs) {
+                    createStockRealm(
+                            admin,
+                            apiguard.baseUrl(),
+                            Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
+                            "bench-rs256",
+                            false,
+                            serviceSecret,
+                            userPassword);
+                    say(Variant.PLAIN_RS + ": the stock RS256 realm (bench-rs256) on the API Guard server");
+                }
                 awaitRealm(admin, apiguard.baseUrl(), DEMO_REALM);
                 List<Variant> variants = Variant.of(options.variants());
                 Map<String, String> placeholders =
@@ -211,11 +223,15 @@ public final class SideBySide {
                                 "demo-spa",
                                 REDIRECT_URI,
                                 "openid orders:read",
-                                "alice",
+                                Variant.USER,
                                 userPassword)));
                 if (plain) {
                     targets.add(stockTarget(
                             Variant.PLAIN_ES, apiguard, "bench-es256", "ES256", serviceSecret, userPassword));
+                }
+                if (plainRs) {
+                    targets.add(stockTarget(
+                            Variant.PLAIN_RS, apiguard, "bench-rs256", "RS256", serviceSecret, userPassword));
                 }
                 for (Variant variant : variants) {
                     targets.add(new Target(
@@ -229,7 +245,7 @@ public final class SideBySide {
                             "demo-spa",
                             REDIRECT_URI,
                             "openid orders:read",
-                            "alice",
+                            Variant.USER,
                             userPassword));
                 }
                 if (options.grants().contains(Grant.LOGIN)) {
@@ -830,6 +846,9 @@ public final class SideBySide {
                     .ifPresent(v -> row.put("differsFromDemoRealm", v.description()));
             if (t.name().equals(Variant.PLAIN_ES)) {
                 row.put("sameRealmAs", STOCK_ES);
+            }
+            if (t.name().equals(Variant.PLAIN_RS)) {
+                row.put("sameRealmAs", STOCK_RS);
             }
             row.put("signatureAlgorithm", t.algorithm());
             row.put("serviceClient", t.serviceClient());

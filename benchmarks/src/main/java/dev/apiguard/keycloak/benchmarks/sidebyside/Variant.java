@@ -54,13 +54,50 @@ enum Variant {
             "bare",
             "the demo realm without API Guard's configuration: no client policies or profiles, no apiguard.*"
                     + " realm attributes (rate limits, ABAC document, lifetime ceiling, key rotation), no apiguard-*"
-                    + " protocol mappers, no audit listener and eventsEnabled false (Keycloak's settings kept)");
+                    + " protocol mappers, no audit listener and eventsEnabled false (Keycloak's settings kept)"),
+    /**
+     * {@link #BARE} without step-up's settings in Keycloak: no ACR-to-LoA map, Keycloak's own browser
+     * flow. The {@code realm} group's variants each remove one group of the demo realm's Keycloak
+     * settings that the stock realm does not have, so that the two realms' own difference is split.
+     */
+    BARE_NOLOA(
+            "apiguard-bare-noloa",
+            "realm",
+            "apiguard-bare without step-up's Keycloak settings: no acr.loa.map attribute, Keycloak's own browser"
+                    + " flow (no levels of authentication)"),
+    /** {@link #BARE} with the measured user as the stock realm's: no attributes, default roles only. */
+    BARE_USER(
+            "apiguard-bare-user",
+            "realm",
+            "apiguard-bare with " + Variant.USER + " as the stock realm's user: no attributes, the default roles"
+                    + " only, Keycloak's default user profile"),
+    /** {@link #BARE} with the code-flow client registered as the stock realm's. */
+    BARE_CLIENT(
+            "apiguard-bare-client",
+            "realm",
+            "apiguard-bare with " + Variant.CODE_CLIENT + " registered as the stock realm's client: fullScopeAllowed"
+                    + " true, no web origins, no RFC 9068 header type, no post-logout redirect URI"),
+    /** {@link #BARE} with Keycloak's defaults for the realm's security settings. */
+    BARE_SETTINGS(
+            "apiguard-bare-settings",
+            "realm",
+            "apiguard-bare with Keycloak's defaults for sslRequired (external), brute-force protection (off), admin"
+                    + " events (off), browser security headers and password policy (none)"),
+    /** {@link #BARE} with every change of the other {@code realm} variants: what remains is the realms' rest. */
+    BARE_STOCK(
+            "apiguard-bare-stock",
+            "realm",
+            "apiguard-bare with the changes of apiguard-bare-noloa, -user, -client and -settings together");
 
     /** The demo realm's public client of the code flow and refresh. */
     static final String CODE_CLIENT = "demo-spa";
 
+    /** The demo realm's user of the code flow and refresh. */
+    static final String USER = "alice";
+
     /** The {@code --variants} values besides {@code none}. */
-    static final List<String> GROUPS = List.of("limiter", "audit", "policies", "scope", "bare", "server");
+    static final List<String> GROUPS =
+            List.of("limiter", "audit", "policies", "scope", "bare", "realm", "server", "rs256");
 
     /** The prefix of API Guard's realm attributes and of its providers' ids (protocol mappers, executors). */
     static final String APIGUARD_PREFIX = "apiguard";
@@ -77,6 +114,15 @@ enum Variant {
      * JVM, and the installed but unadopted JAR with stock Keycloak.
      */
     static final String PLAIN_ES = "plain-ES256";
+
+    /**
+     * The {@code --variants} value that adds {@link #PLAIN_RS}: the stock RS256 realm on the API Guard
+     * server, so that issue 19's "2x stock Keycloak's defaults" is measured in one JVM.
+     */
+    static final String RS_GROUP = "rs256";
+
+    /** The target of {@link #RS_GROUP}: the stock {@code bench-rs256} realm (Keycloak's RS256) on the API Guard server. */
+    static final String PLAIN_RS = "plain-RS256";
 
     /** The event listener of API Guard's audit stream. */
     static final String AUDIT_LISTENER = "apiguard-audit";
@@ -115,7 +161,12 @@ enum Variant {
 
     /** Whether the realm keeps the demo realm's rate-limit document (raised out of reach like the demo's). */
     boolean hasRateLimits() {
-        return this != NOLIMIT && this != BARE;
+        return this != NOLIMIT && !isBare();
+    }
+
+    /** Whether the realm is {@link #BARE}, or a copy of it with one more change (the {@code realm} group). */
+    boolean isBare() {
+        return this == BARE || group.equals("realm");
     }
 
     /** The target's name, which is also its realm's name. */
@@ -199,6 +250,50 @@ enum Variant {
                         PLAIN_ES,
                         "the demo realm without API Guard / the stock ES256 realm (the two realms' own difference in"
                                 + " Keycloak, not API Guard's)",
+                        Double.NaN));
+            }
+        }
+        if (groups.contains("realm")) {
+            List<Variant> parts = List.of(BARE_NOLOA, BARE_USER, BARE_CLIENT, BARE_SETTINGS, BARE_STOCK);
+            if (groups.contains("bare")) {
+                for (Variant part : parts) {
+                    comparisons.add(new Summary.Comparison(
+                            BARE.target,
+                            part.target,
+                            "the demo realm's own Keycloak settings / " + part.target + " (what they cost in Keycloak,"
+                                    + " not API Guard's)",
+                            Double.NaN));
+                }
+            }
+            if (groups.contains(SERVER_GROUP)) {
+                comparisons.add(new Summary.Comparison(
+                        BARE_STOCK.target,
+                        PLAIN_ES,
+                        "the demo realm with the realm group's changes / the stock ES256 realm (what the changes leave"
+                                + " of the two realms' difference)",
+                        Double.NaN));
+            }
+        }
+        if (groups.contains(RS_GROUP)) {
+            comparisons.add(new Summary.Comparison(
+                    SideBySide.APIGUARD,
+                    PLAIN_RS,
+                    "API Guard's realm / the stock RS256 realm on the same server (issue 19: >= 2x stock Keycloak's"
+                            + " default RS256)",
+                    2.0));
+            if (groups.contains("audit")) {
+                comparisons.add(new Summary.Comparison(
+                        NOAUDIT.target,
+                        PLAIN_RS,
+                        "API Guard's checks alone / the stock RS256 realm on the same server (issue 19: >= 2x)",
+                        2.0));
+            }
+            if (groups.contains(SERVER_GROUP)) {
+                comparisons.add(new Summary.Comparison(
+                        PLAIN_ES,
+                        PLAIN_RS,
+                        "the stock ES256 realm / the stock RS256 realm on the same server (what ES256 alone gains in"
+                                + " Keycloak: 0.97x of it is the 2x goal's reach)",
                         Double.NaN));
             }
         }

@@ -133,7 +133,7 @@ class OptionsTest {
         assertThat(Options.parse(args("--variants", "none")).variants()).isEmpty();
         assertThatThrownBy(() -> Options.parse(args("--variants", "none,limiter")))
                 .hasMessage(
-                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies, scope, bare, server (comma-separated)");
+                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies, scope, bare, realm, server, rs256 (comma-separated)");
         assertThatThrownBy(() -> Options.parse(args("--variants", "cache")))
                 .hasMessageStartingWith("--variants: unknown variant 'cache'");
         assertThatThrownBy(() -> Options.parse(args("--variants", "audit,audit")))

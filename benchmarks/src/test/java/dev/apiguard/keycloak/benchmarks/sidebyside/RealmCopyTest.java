@@ -137,6 +137,55 @@ class RealmCopyTest {
                 // Keycloak's own settings stay: least privilege for the code-flow client.
                 assertThat(copy.get("clients").findValues("fullScopeAllowed")).contains(JSON.readTree("false"));
             }
+            case BARE_NOLOA, BARE_USER, BARE_CLIENT, BARE_SETTINGS, BARE_STOCK -> {
+                // apiguard-bare's changes, then the variant's own.
+                Map<String, String> own = differences(
+                        JSON.readTree(RealmCopy.of(demo(), Variant.BARE, PLACEHOLDERS)
+                                .replace("apiguard-bare", variant.target())),
+                        copy);
+                assertThat(copy.has("clientPolicies")).isFalse();
+                assertThat(copy.get("eventsListeners").toString()).isEqualTo("[\"jboss-logging\"]");
+                boolean all = variant == Variant.BARE_STOCK;
+                assertThat(copy.get("attributes").has("acr.loa.map"))
+                        .isEqualTo(!(all || variant == Variant.BARE_NOLOA));
+                assertThat(copy.get("browserFlow").asText())
+                        .isEqualTo(all || variant == Variant.BARE_NOLOA ? "browser" : "apiguard-browser");
+                JsonNode alice = named(copy.get("users"), "username", Variant.USER);
+                boolean user = all || variant == Variant.BARE_USER;
+                assertThat(alice.has("attributes")).isEqualTo(!user);
+                assertThat(alice.get("realmRoles").toString())
+                        .isEqualTo(
+                                user
+                                        ? "[\"default-roles-" + variant.target() + "\"]"
+                                        : "[\"default-roles-" + variant.target() + "\",\"api-user\"]");
+                assertThat(copy.get("components").has("org.keycloak.userprofile.UserProfileProvider"))
+                        .isEqualTo(!user);
+                JsonNode spa = named(copy.get("clients"), "clientId", Variant.CODE_CLIENT);
+                boolean client = all || variant == Variant.BARE_CLIENT;
+                assertThat(spa.get("fullScopeAllowed").asBoolean()).isEqualTo(client);
+                assertThat(spa.has("webOrigins")).isEqualTo(!client);
+                assertThat(spa.get("attributes").has("access.token.header.type.rfc9068"))
+                        .isEqualTo(!client);
+                boolean settings = all || variant == Variant.BARE_SETTINGS;
+                assertThat(copy.get("sslRequired").asText()).isEqualTo(settings ? "external" : "all");
+                assertThat(copy.get("bruteForceProtected").asBoolean()).isEqualTo(!settings);
+                assertThat(copy.get("adminEventsEnabled").asBoolean()).isEqualTo(!settings);
+                assertThat(copy.has("browserSecurityHeaders")).isEqualTo(!settings);
+                assertThat(copy.has("passwordPolicy")).isEqualTo(!settings);
+                // Nothing else: every difference from apiguard-bare is one of the settings above.
+                assertThat(own.keySet())
+                        .isNotEmpty()
+                        .allMatch(k -> k.equals("/attributes/acr.loa.map")
+                                || k.equals("/attributes") // left empty without acr.loa.map
+                                || k.equals("/browserFlow")
+                                || k.matches("/users/\\d+/(attributes/.*|realmRoles/\\d+)")
+                                || k.startsWith("/components/org.keycloak.userprofile.UserProfileProvider/")
+                                || k.matches("/clients/\\d+/(fullScopeAllowed|webOrigins/0|attributes/"
+                                        + "(access\\.token\\.header\\.type\\.rfc9068|post\\.logout\\.redirect\\.uris))")
+                                || k.matches("/(sslRequired|bruteForceProtected|adminEventsEnabled"
+                                        + "|adminEventsDetailsEnabled|passwordPolicy)")
+                                || k.startsWith("/browserSecurityHeaders/"));
+            }
             default -> throw new IllegalStateException(variant.name());
         }
         assertThat(copy.get("eventsEnabled").asBoolean())
@@ -145,6 +194,13 @@ class RealmCopyTest {
                         || variant == Variant.NOPOLICY
                         || variant == Variant.FULLSCOPE);
         assertThat(copy.at("/attributes").has(Variant.RATE_LIMITS_ATTRIBUTE)).isEqualTo(variant.hasRateLimits());
+    }
+
+    private static JsonNode named(JsonNode array, String key, String value) {
+        return StreamSupport.stream(array.spliterator(), false)
+                .filter(e -> value.equals(e.path(key).asText()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test

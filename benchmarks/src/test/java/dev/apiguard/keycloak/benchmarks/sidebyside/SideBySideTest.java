@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.benchmarks.sidebyside;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -125,5 +126,36 @@ class SideBySideTest {
                 .doesNotContain("apiguard / stock-ES256", "apiguard / stock-RS256", "plain-ES256 / stock-ES256")
                 // The audit stream's targets were not measured here: they count as on no server.
                 .doesNotContain("apiguard-stream / apiguard-noaudit");
+    }
+
+    @Test
+    void comparisonsWhenRealmAndRs256ThenEachKeycloakSettingOverBareAndRs256GoalTwice() {
+        List<Summary.Comparison> comparisons =
+                SideBySide.comparisons(List.of("audit", "bare", "realm", "server", "rs256"));
+
+        assertThat(comparisons)
+                .extracting(Summary.Comparison::label)
+                .contains(
+                        "apiguard-bare / apiguard-bare-noloa",
+                        "apiguard-bare / apiguard-bare-user",
+                        "apiguard-bare / apiguard-bare-client",
+                        "apiguard-bare / apiguard-bare-settings",
+                        "apiguard-bare / apiguard-bare-stock",
+                        "apiguard-bare-stock / plain-ES256",
+                        "plain-ES256 / plain-RS256");
+        // Issue 19's "so >= 2x stock Keycloak's defaults", in one JVM.
+        assertThat(comparisons)
+                .filteredOn(c ->
+                        c.baseline().equals(Variant.PLAIN_RS) && c.subject().startsWith("apiguard"))
+                .extracting(Summary.Comparison::subject, Summary.Comparison::goal)
+                .containsExactly(tuple(SideBySide.APIGUARD, 2.0), tuple(Variant.NOAUDIT.target(), 2.0));
+        // The realm group's parts are Keycloak's settings, not API Guard's: no goal.
+        assertThat(comparisons)
+                .filteredOn(c -> c.subject().startsWith("apiguard-bare"))
+                .allMatch(c -> Double.isNaN(c.goal()));
+        // Without bare or server, the realm group has nothing to compare its copies with.
+        assertThat(SideBySide.comparisons(List.of("realm")))
+                .extracting(Summary.Comparison::label)
+                .noneMatch(label -> label.contains("apiguard-bare"));
     }
 }
