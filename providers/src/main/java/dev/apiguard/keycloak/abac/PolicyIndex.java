@@ -83,6 +83,8 @@ final class PolicyIndex {
     private final Key[] keys;
     /** For each policy (by its position in the document), its key in {@link #keys}, or -1 when it has none. */
     private final int[] keyOfPolicy;
+    /** For each policy whose guard is {@code 'literal' in list}, that literal; else null. */
+    private final Object[] containedLiteral;
 
     /** @param guards each policy's guard, in document order; null for a policy without one */
     PolicyIndex(List<Guard> guards) {
@@ -91,6 +93,7 @@ final class PolicyIndex {
         List<Map<Object, long[]>> literals = new ArrayList<>();
         List<Guard> firsts = new ArrayList<>();
         this.keyOfPolicy = new int[guards.size()];
+        this.containedLiteral = new Object[guards.size()];
         for (int policy = 0; policy < guards.size(); policy++) {
             Guard guard = guards.get(policy);
             if (guard == null) {
@@ -103,6 +106,9 @@ final class PolicyIndex {
                 firsts.add(guard);
             }
             keyOfPolicy[policy] = id;
+            if (guard.contains() && guard.literals().size() == 1) {
+                containedLiteral[policy] = guard.literals().iterator().next();
+            }
             for (Object literal : guard.literals()) {
                 long[] bits = literals.get(id).computeIfAbsent(literal, l -> new long[words]);
                 bits[policy >>> 6] |= 1L << policy;
@@ -152,7 +158,7 @@ final class PolicyIndex {
                     && !members.isBuilt()) {
                 // A list answered by a membership check (the user's realm roles): only the literal of this policy is
                 // asked, as its condition would ask it; building the list to look up every literal would cost more.
-                Object literal = guard.literalOf(policy);
+                Object literal = containedLiteral[policy];
                 return literal != null && !members.contains(literal);
             }
             lookup = guard.lookup(values);
@@ -175,18 +181,6 @@ final class PolicyIndex {
 
         /** No policy's test holds (a bit set of no words). */
         private static final long[] NONE_HOLDS = new long[0];
-
-        /** The literal of a {@code contains} guard whose test is the policy's at {@code policy}, or null. */
-        Object literalOf(int policy) {
-            int word = policy >>> 6;
-            for (Map.Entry<Object, long[]> entry : byLiteral.entrySet()) {
-                long[] bits = entry.getValue();
-                if (word < bits.length && (bits[word] & (1L << policy)) != 0) {
-                    return entry.getKey();
-                }
-            }
-            return null;
-        }
 
         /** The policies whose test holds for this request (bits), or {@link #UNKNOWN}. */
         Object lookup(DirectCondition.Values values) {

@@ -86,9 +86,10 @@ final class ScopePolicyInputs {
      * mappings.
      */
     static boolean hasRealmRole(RealmModel realm, UserModel user, String name) {
+        // A realm role (getRole never answers a client role), compared exactly: a database whose collation ignores
+        // case finds the role 'api-user' for 'API-USER'.
         RoleModel role = realm.getRole(name);
-        // Compared exactly: a database whose collation ignores case finds the role 'api-user' for 'API-USER'.
-        return role != null && !role.isClientRole() && name.equals(role.getName()) && user.hasRole(role);
+        return role != null && name.equals(role.getName()) && user.hasRole(role);
     }
 
     private static List<String> realmRoles(UserModel user) {

@@ -2,7 +2,6 @@ package dev.apiguard.keycloak.abac;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apiguard.keycloak.common.JsonFuzz;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,9 +117,7 @@ class DirectConditionPropertiesTest {
     }
 
     private static String document(String condition, boolean deny) {
-        return "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": \"p\", "
-                + "\"scopes\": [\"s\"], \"effect\": \"" + (deny ? "deny" : "permit") + "\", \"condition\": "
-                + JsonFuzz.quote(condition) + "}]}";
+        return OnePolicyDocument.of(condition, deny);
     }
 
     static PolicyInput input(Map<String, Object> bindings) {

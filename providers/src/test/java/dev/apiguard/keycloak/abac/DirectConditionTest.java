@@ -3,7 +3,6 @@ package dev.apiguard.keycloak.abac;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.apiguard.keycloak.common.JsonFuzz;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,13 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DirectConditionTest {
 
     private static DirectCondition directFormOf(String condition) throws PolicyDocumentException {
-        String document = "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": "
-                + "\"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": " + JsonFuzz.quote(condition)
-                + "}]}";
-        return PolicyCompiler.compile(PolicyDocumentParser.parse(document))
-                .policies()
-                .get(0)
-                .direct();
+        return OnePolicyDocument.compile(condition).policies().get(0).direct();
     }
 
     @ParameterizedTest

@@ -101,10 +101,8 @@ class MembershipListTest {
 
     @Test
     void directConditionWhenItAsksForOneRoleThenTheListIsNotBuilt() throws Exception {
-        String document = "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": "
-                + "\"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": \"'api-user' in user.realmRoles"
-                + " && !('auditor' in user.realmRoles)\"}]}";
-        CompiledPolicies policies = PolicyCompiler.compile(PolicyDocumentParser.parse(document));
+        CompiledPolicies policies =
+                OnePolicyDocument.compile("'api-user' in user.realmRoles && !('auditor' in user.realmRoles)");
         MembershipList roles = of(List.of("api-user"));
         PolicyInput input = PolicyInput.builder()
                 .value(PolicyVariables.CLIENT_ID, "c")
@@ -122,10 +120,7 @@ class MembershipListTest {
 
     @Test
     void interpreterWhenAMacroReadsTheListThenItIsBuiltAndDecidesAsTheMembershipCheckWould() throws Exception {
-        String document = "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": "
-                + "\"p\", \"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": "
-                + "\"user.realmRoles.exists(r, r == 'api-user')\"}]}";
-        CompiledPolicies policies = PolicyCompiler.compile(PolicyDocumentParser.parse(document));
+        CompiledPolicies policies = OnePolicyDocument.compile("user.realmRoles.exists(r, r == 'api-user')");
         MembershipList holder = of(List.of("api-user"));
         MembershipList other = of(List.of("auditor"));
 

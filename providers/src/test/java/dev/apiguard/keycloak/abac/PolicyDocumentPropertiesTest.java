@@ -66,10 +66,7 @@ class PolicyDocumentPropertiesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("conditions")
     void compileWhenAConditionIsAnyTextThenCompiledOrErrorsAndNothingThrown(String condition) {
-        String document =
-                "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"s\"], \"policies\": [{\"name\": \"p\", "
-                        + "\"scopes\": [\"s\"], \"effect\": \"permit\", \"condition\": " + JsonFuzz.quote(condition)
-                        + "}]}";
+        String document = OnePolicyDocument.of(condition, false);
 
         PolicyStore.State state = PolicyStore.compile(document);
 
