@@ -57,13 +57,8 @@ public final class ResultsWriter {
                 row.put("question", ratio.comparison().question());
             }
             row.put("pairedRounds", ratio.pairs());
-            ratio.interval().ifPresent(interval -> {
-                Map<String, Object> range = new LinkedHashMap<>();
-                range.put("low", round(interval.low(), 3));
-                range.put("high", round(interval.high(), 3));
-                range.put("coverage", round(interval.coverage(), 4));
-                row.put("throughputInterval", range);
-            });
+            ratio.interval().ifPresent(interval -> row.put("throughputInterval", range(interval)));
+            ratio.cpuInterval().ifPresent(interval -> row.put("cpuInterval", range(interval)));
             ratio.meetsGoal().ifPresent(met -> {
                 row.put("goal", ratio.comparison().goal());
                 row.put("meetsGoal", met);
@@ -119,5 +114,13 @@ public final class ResultsWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    private static Map<String, Object> range(Stats.Interval interval) {
+        Map<String, Object> range = new LinkedHashMap<>();
+        range.put("low", round(interval.low(), 3));
+        range.put("high", round(interval.high(), 3));
+        range.put("coverage", round(interval.coverage(), 4));
+        return range;
     }
 }

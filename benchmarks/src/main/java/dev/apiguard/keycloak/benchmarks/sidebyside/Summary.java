@@ -74,6 +74,8 @@ public final class Summary {
      *     {@code NaN} when no round measured both targets' CPU ({@code --pairing together})
      * @param interval    where the throughput ratio's median lies with 95% confidence, from the same
      *     per-round ratios ({@link Stats#medianInterval}); empty with fewer than 6 paired rounds
+     * @param cpuInterval the same for the CPU-per-request ratio; empty with fewer than 6 rounds that
+     *     measured both targets' CPU
      * @param pairs       the number of paired rounds
      */
     public record Ratio(
@@ -82,6 +84,7 @@ public final class Summary {
             double throughput,
             double cpu,
             Optional<Stats.Interval> interval,
+            Optional<Stats.Interval> cpuInterval,
             int pairs) {
 
         public String subject() {
@@ -201,6 +204,7 @@ public final class Summary {
                 Stats.median(throughput),
                 medianOrNaN(cpu),
                 Stats.medianInterval(throughput),
+                Stats.medianInterval(cpu),
                 throughput.size()));
     }
 
@@ -245,10 +249,11 @@ public final class Summary {
                 orDash("%.3f", f.cpuMillisPerRequest()),
                 f.errors()))));
         out.append(String.format(
-                "%n%-19s %-38s %12s %17s %12s%n", "grant", "ratio", "throughput", "95% interval", "CPU/request"));
+                "%n%-19s %-38s %12s %17s %12s %17s%n",
+                "grant", "ratio", "throughput", "95% interval", "CPU/request", "95% interval"));
         for (Ratio ratio : ratios) {
             out.append(String.format(
-                    "%-19s %-38s %11.2fx %17s %12s%s%n",
+                    "%-19s %-38s %11.2fx %17s %12s %17s%s%n",
                     ratio.grant(),
                     ratio.comparison().label(),
                     ratio.throughput(),
@@ -256,6 +261,9 @@ public final class Summary {
                             .map(i -> String.format("%.2fx-%.2fx", i.low(), i.high()))
                             .orElse("(< 6 rounds)"),
                     orDash("%.2fx", ratio.cpu()),
+                    ratio.cpuInterval()
+                            .map(i -> String.format("%.2fx-%.2fx", i.low(), i.high()))
+                            .orElse(Double.isNaN(ratio.cpu()) ? "-" : "(< 6 rounds)"),
                     ratio.verdict()
                             .map(verdict -> String.format(
                                     "   goal >= %.2fx %s  (%s)",

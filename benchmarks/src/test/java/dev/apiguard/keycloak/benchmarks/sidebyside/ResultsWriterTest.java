@@ -89,6 +89,9 @@ class ResultsWriterTest {
         assertThat(ratio.get("throughputInterval").get("high").asDouble()).isEqualTo(0.95);
         assertThat(ratio.get("throughputInterval").get("coverage").asDouble()).isEqualTo(0.9688);
         assertThat(ratio.get("verdict").asText()).isEqualTo("NOT met");
+        // The CPU-per-request ratios get their interval too: 9,000 ms over 9,000 to 9,500 requests, over 1 ms each.
+        assertThat(ratio.get("cpuInterval").get("low").asDouble()).isEqualTo(0.947);
+        assertThat(ratio.get("cpuInterval").get("high").asDouble()).isEqualTo(1.0);
     }
 
     @Test
@@ -108,6 +111,7 @@ class ResultsWriterTest {
                         .isNull())
                 .isTrue();
         assertThat(json.get("ratios").get(0).get("cpuPerRequest").isNull()).isTrue();
+        assertThat(json.get("ratios").get(0).has("cpuInterval")).isFalse();
         assertThat(json.get("ratios").get(0).get("throughput").asDouble()).isEqualTo(0.9);
     }
 
