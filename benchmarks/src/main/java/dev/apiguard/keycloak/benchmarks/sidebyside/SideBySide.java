@@ -742,6 +742,9 @@ public final class SideBySide {
         if (!options.together()) {
             return comparisons;
         }
+        say("--pairing together: the targets share the server's cores, so a difference between them reads smaller"
+                + " than in turns (ratios shrink toward 1.00x, the more targets the more): take verdicts on small goals"
+                + " from a run in turns and its CPU per request (docs/benchmarks.md, Measuring together)");
         Map<String, KeycloakServer> serverOf = new LinkedHashMap<>();
         targets.forEach(target -> serverOf.put(target.name(), target.server()));
         List<Summary.Comparison> sameServer = sameServer(comparisons, serverOf);
