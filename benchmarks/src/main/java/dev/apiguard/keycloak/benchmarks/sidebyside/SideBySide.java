@@ -19,11 +19,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -358,10 +360,24 @@ public final class SideBySide {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(target);
         }
         List<RoundResult> results = new ArrayList<>();
-        for (List<Target> group : groups.values()) {
+        for (List<Target> group : inRoundOrder(new ArrayList<>(groups.values()), round, options.together())) {
             results.addAll(measureTogether(group, grant, round, seconds));
         }
         return results;
+    }
+
+    /**
+     * The order in which a round runs its groups. In turns, each round shuffles them (seeded by the
+     * round, so a run can be repeated): a target that always ran after the same one would inherit its
+     * background work (the database's, the audit stream's dispatcher) in every round, and the ratio
+     * would carry that bias instead of spreading it as noise. Together, the servers in their order.
+     */
+    static <T> List<T> inRoundOrder(List<T> groups, int round, boolean together) {
+        List<T> order = new ArrayList<>(groups);
+        if (!together) {
+            Collections.shuffle(order, new Random(round));
+        }
+        return order;
     }
 
     /**

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SideBySideTest {
@@ -157,5 +159,26 @@ class SideBySideTest {
         assertThat(SideBySide.comparisons(List.of("realm")))
                 .extracting(Summary.Comparison::label)
                 .noneMatch(label -> label.contains("apiguard-bare"));
+    }
+
+    @Test
+    void inRoundOrderWhenInTurnsThenEachRoundAPermutationWithVaryingPredecessors() {
+        List<String> targets = List.of("stock-RS256", "stock-ES256", "apiguard", "plain-ES256", "b", "c", "d", "e");
+        Map<String, Set<String>> predecessors = new HashMap<>();
+        for (int round = 1; round <= 12; round++) {
+            List<String> order = SideBySide.inRoundOrder(targets, round, false);
+
+            assertThat(order).containsExactlyInAnyOrderElementsOf(targets);
+            assertThat(SideBySide.inRoundOrder(targets, round, false))
+                    .as("the same round, the same order")
+                    .isEqualTo(order);
+            for (int i = 1; i < order.size(); i++) {
+                predecessors.computeIfAbsent(order.get(i), k -> new HashSet<>()).add(order.get(i - 1));
+            }
+        }
+        // No target follows the same one in every round.
+        assertThat(predecessors.values()).allMatch(set -> set.size() >= 3);
+        // Together, each server's group runs in its order.
+        assertThat(SideBySide.inRoundOrder(targets, 5, true)).isEqualTo(targets);
     }
 }
