@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -159,29 +160,18 @@ public final class SideBySide {
                 String token = Oidc.adminToken(admin, stock.baseUrl(), "admin", adminPassword);
                 createStockRealm(admin, stock.baseUrl(), token, "bench-rs256", false, serviceSecret, userPassword);
                 createStockRealm(admin, stock.baseUrl(), token, "bench-es256", true, serviceSecret, userPassword);
-                boolean plain = options.variants().contains(Variant.SERVER_GROUP);
-                if (plain) {
+                List<PlainRealm> plainRealms = PlainRealm.of(options.variants());
+                for (PlainRealm plain : plainRealms) {
                     createStockRealm(
                             admin,
                             apiguard.baseUrl(),
                             Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
-                            "bench-es256",
-                            true,
+                            plain.realm(),
+                            plain.algorithm().equals("ES256"),
                             serviceSecret,
                             userPassword);
-                    say(Variant.PLAIN_ES + ": the stock ES256 realm (bench-es256) on the API Guard server");
-                }
-                boolean plainRs = options.variants().contains(Variant.RS_GROUP);
-                if (plainRs) {
-                    createStockRealm(
-                            admin,
-                            apiguard.baseUrl(),
-                            Oidc.adminToken(admin, apiguard.baseUrl(), "admin", adminPassword),
-                            "bench-rs256",
-                            false,
-                            serviceSecret,
-                            userPassword);
-                    say(Variant.PLAIN_RS + ": the stock RS256 realm (bench-rs256) on the API Guard server");
+                    say(plain.target() + ": the stock " + plain.algorithm() + " realm (" + plain.realm()
+                            + ") on the API Guard server");
                 }
                 awaitRealm(admin, apiguard.baseUrl(), DEMO_REALM);
                 List<Variant> variants = Variant.of(options.variants());
@@ -227,13 +217,9 @@ public final class SideBySide {
                                 "openid orders:read",
                                 Variant.USER,
                                 userPassword)));
-                if (plain) {
+                for (PlainRealm plain : plainRealms) {
                     targets.add(stockTarget(
-                            Variant.PLAIN_ES, apiguard, "bench-es256", "ES256", serviceSecret, userPassword));
-                }
-                if (plainRs) {
-                    targets.add(stockTarget(
-                            Variant.PLAIN_RS, apiguard, "bench-rs256", "RS256", serviceSecret, userPassword));
+                            plain.target(), apiguard, plain.realm(), plain.algorithm(), serviceSecret, userPassword));
                 }
                 for (Variant variant : variants) {
                     targets.add(new Target(
@@ -360,7 +346,7 @@ public final class SideBySide {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(target);
         }
         List<RoundResult> results = new ArrayList<>();
-        for (List<Target> group : inRoundOrder(new ArrayList<>(groups.values()), round, options.together())) {
+        for (List<Target> group : inRoundOrder(groups.values(), round, options.together())) {
             results.addAll(measureTogether(group, grant, round, seconds));
         }
         return results;
@@ -372,7 +358,7 @@ public final class SideBySide {
      * background work (the database's, the audit stream's dispatcher) in every round, and the ratio
      * would carry that bias instead of spreading it as noise. Together, the servers in their order.
      */
-    static <T> List<T> inRoundOrder(List<T> groups, int round, boolean together) {
+    static <T> List<T> inRoundOrder(Collection<T> groups, int round, boolean together) {
         List<T> order = new ArrayList<>(groups);
         if (!together) {
             Collections.shuffle(order, new Random(round));
@@ -597,6 +583,22 @@ public final class SideBySide {
         env.put("JAVA_OPTS_APPEND", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
         say(server + " runs with a JFR profile, written to " + recording
                 + " when it stops (its figures are not for ratios)");
+    }
+
+    /**
+     * A stock realm that {@code --variants server} or {@code rs256} also creates on the API Guard
+     * server, as the target {@code target}: the same realm as the stock server's {@code stockTarget}.
+     */
+    record PlainRealm(String group, String target, String realm, String algorithm, String stockTarget) {
+
+        /** The plain realms {@code groups} adds, ES256 first. */
+        static List<PlainRealm> of(List<String> groups) {
+            return Stream.of(
+                            new PlainRealm(Variant.SERVER_GROUP, Variant.PLAIN_ES, "bench-es256", "ES256", STOCK_ES),
+                            new PlainRealm(Variant.RS_GROUP, Variant.PLAIN_RS, "bench-rs256", "RS256", STOCK_RS))
+                    .filter(plain -> groups.contains(plain.group()))
+                    .toList();
+        }
     }
 
     /** Creates a {@link #stockRealm} on {@code baseUrl}, then adds its {@link #scope()} to both clients. */
@@ -863,12 +865,9 @@ public final class SideBySide {
                     .filter(v -> v.target().equals(t.name()))
                     .findFirst()
                     .ifPresent(v -> row.put("differsFromDemoRealm", v.description()));
-            if (t.name().equals(Variant.PLAIN_ES)) {
-                row.put("sameRealmAs", STOCK_ES);
-            }
-            if (t.name().equals(Variant.PLAIN_RS)) {
-                row.put("sameRealmAs", STOCK_RS);
-            }
+            PlainRealm.of(Variant.GROUPS).stream()
+                    .filter(plain -> plain.target().equals(t.name()))
+                    .forEach(plain -> row.put("sameRealmAs", plain.stockTarget()));
             row.put("signatureAlgorithm", t.algorithm());
             row.put("serviceClient", t.serviceClient());
             row.put("serviceScope", t.serviceScope());

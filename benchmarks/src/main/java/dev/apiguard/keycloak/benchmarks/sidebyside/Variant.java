@@ -254,9 +254,8 @@ enum Variant {
             }
         }
         if (groups.contains("realm")) {
-            List<Variant> parts = List.of(BARE_NOLOA, BARE_USER, BARE_CLIENT, BARE_SETTINGS, BARE_STOCK);
             if (groups.contains("bare")) {
-                for (Variant part : parts) {
+                for (Variant part : of(List.of("realm"))) {
                     comparisons.add(new Summary.Comparison(
                             BARE.target,
                             part.target,
