@@ -233,6 +233,10 @@ public record Options(
             }
             variants.add(name);
         }
+        if (variants.contains("control") && !variants.contains("bare")) {
+            throw new IllegalArgumentException(
+                    "--variants control compares apiguard-bare-twin with apiguard-bare: add bare");
+        }
         return List.copyOf(variants);
     }
 

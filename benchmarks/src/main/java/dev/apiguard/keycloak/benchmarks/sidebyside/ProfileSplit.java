@@ -24,7 +24,9 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code seconds} in the results JSON) are counted per frame, inclusively, and divided by the
  * round's requests. Two targets on the same server (for example {@code apiguard} and
  * {@code plain-ES256} with {@code --variants server}) share one JVM and one recording, so the
- * difference is what one realm does per request beyond the other.
+ * difference is what one realm does per request beyond the other. Then the CPU time per request
+ * by thread ({@link ThreadCpuSplit}): the samples see only Java code on Java threads, the process's
+ * CPU also holds the garbage collector's and the VM's.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.apiguard.keycloak.benchmarks.sidebyside.ProfileSplit \
@@ -34,6 +36,9 @@ import jdk.jfr.consumer.RecordingFile;
 public final class ProfileSplit {
 
     private static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
+    private static final String CPU_INFORMATION = "jdk.CPUInformation";
+    private static final String CPU_LOAD = "jdk.CPULoad";
+    private static final String THREAD_CPU_LOAD = "jdk.ThreadCPULoad";
 
     /** One round of one target: its load ran from {@code start} to {@code end} and served {@code requests}. */
     record Window(String target, Instant start, Instant end, long requests) {}
@@ -159,11 +164,20 @@ public final class ProfileSplit {
         String subject = args[3];
         String baseline = args[4];
         int top = args.length == 6 ? Integer.parseInt(args[5]) : 40;
-        ProfileSplit split = new ProfileSplit(windows(results, grant, subject, baseline), subject, baseline);
+        List<Window> windows = windows(results, grant, subject, baseline);
+        ProfileSplit split = new ProfileSplit(windows, subject, baseline);
+        List<RecordedEvent> loads = new ArrayList<>();
+        int cpus = 0;
         try (RecordingFile recording = new RecordingFile(Path.of(args[1]))) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals(EXECUTION_SAMPLE) || event.getStackTrace() == null) {
+                String type = event.getEventType().getName();
+                if (type.equals(CPU_INFORMATION)) {
+                    cpus = event.getInt("hwThreads");
+                } else if (type.equals(CPU_LOAD) || type.equals(THREAD_CPU_LOAD)) {
+                    loads.add(event);
+                }
+                if (!type.equals(EXECUTION_SAMPLE) || event.getStackTrace() == null) {
                     continue;
                 }
                 List<String> stack = new ArrayList<>();
@@ -191,6 +205,36 @@ public final class ProfileSplit {
         for (Row row : split.rows(top)) {
             System.out.printf(
                     Locale.ROOT, "%9.1f %9.1f %9.1f  %s%n", row.subject(), row.baseline(), row.extra(), row.frame());
+        }
+        if (loads.stream().noneMatch(e -> e.getEventType().getName().equals(THREAD_CPU_LOAD))) {
+            System.out.println("(no jdk.ThreadCPULoad events: record again with this version of the benchmark for CPU"
+                    + " by thread)");
+            return;
+        }
+        // Each thread's load covers the time since its previous event: feed them in time order.
+        loads.sort(Comparator.comparing(RecordedEvent::getEndTime));
+        ThreadCpuSplit threads = new ThreadCpuSplit(windows, subject, baseline, cpus);
+        for (RecordedEvent event : loads) {
+            if (event.getEventType().getName().equals(CPU_LOAD)) {
+                threads.acceptProcess(event.getEndTime(), event.getFloat("jvmUser"), event.getFloat("jvmSystem"));
+            } else if (event.getThread("eventThread") != null) {
+                threads.acceptThread(
+                        event.getEndTime(),
+                        event.getThread("eventThread").getJavaThreadId(),
+                        event.getThread("eventThread").getJavaName(),
+                        event.getFloat("user"),
+                        event.getFloat("system"));
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%n%9s %9s %9s  CPU microseconds per request, by thread (jdk.CPULoad, jdk.ThreadCPULoad)%n",
+                subject,
+                baseline,
+                "extra");
+        for (ThreadCpuSplit.Row row : threads.rows(top)) {
+            System.out.printf(
+                    Locale.ROOT, "%9.1f %9.1f %9.1f  %s%n", row.subject(), row.baseline(), row.extra(), row.threads());
         }
     }
 }

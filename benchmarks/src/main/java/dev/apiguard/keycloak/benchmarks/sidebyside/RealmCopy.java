@@ -224,7 +224,7 @@ final class RealmCopy {
                 requireAuditListener(events, variant);
                 events.put("eventsEnabled", false);
             }
-            case NOAUDIT, BARE, BARE_NOLOA, BARE_USER, BARE_CLIENT -> {
+            case NOAUDIT, BARE, BARE_TWIN, BARE_NOLOA, BARE_USER, BARE_CLIENT -> {
                 removeAuditListener(events, variant);
                 events.put("eventsEnabled", false);
             }

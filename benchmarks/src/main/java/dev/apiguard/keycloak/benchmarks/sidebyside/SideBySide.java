@@ -568,7 +568,8 @@ public final class SideBySide {
 
     /**
      * With {@code --profile}, the server runs with a JDK Flight Recorder recording (settings
-     * {@code profile}) written to the results folder when it stops.
+     * {@code profile}, with the process's and each Java thread's CPU load every second for
+     * {@link ThreadCpuSplit}) written to the results folder when it stops.
      */
     private static void profile(Options options, String server, Map<String, String> env) {
         if (!options.profiles(server)) {
@@ -580,7 +581,10 @@ public final class SideBySide {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + recording.getParent(), e);
         }
-        env.put("JAVA_OPTS_APPEND", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        env.put(
+                "JAVA_OPTS_APPEND",
+                "-XX:StartFlightRecording=settings=profile,jdk.CPULoad#period=1s,jdk.ThreadCPULoad#period=1s,"
+                        + "dumponexit=true,filename=" + recording);
         say(server + " runs with a JFR profile, written to " + recording
                 + " when it stops (its figures are not for ratios)");
     }

@@ -56,6 +56,15 @@ enum Variant {
                     + " realm attributes (rate limits, ABAC document, lifetime ceiling, key rotation), no apiguard-*"
                     + " protocol mappers, no audit listener and eventsEnabled false (Keycloak's settings kept)"),
     /**
+     * {@link #BARE} again under another name: the same realm twice, a control. Its ratio to
+     * {@link #BARE} is what the method reads when nothing differs (noise, order, the realms' place
+     * in the JVM), the yardstick for every other ratio of the run.
+     */
+    BARE_TWIN(
+            "apiguard-bare-twin",
+            "control",
+            "apiguard-bare again under another name (a control: the same realm twice)"),
+    /**
      * {@link #BARE} without step-up's settings in Keycloak: no ACR-to-LoA map, Keycloak's own browser
      * flow. The {@code realm} group's variants each remove one group of the demo realm's Keycloak
      * settings that the stock realm does not have, so that the two realms' own difference is split.
@@ -97,7 +106,7 @@ enum Variant {
 
     /** The {@code --variants} values besides {@code none}. */
     static final List<String> GROUPS =
-            List.of("limiter", "audit", "policies", "scope", "bare", "realm", "server", "rs256");
+            List.of("limiter", "audit", "policies", "scope", "bare", "realm", "server", "rs256", "control");
 
     /** The prefix of API Guard's realm attributes and of its providers' ids (protocol mappers, executors). */
     static final String APIGUARD_PREFIX = "apiguard";
@@ -164,9 +173,12 @@ enum Variant {
         return this != NOLIMIT && !isBare();
     }
 
-    /** Whether the realm is {@link #BARE}, or a copy of it with one more change (the {@code realm} group). */
+    /**
+     * Whether the realm is {@link #BARE}, its twin, or a copy of it with one more change (the
+     * {@code realm} group).
+     */
     boolean isBare() {
-        return this == BARE || group.equals("realm");
+        return this == BARE || this == BARE_TWIN || group.equals("realm");
     }
 
     /** The target's name, which is also its realm's name. */
@@ -252,6 +264,13 @@ enum Variant {
                                 + " Keycloak, not API Guard's)",
                         Double.NaN));
             }
+        }
+        if (groups.contains("control")) {
+            comparisons.add(new Summary.Comparison(
+                    BARE_TWIN.target,
+                    BARE.target,
+                    "two identical realms (a control: what the method reads when nothing differs; with bare)",
+                    Double.NaN));
         }
         if (groups.contains("realm")) {
             if (groups.contains("bare")) {

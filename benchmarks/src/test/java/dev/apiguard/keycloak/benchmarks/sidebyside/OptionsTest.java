@@ -133,11 +133,15 @@ class OptionsTest {
         assertThat(Options.parse(args("--variants", "none")).variants()).isEmpty();
         assertThatThrownBy(() -> Options.parse(args("--variants", "none,limiter")))
                 .hasMessage(
-                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies, scope, bare, realm, server, rs256 (comma-separated)");
+                        "--variants: unknown variant 'none'; known: none, limiter, audit, policies, scope, bare, realm, server, rs256, control (comma-separated)");
         assertThatThrownBy(() -> Options.parse(args("--variants", "cache")))
                 .hasMessageStartingWith("--variants: unknown variant 'cache'");
         assertThatThrownBy(() -> Options.parse(args("--variants", "audit,audit")))
                 .hasMessage("--variants names audit twice");
+        assertThat(Variant.of(Options.parse(args("--variants", "control,bare")).variants()))
+                .containsExactly(Variant.BARE, Variant.BARE_TWIN);
+        assertThatThrownBy(() -> Options.parse(args("--variants", "control")))
+                .hasMessage("--variants control compares apiguard-bare-twin with apiguard-bare: add bare");
     }
 
     @Test

@@ -137,6 +137,11 @@ class RealmCopyTest {
                 // Keycloak's own settings stay: least privilege for the code-flow client.
                 assertThat(copy.get("clients").findValues("fullScopeAllowed")).contains(JSON.readTree("false"));
             }
+            case BARE_TWIN ->
+                // The control: apiguard-bare under another name, nothing else.
+                assertThat(copy)
+                        .isEqualTo(JSON.readTree(RealmCopy.of(demo(), Variant.BARE, PLACEHOLDERS)
+                                .replace("apiguard-bare", variant.target())));
             case BARE_NOLOA, BARE_USER, BARE_CLIENT, BARE_SETTINGS, BARE_STOCK -> {
                 // apiguard-bare's changes, then the variant's own.
                 Map<String, String> own = differences(
