@@ -36,6 +36,9 @@ import jdk.jfr.consumer.RecordingFile;
 public final class ProfileSplit {
 
     private static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
+    /** JDK 25's CPU-time sampler: one sample per 10 ms of a thread's CPU time, which a --profile run records there. */
+    private static final String CPU_TIME_SAMPLE = "jdk.CPUTimeSample";
+
     private static final String CPU_INFORMATION = "jdk.CPUInformation";
     private static final String CPU_LOAD = "jdk.CPULoad";
     private static final String THREAD_CPU_LOAD = "jdk.ThreadCPULoad";
@@ -165,7 +168,9 @@ public final class ProfileSplit {
         String baseline = args[4];
         int top = args.length == 6 ? Integer.parseInt(args[5]) : 40;
         List<Window> windows = windows(results, grant, subject, baseline);
-        ProfileSplit split = new ProfileSplit(windows, subject, baseline);
+        ProfileSplit execution = new ProfileSplit(windows, subject, baseline);
+        ProfileSplit cpuTime = new ProfileSplit(windows, subject, baseline);
+        boolean hasCpuTime = false;
         List<RecordedEvent> loads = new ArrayList<>();
         int cpus = 0;
         try (RecordingFile recording = new RecordingFile(Path.of(args[1]))) {
@@ -177,7 +182,8 @@ public final class ProfileSplit {
                 } else if (type.equals(CPU_LOAD) || type.equals(THREAD_CPU_LOAD)) {
                     loads.add(event);
                 }
-                if (!type.equals(EXECUTION_SAMPLE) || event.getStackTrace() == null) {
+                boolean cpuSample = type.equals(CPU_TIME_SAMPLE);
+                if (!(cpuSample || type.equals(EXECUTION_SAMPLE)) || event.getStackTrace() == null) {
                     continue;
                 }
                 List<String> stack = new ArrayList<>();
@@ -187,9 +193,18 @@ public final class ProfileSplit {
                                 + frame.getMethod().getName());
                     }
                 }
-                split.accept(event.getStartTime(), stack);
+                hasCpuTime |= cpuSample;
+                (cpuSample ? cpuTime : execution).accept(event.getStartTime(), stack);
             }
         }
+        // CPU-time samples (JDK 25) count a thread's CPU time wherever it runs; execution samples only
+        // threads found running Java code, at most a few per period.
+        ProfileSplit split = hasCpuTime ? cpuTime : execution;
+        System.out.printf(
+                Locale.ROOT,
+                "%s samples (%s)%n",
+                hasCpuTime ? CPU_TIME_SAMPLE : EXECUTION_SAMPLE,
+                hasCpuTime ? "one per 10 ms of a thread's CPU time" : "Java code on Java threads");
         System.out.printf(
                 Locale.ROOT,
                 "%s: %s %.1f samples per 1,000 requests (%d requests), %s %.1f (%d requests)%n",

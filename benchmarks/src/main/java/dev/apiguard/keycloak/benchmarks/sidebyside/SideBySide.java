@@ -569,7 +569,8 @@ public final class SideBySide {
     /**
      * With {@code --profile}, the server runs with a JDK Flight Recorder recording (settings
      * {@code profile}, with the process's and each Java thread's CPU load every second for
-     * {@link ThreadCpuSplit}) written to the results folder when it stops.
+     * {@link ThreadCpuSplit} and, from JDK 25 on, a sample per 10 ms of each thread's CPU time for
+     * {@link ProfileSplit}) written to the results folder when it stops.
      */
     private static void profile(Options options, String server, Map<String, String> env) {
         if (!options.profiles(server)) {
@@ -581,10 +582,14 @@ public final class SideBySide {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + recording.getParent(), e);
         }
+        // From JDK 25 on, the CPU-time sampler too (ProfileSplit prefers its samples).
+        String cpuTimeSamples = javaFeature(options.javaHome()) >= 25
+                ? "jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=10ms,"
+                : "";
         env.put(
                 "JAVA_OPTS_APPEND",
                 "-XX:StartFlightRecording=settings=profile,jdk.CPULoad#period=1s,jdk.ThreadCPULoad#period=1s,"
-                        + "dumponexit=true,filename=" + recording);
+                        + cpuTimeSamples + "dumponexit=true,filename=" + recording);
         say(server + " runs with a JFR profile, written to " + recording
                 + " when it stops (its figures are not for ratios)");
     }
@@ -973,13 +978,24 @@ public final class SideBySide {
         return matcher.find() ? matcher.group(1) : dist.getFileName().toString();
     }
 
-    private static String javaVersion(Path javaHome) {
+    /** The servers' JDK's feature version ({@code JAVA_VERSION} of its {@code release} file); 0 when unknown. */
+    static int javaFeature(Path javaHome) {
+        String version = release(javaHome).getOrDefault("JAVA_VERSION", "");
+        int end = 0;
+        while (end < version.length() && Character.isDigit(version.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? 0 : Integer.parseInt(version.substring(0, end));
+    }
+
+    /** The JDK's {@code release} file as names and values; empty when it has none or it cannot be read. */
+    private static Map<String, String> release(Path javaHome) {
+        Map<String, String> values = new LinkedHashMap<>();
         Path release = javaHome.resolve("release");
         if (!Files.exists(release)) {
-            return javaHome.toString();
+            return values;
         }
         try {
-            Map<String, String> values = new LinkedHashMap<>();
             for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
                 int equals = line.indexOf('=');
                 if (equals > 0) {
@@ -988,11 +1004,19 @@ public final class SideBySide {
                             line.substring(equals + 1).replace("\"", ""));
                 }
             }
-            return values.getOrDefault("IMPLEMENTOR", "?") + " " + values.getOrDefault("JAVA_VERSION", "?") + " ("
-                    + javaHome + ")";
         } catch (IOException e) {
+            values.clear();
+        }
+        return values;
+    }
+
+    private static String javaVersion(Path javaHome) {
+        Map<String, String> values = release(javaHome);
+        if (values.isEmpty()) {
             return javaHome.toString();
         }
+        return values.getOrDefault("IMPLEMENTOR", "?") + " " + values.getOrDefault("JAVA_VERSION", "?") + " ("
+                + javaHome + ")";
     }
 
     private static String cpuModel() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SideBySideTest {
 
@@ -180,5 +181,20 @@ class SideBySideTest {
         assertThat(predecessors.values()).allMatch(set -> set.size() >= 3);
         // Together, each server's group runs in its order.
         assertThat(SideBySide.inRoundOrder(targets, 5, true)).isEqualTo(targets);
+    }
+
+    @Test
+    void javaFeatureWhenReleaseFileThenItsFeatureVersionElseZero(@TempDir Path jdk) throws Exception {
+        // Without a release file (or without JAVA_VERSION) the version is unknown: no JDK 25 options.
+        assertThat(SideBySide.javaFeature(jdk)).isZero();
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\n", StandardCharsets.UTF_8);
+        assertThat(SideBySide.javaFeature(jdk)).isZero();
+        Files.writeString(
+                jdk.resolve("release"),
+                "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n",
+                StandardCharsets.UTF_8);
+        assertThat(SideBySide.javaFeature(jdk)).isEqualTo(25);
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"21\"\n", StandardCharsets.UTF_8);
+        assertThat(SideBySide.javaFeature(jdk)).isEqualTo(21);
     }
 }
