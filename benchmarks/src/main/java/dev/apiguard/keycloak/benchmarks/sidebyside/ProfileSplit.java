@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where one target's server CPU goes beyond another's, from a {@code --profile} recording: the
- * samples taken during each round of the two targets (each round's {@code startedAt} and
+ * samples (JDK 25's CPU-time samples when the recording has them, else execution samples) taken
+ * during each round of the two targets (each round's {@code startedAt} and
  * {@code seconds} in the results JSON) are counted per frame, inclusively, and divided by the
  * round's requests. Two targets on the same server (for example {@code apiguard} and
  * {@code plain-ES256} with {@code --variants server}) share one JVM and one recording, so the
