@@ -26,8 +26,8 @@ import jdk.jfr.consumer.RecordingFile;
  * round's requests. Two targets on the same server (for example {@code apiguard} and
  * {@code plain-ES256} with {@code --variants server}) share one JVM and one recording, so the
  * difference is what one realm does per request beyond the other. Then the CPU time per request
- * by thread ({@link ThreadCpuSplit}): the samples see only Java code on Java threads, the process's
- * CPU also holds the garbage collector's and the VM's.
+ * by thread ({@link ThreadCpuSplit}): the samples see only Java threads, the process's CPU also
+ * holds the garbage collector's and the VM's.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.apiguard.keycloak.benchmarks.sidebyside.ProfileSplit \

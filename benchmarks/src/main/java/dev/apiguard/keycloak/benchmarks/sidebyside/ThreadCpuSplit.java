@@ -2,6 +2,7 @@ package dev.apiguard.keycloak.benchmarks.sidebyside;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -12,9 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Where a target's server CPU goes by thread, from a {@code --profile} recording's per-second CPU
  * load events: {@code jdk.CPULoad} for the whole process, {@code jdk.ThreadCPULoad} for each Java
- * thread (the benchmark records both every second). The execution samples that {@link ProfileSplit}
- * counts cover only Java code running on Java threads; the process's CPU also holds the garbage
- * collector's and the VM's own threads, and native code. A thread's load is its share of the
+ * thread (the benchmark records both every second). The samples that {@link ProfileSplit} counts
+ * are stacks of Java threads; the process's CPU also holds the garbage collector's and the VM's own
+ * threads. A thread's load is its share of the
  * machine over the interval since its previous event; an interval counts for a target when one of
  * the target's rounds holds it whole. Threads are grouped by name with each number that ends the
  * name or a part of it replaced by {@code N} ({@code executor-thread-N}, {@code C2 CompilerThreadN};
@@ -110,7 +111,7 @@ final class ThreadCpuSplit {
         double subjectJava = threads.stream().mapToDouble(Row::subject).sum();
         double baselineJava = threads.stream().mapToDouble(Row::baseline).sum();
         Row outside = new Row(OUTSIDE, process.subject() - subjectJava, process.baseline() - baselineJava);
-        List<Row> rows = new java.util.ArrayList<>(List.of(process, outside));
+        List<Row> rows = new ArrayList<>(List.of(process, outside));
         rows.addAll(threads.subList(0, Math.min(top, threads.size())));
         return rows;
     }
