@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
 import static org.mockito.Mockito.mock;
@@ -8,6 +9,7 @@ import static org.mockito.Mockito.when;
 
 import dev.apiguard.keycloak.abac.ScopePolicyExecutorFactory;
 import dev.apiguard.keycloak.clientguard.ClientGuardExecutorFactory;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.pkce.ChallengeReuseExecutorFactory;
 import dev.apiguard.keycloak.stepup.StepUpExecutorFactory;
 import dev.apiguard.keycloak.tokens.RefreshReuseExecutorFactory;
@@ -75,5 +77,22 @@ class ExecutorEventsTest {
         assertThatCode(() -> factory.create(session).executeOnEvent(context)).doesNotThrowAnyException();
 
         verifyNoInteractions(session);
+    }
+
+    static Stream<Arguments> factories() {
+        return ENFORCED.keySet().stream().map(factory -> Arguments.of(factory.getId(), factory));
+    }
+
+    /**
+     * What each factory declares to API Guard's client-policy manager, which creates and calls an
+     * executor only on the events it declares: exactly the events the executor enforces.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("factories")
+    void handledEventsWhenDeclaredThenExactlyTheEnforcedEvents(String id, ClientPolicyExecutorProviderFactory factory) {
+        assertThat(factory).isInstanceOf(HandledEvents.class);
+
+        assertThat(((HandledEvents) factory).handledEvents())
+                .containsExactlyInAnyOrderElementsOf(ENFORCED.get(factory));
     }
 }

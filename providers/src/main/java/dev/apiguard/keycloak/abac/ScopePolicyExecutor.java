@@ -4,6 +4,8 @@ import dev.apiguard.keycloak.common.ScopeDecision;
 import dev.apiguard.keycloak.common.TokenScopes;
 import dev.apiguard.keycloak.kc.IssuedTokens;
 import dev.apiguard.keycloak.kc.TokenExchangeRequest;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
@@ -45,6 +48,13 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 final class ScopePolicyExecutor
         implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
+    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): the token responses of code exchange, refresh and client credentials, and token-exchange requests. */
+    static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
+            ClientPolicyEvent.TOKEN_RESPONSE,
+            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
+            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+            ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST));
+
     private final KeycloakSession session;
 
     ScopePolicyExecutor(KeycloakSession session) {
@@ -58,6 +68,9 @@ final class ScopePolicyExecutor
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!EVENTS.contains(context.getEvent())) {
+            return;
+        }
         Optional<IssuedTokens> issued = IssuedTokens.of(session, context);
         if (issued.isPresent()) {
             issued.get().apply(decide(issued.get()));

@@ -5,8 +5,11 @@ import dev.apiguard.keycloak.kc.Logins;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -43,6 +46,13 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 final class ClientGuardExecutor
         implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
+    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): client registrations and updates, authorization requests (before the client lookup) and pushed authorization requests. */
+    static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
+            ClientPolicyEvent.REGISTER,
+            ClientPolicyEvent.UPDATE,
+            ClientPolicyEvent.PRE_AUTHORIZATION_REQUEST,
+            ClientPolicyEvent.PUSHED_AUTHORIZATION_REQUEST));
+
     private static final Logger LOG = Logger.getLogger(ClientGuardExecutor.class);
 
     private final KeycloakSession session;
@@ -58,6 +68,9 @@ final class ClientGuardExecutor
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!EVENTS.contains(context.getEvent())) {
+            return;
+        }
         switch (context.getEvent()) {
             case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
             case PRE_AUTHORIZATION_REQUEST -> {

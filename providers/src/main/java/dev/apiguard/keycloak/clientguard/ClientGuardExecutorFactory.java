@@ -1,15 +1,20 @@
 package dev.apiguard.keycloak.clientguard;
 
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import java.util.List;
+import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-client-guard}; see {@link ClientGuardRules}. */
 public final class ClientGuardExecutorFactory
-        implements ClientPolicyExecutorProviderFactory, StatelessProviderFactory<ClientPolicyExecutorProvider> {
+        implements ClientPolicyExecutorProviderFactory,
+                StatelessProviderFactory<ClientPolicyExecutorProvider>,
+                HandledEvents {
 
     public static final String PROVIDER_ID = "apiguard-client-guard";
 
@@ -23,6 +28,11 @@ public final class ClientGuardExecutorFactory
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new ClientGuardExecutor(session);
+    }
+
+    @Override
+    public Set<ClientPolicyEvent> handledEvents() {
+        return ClientGuardExecutor.EVENTS;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.kc;
 
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.keycloak.common.Profile;
@@ -45,6 +46,12 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
     private final KeycloakSession session;
     private final ClientPolicyManager keycloak;
     private final Map<String, Object> plans;
+    /**
+     * The providers this session configured, per component of a plan: a request's later events
+     * (a token request and its response) use them as they are, with no second lookup and
+     * configuration. A new plan has new components, so a changed policy never meets an old provider.
+     */
+    private final Map<ClientPolicyPlan.Component, Object> configured = new IdentityHashMap<>();
 
     /** A realm whose policies Keycloak's manager evaluates; cached per attribute version like a plan. */
     private record Delegated(String policiesJson, String profilesJson) {}
@@ -160,13 +167,18 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
                 continue;
             }
             for (ClientPolicyPlan.Component component : executors) {
-                executor(component).executeOnEvent(context);
+                if (component.handles(context.getEvent(), session.getKeycloakSessionFactory())) {
+                    executor(component).executeOnEvent(context);
+                }
             }
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private ClientPolicyConditionProvider<?> condition(ClientPolicyPlan.Component component) {
+        if (configured.get(component) instanceof ClientPolicyConditionProvider<?> ready) {
+            return ready;
+        }
         ClientPolicyConditionProvider provider = session.getComponentProvider(
                 ClientPolicyConditionProvider.class, component.model.getId(), factory -> component.model);
         if (provider == null) {
@@ -174,11 +186,15 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
         }
         provider.setupConfiguration((ClientPolicyConditionConfigurationRepresentation)
                 component.configuration(provider.getConditionConfigurationClass()));
+        configured.put(component, provider);
         return provider;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private ClientPolicyExecutorProvider<?> executor(ClientPolicyPlan.Component component) {
+        if (configured.get(component) instanceof ClientPolicyExecutorProvider<?> ready) {
+            return ready;
+        }
         ClientPolicyExecutorProvider provider = session.getComponentProvider(
                 ClientPolicyExecutorProvider.class, component.model.getId(), factory -> component.model);
         if (provider == null) {
@@ -186,6 +202,7 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
         }
         provider.setupConfiguration((ClientPolicyExecutorConfigurationRepresentation)
                 component.configuration(provider.getExecutorConfigurationClass()));
+        configured.put(component, provider);
         return provider;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +16,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.component.JsonConfigComponentModel;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderFactory;
 import org.keycloak.representations.idm.ClientPoliciesRepresentation;
 import org.keycloak.representations.idm.ClientPolicyConditionRepresentation;
 import org.keycloak.representations.idm.ClientPolicyExecutorRepresentation;
 import org.keycloak.representations.idm.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.ClientProfileRepresentation;
 import org.keycloak.representations.idm.ClientProfilesRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyMode;
 import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
@@ -100,6 +104,28 @@ final class ClientPolicyPlan {
             this.model = new JsonConfigComponentModel(type, realmId, providerId, config);
             this.shareConfiguration = providerId != null
                     && (providerId.startsWith(OWN_PREFIX) || READ_ONLY_KEYCLOAK_PROVIDERS.contains(providerId));
+        }
+
+        /**
+         * The events this executor acts on, from its factory ({@link HandledEvents}); every event
+         * for an executor whose factory does not say (Keycloak's own) or is not deployed. Looked
+         * up once per plan.
+         */
+        private volatile Set<ClientPolicyEvent> handledEvents;
+
+        /** Whether the executor of this component acts on {@code event}: if not, it need not be created or called. */
+        boolean handles(ClientPolicyEvent event, KeycloakSessionFactory factories) {
+            Set<ClientPolicyEvent> events = handledEvents;
+            if (events == null) {
+                ProviderFactory<?> factory =
+                        factories.getProviderFactory(ClientPolicyExecutorProvider.class, providerId);
+                events = EnumSet.allOf(ClientPolicyEvent.class);
+                if (factory instanceof HandledEvents declared) {
+                    events.retainAll(declared.handledEvents());
+                }
+                handledEvents = events;
+            }
+            return events.contains(event);
         }
 
         /** The configuration for {@code type}: shared for providers known to leave it unchanged, fresh for others. */

@@ -1,6 +1,9 @@
 package dev.apiguard.keycloak.pkce;
 
 import dev.apiguard.keycloak.kc.PolicyContexts;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
@@ -10,6 +13,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
@@ -24,6 +28,10 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * {@value #ERROR} and detail {@code apiguard_action=recorded}. The challenge itself appears nowhere.
  */
 final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<ChallengeReuseConfiguration> {
+
+    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): authorization requests. */
+    static final Set<ClientPolicyEvent> EVENTS =
+            Collections.unmodifiableSet(EnumSet.of(ClientPolicyEvent.AUTHORIZATION_REQUEST));
 
     static final String ERROR = "pkce_challenge_reused";
     static final String DETAIL = "Invalid parameter: code_challenge was already used by this client; "
@@ -55,6 +63,9 @@ final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<Chall
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!EVENTS.contains(context.getEvent())) {
+            return;
+        }
         PolicyContexts.AuthorizationRequest request =
                 PolicyContexts.authorizationRequest(context).orElse(null);
         if (request == null) {

@@ -1,15 +1,20 @@
 package dev.apiguard.keycloak.pkce;
 
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import java.util.List;
+import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-pkce-challenge-reuse}; see {@link ChallengeReuseExecutor}. */
 public final class ChallengeReuseExecutorFactory
-        implements ClientPolicyExecutorProviderFactory, StatelessProviderFactory<ClientPolicyExecutorProvider> {
+        implements ClientPolicyExecutorProviderFactory,
+                StatelessProviderFactory<ClientPolicyExecutorProvider>,
+                HandledEvents {
 
     public static final String PROVIDER_ID = "apiguard-pkce-challenge-reuse";
 
@@ -38,6 +43,11 @@ public final class ChallengeReuseExecutorFactory
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new ChallengeReuseExecutor(session);
+    }
+
+    @Override
+    public Set<ClientPolicyEvent> handledEvents() {
+        return ChallengeReuseExecutor.EVENTS;
     }
 
     @Override

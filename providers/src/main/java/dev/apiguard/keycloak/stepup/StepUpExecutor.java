@@ -7,6 +7,8 @@ import dev.apiguard.keycloak.kc.IssuedTokens;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import dev.apiguard.keycloak.kc.TokenExchangeRequest;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -60,6 +63,14 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
+    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): the token responses of code exchange, refresh and client credentials, token-exchange requests and authorization requests. */
+    static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
+            ClientPolicyEvent.TOKEN_RESPONSE,
+            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
+            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+            ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST,
+            ClientPolicyEvent.AUTHORIZATION_REQUEST));
+
     static final String ERROR = "step_up_required";
 
     private static final Logger LOG = Logger.getLogger(StepUpExecutor.class);
@@ -77,6 +88,9 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!EVENTS.contains(context.getEvent())) {
+            return;
+        }
         Optional<IssuedTokens> issued = IssuedTokens.of(session, context);
         if (issued.isPresent()) {
             issued.get().apply(decide(issued.get()));

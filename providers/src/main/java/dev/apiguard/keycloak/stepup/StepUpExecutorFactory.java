@@ -1,21 +1,31 @@
 package dev.apiguard.keycloak.stepup;
 
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import java.util.List;
+import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-admin-step-up}; see {@link StepUpExecutor}. */
 public final class StepUpExecutorFactory
-        implements ClientPolicyExecutorProviderFactory, StatelessProviderFactory<ClientPolicyExecutorProvider> {
+        implements ClientPolicyExecutorProviderFactory,
+                StatelessProviderFactory<ClientPolicyExecutorProvider>,
+                HandledEvents {
 
     public static final String PROVIDER_ID = "apiguard-admin-step-up";
 
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new StepUpExecutor(session);
+    }
+
+    @Override
+    public Set<ClientPolicyEvent> handledEvents() {
+        return StepUpExecutor.EVENTS;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.kc.PolicyContexts;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -14,6 +17,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
@@ -29,6 +33,10 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * to Keycloak, which verifies it next; the others are verified here first.
  */
 final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<RefreshReuseConfiguration> {
+
+    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): refresh requests, before the token is verified. */
+    static final Set<ClientPolicyEvent> EVENTS =
+            Collections.unmodifiableSet(EnumSet.of(ClientPolicyEvent.TOKEN_REFRESH));
 
     static final String ERROR = "refresh_token_reused";
     static final String DETAIL = "Refresh token reuse detected: the session was revoked";
@@ -59,6 +67,9 @@ final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<Refresh
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!EVENTS.contains(context.getEvent())) {
+            return;
+        }
         PolicyContexts.RefreshRequest refresh =
                 PolicyContexts.refreshRequest(context).orElse(null);
         if (refresh == null) {

@@ -1,15 +1,20 @@
 package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.common.StatelessProviderFactory;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import java.util.List;
+import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /** Client-policy executor {@code apiguard-refresh-token-reuse}; see {@link RefreshReuseExecutor}. */
 public final class RefreshReuseExecutorFactory
-        implements ClientPolicyExecutorProviderFactory, StatelessProviderFactory<ClientPolicyExecutorProvider> {
+        implements ClientPolicyExecutorProviderFactory,
+                StatelessProviderFactory<ClientPolicyExecutorProvider>,
+                HandledEvents {
 
     public static final String PROVIDER_ID = "apiguard-refresh-token-reuse";
 
@@ -29,6 +34,11 @@ public final class RefreshReuseExecutorFactory
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new RefreshReuseExecutor(session);
+    }
+
+    @Override
+    public Set<ClientPolicyEvent> handledEvents() {
+        return RefreshReuseExecutor.EVENTS;
     }
 
     @Override

@@ -2,9 +2,12 @@ package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
 import dev.apiguard.keycloak.kc.PolicyContexts;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -24,6 +27,10 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 final class TokenPolicyExecutor
         implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
+    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): client registrations and updates. */
+    static final Set<ClientPolicyEvent> EVENTS =
+            Collections.unmodifiableSet(EnumSet.of(ClientPolicyEvent.REGISTER, ClientPolicyEvent.UPDATE));
+
     private static final Logger LOG = Logger.getLogger(TokenPolicyExecutor.class);
 
     private final KeycloakSession session;
@@ -39,6 +46,9 @@ final class TokenPolicyExecutor
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (!EVENTS.contains(context.getEvent())) {
+            return;
+        }
         switch (context.getEvent()) {
             case REGISTER, UPDATE -> check(PolicyContexts.clientChange(context).orElseThrow(), context.getEvent());
             default -> {
