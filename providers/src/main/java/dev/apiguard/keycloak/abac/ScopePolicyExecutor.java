@@ -2,6 +2,7 @@ package dev.apiguard.keycloak.abac;
 
 import dev.apiguard.keycloak.common.ScopeDecision;
 import dev.apiguard.keycloak.common.TokenScopes;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.kc.IssuedTokens;
 import dev.apiguard.keycloak.kc.TokenExchangeRequest;
 import java.util.Collections;
@@ -48,7 +49,11 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 final class ScopePolicyExecutor
         implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
-    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): the token responses of code exchange, refresh and client credentials, and token-exchange requests. */
+    /**
+     * The events this executor acts on, declared to API Guard's client-policy manager ({@link
+     * HandledEvents}): the token responses of code exchange, refresh and client credentials, and
+     * token-exchange requests.
+     */
     static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
             ClientPolicyEvent.TOKEN_RESPONSE,
             ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,

@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.clientguard;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.kc.Logins;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -46,7 +47,11 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 final class ClientGuardExecutor
         implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
-    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): client registrations and updates, authorization requests (before the client lookup) and pushed authorization requests. */
+    /**
+     * The events this executor acts on, declared to API Guard's client-policy manager ({@link
+     * HandledEvents}): client registrations and updates, authorization requests (before the client
+     * lookup) and pushed authorization requests.
+     */
     static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
             ClientPolicyEvent.REGISTER,
             ClientPolicyEvent.UPDATE,

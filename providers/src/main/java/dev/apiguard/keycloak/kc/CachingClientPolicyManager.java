@@ -47,9 +47,11 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
     private final ClientPolicyManager keycloak;
     private final Map<String, Object> plans;
     /**
-     * The providers this session configured, per component of a plan: a request's later events
-     * (a token request and its response) use them as they are, with no second lookup and
-     * configuration. A new plan has new components, so a changed policy never meets an old provider.
+     * The providers this session configured, per component of a plan whose provider never changes
+     * its configuration ({@link ClientPolicyPlan.Component#sharesConfiguration}): a request's later
+     * events (a token request and its response) use them as they are, with no second lookup and
+     * configuration. Other providers are configured afresh on every event, as Keycloak's manager
+     * does. A new plan has new components, so a changed policy never meets an old provider.
      */
     private final Map<ClientPolicyPlan.Component, Object> configured = new IdentityHashMap<>();
 
@@ -186,7 +188,9 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
         }
         provider.setupConfiguration((ClientPolicyConditionConfigurationRepresentation)
                 component.configuration(provider.getConditionConfigurationClass()));
-        configured.put(component, provider);
+        if (component.sharesConfiguration()) {
+            configured.put(component, provider);
+        }
         return provider;
     }
 
@@ -202,7 +206,9 @@ final class CachingClientPolicyManager implements ClientPolicyManager {
         }
         provider.setupConfiguration((ClientPolicyExecutorConfigurationRepresentation)
                 component.configuration(provider.getExecutorConfigurationClass()));
-        configured.put(component, provider);
+        if (component.sharesConfiguration()) {
+            configured.put(component, provider);
+        }
         return provider;
     }
 

@@ -91,6 +91,12 @@ final class ClientPolicyPlan {
         final JsonConfigComponentModel model;
         private final boolean shareConfiguration;
         private final AtomicReference<Object> configuration = new AtomicReference<>();
+        /**
+         * The events this executor acts on, from its factory ({@link HandledEvents}); every event
+         * for an executor whose factory does not say (Keycloak's own) or is not deployed. Looked
+         * up once per plan.
+         */
+        private volatile Set<ClientPolicyEvent> handledEvents;
 
         Component(
                 Class<? extends org.keycloak.provider.Provider> type,
@@ -106,13 +112,6 @@ final class ClientPolicyPlan {
                     && (providerId.startsWith(OWN_PREFIX) || READ_ONLY_KEYCLOAK_PROVIDERS.contains(providerId));
         }
 
-        /**
-         * The events this executor acts on, from its factory ({@link HandledEvents}); every event
-         * for an executor whose factory does not say (Keycloak's own) or is not deployed. Looked
-         * up once per plan.
-         */
-        private volatile Set<ClientPolicyEvent> handledEvents;
-
         /** Whether the executor of this component acts on {@code event}: if not, it need not be created or called. */
         boolean handles(ClientPolicyEvent event, KeycloakSessionFactory factories) {
             Set<ClientPolicyEvent> events = handledEvents;
@@ -126,6 +125,11 @@ final class ClientPolicyPlan {
                 handledEvents = events;
             }
             return events.contains(event);
+        }
+
+        /** Whether the provider is known never to change its configuration: it can be configured once per session. */
+        boolean sharesConfiguration() {
+            return shareConfiguration;
         }
 
         /** The configuration for {@code type}: shared for providers known to leave it unchanged, fresh for others. */

@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.pkce;
 
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -29,7 +30,10 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  */
 final class ChallengeReuseExecutor implements ClientPolicyExecutorProvider<ChallengeReuseConfiguration> {
 
-    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): authorization requests. */
+    /**
+     * The events this executor acts on, declared to API Guard's client-policy manager ({@link
+     * HandledEvents}): authorization requests.
+     */
     static final Set<ClientPolicyEvent> EVENTS =
             Collections.unmodifiableSet(EnumSet.of(ClientPolicyEvent.AUTHORIZATION_REQUEST));
 

@@ -3,6 +3,7 @@ package dev.apiguard.keycloak.stepup;
 import dev.apiguard.keycloak.common.ScopeDecision;
 import dev.apiguard.keycloak.common.TokenScopes;
 import dev.apiguard.keycloak.kc.Acr;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.kc.IssuedTokens;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import dev.apiguard.keycloak.kc.TokenExchangeRequest;
@@ -63,7 +64,11 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
-    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): the token responses of code exchange, refresh and client credentials, token-exchange requests and authorization requests. */
+    /**
+     * The events this executor acts on, declared to API Guard's client-policy manager ({@link
+     * HandledEvents}): the token responses of code exchange, refresh and client credentials,
+     * token-exchange requests and authorization requests.
+     */
     static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
             ClientPolicyEvent.TOKEN_RESPONSE,
             ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,

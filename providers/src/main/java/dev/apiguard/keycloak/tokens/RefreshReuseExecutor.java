@@ -1,5 +1,6 @@
 package dev.apiguard.keycloak.tokens;
 
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -34,7 +35,10 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  */
 final class RefreshReuseExecutor implements ClientPolicyExecutorProvider<RefreshReuseConfiguration> {
 
-    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): refresh requests, before the token is verified. */
+    /**
+     * The events this executor acts on, declared to API Guard's client-policy manager ({@link
+     * HandledEvents}): refresh requests, before the token is verified.
+     */
     static final Set<ClientPolicyEvent> EVENTS =
             Collections.unmodifiableSet(EnumSet.of(ClientPolicyEvent.TOKEN_REFRESH));
 

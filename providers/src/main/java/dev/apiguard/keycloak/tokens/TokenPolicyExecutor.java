@@ -1,6 +1,7 @@
 package dev.apiguard.keycloak.tokens;
 
 import dev.apiguard.keycloak.common.ClientMetadataRefusal;
+import dev.apiguard.keycloak.kc.HandledEvents;
 import dev.apiguard.keycloak.kc.PolicyContexts;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -27,7 +28,10 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 final class TokenPolicyExecutor
         implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
 
-    /** The events this executor acts on ({@link dev.apiguard.keycloak.kc.HandledEvents}): client registrations and updates. */
+    /**
+     * The events this executor acts on, declared to API Guard's client-policy manager ({@link
+     * HandledEvents}): client registrations and updates.
+     */
     static final Set<ClientPolicyEvent> EVENTS =
             Collections.unmodifiableSet(EnumSet.of(ClientPolicyEvent.REGISTER, ClientPolicyEvent.UPDATE));
 

@@ -65,6 +65,7 @@ class CachingClientPolicyManagerTest {
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Object> plans = new ConcurrentHashMap<>();
     private KeycloakSession session;
+    private RealmModel realm;
 
     @BeforeAll
     static void features() {
@@ -79,7 +80,7 @@ class CachingClientPolicyManagerTest {
     @BeforeEach
     void demoRealm() throws Exception {
         JsonNode realmFile = JSON.readTree(Files.readString(Path.of("../realm-config/apiguard-demo.json")));
-        RealmModel realm = mock(RealmModel.class);
+        realm = mock(RealmModel.class);
         when(realm.getId()).thenReturn("realm-id");
         when(realm.getName()).thenReturn("demo");
         when(realm.getAttribute(Constants.CLIENT_POLICIES))
@@ -219,6 +220,34 @@ class CachingClientPolicyManagerTest {
 
         // Providers belong to a session: a new session (a new manager) looks them up again.
         assertThat(lookups).hasSize(2 * first);
+    }
+
+    @Test
+    void keycloakProviderWhenNotKnownToKeepItsConfigurationThenConfiguredAfreshOnEveryEvent() throws Exception {
+        when(realm.getAttribute(Constants.CLIENT_POLICIES))
+                .thenReturn("{\"policies\":[{\"name\":\"p\",\"enabled\":true,"
+                        + "\"conditions\":[{\"condition\":\"any-client\",\"configuration\":{}}],"
+                        + "\"profiles\":[\"q\"]}]}");
+        when(realm.getAttribute(Constants.CLIENT_PROFILES))
+                .thenReturn(
+                        "{\"profiles\":[{\"name\":\"q\",\"executors\":["
+                                + "{\"executor\":\"apiguard-scope-policy\",\"configuration\":{}},"
+                                + "{\"executor\":\"holder-of-key-enforcer\",\"configuration\":{\"auto-configure\":\"true\"}}]}]}");
+        ClientPolicyManager manager = manager();
+
+        manager.triggerOnEvent(event(ClientPolicyEvent.TOKEN_RESPONSE));
+        manager.triggerOnEvent(event(ClientPolicyEvent.TOKEN_RESPONSE));
+
+        assertThat(calls)
+                .containsExactly(
+                        "apiguard-scope-policy TOKEN_RESPONSE",
+                        "holder-of-key-enforcer TOKEN_RESPONSE",
+                        "apiguard-scope-policy TOKEN_RESPONSE",
+                        "holder-of-key-enforcer TOKEN_RESPONSE");
+        // holder-of-key-enforcer may write its configuration: looked up and configured on each event, as by Keycloak.
+        assertThat(lookups)
+                .containsExactly(
+                        "any-client", "apiguard-scope-policy", "holder-of-key-enforcer", "holder-of-key-enforcer");
     }
 
     private static List<String> profileOrder() throws Exception {
