@@ -11,12 +11,6 @@ import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.apiguard.keycloak.abac.ScopePolicyExecutorFactory;
-import dev.apiguard.keycloak.clientguard.ClientGuardExecutorFactory;
-import dev.apiguard.keycloak.pkce.ChallengeReuseExecutorFactory;
-import dev.apiguard.keycloak.stepup.StepUpExecutorFactory;
-import dev.apiguard.keycloak.tokens.RefreshReuseExecutorFactory;
-import dev.apiguard.keycloak.tokens.TokenPolicyExecutorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,14 +86,8 @@ class CachingClientPolicyManagerTest {
         SecurityProfileProvider securityProfile = mock(SecurityProfileProvider.class);
         when(securityProfile.getDefaultClientPolicies()).thenReturn(GLOBAL_POLICIES);
         when(securityProfile.getDefaultClientProfiles()).thenReturn(GLOBAL_PROFILES);
-        Map<String, ClientPolicyExecutorProviderFactory> factories = Stream.of(
-                        new ClientGuardExecutorFactory(),
-                        new TokenPolicyExecutorFactory(),
-                        new ChallengeReuseExecutorFactory(),
-                        new RefreshReuseExecutorFactory(),
-                        new ScopePolicyExecutorFactory(),
-                        new StepUpExecutorFactory(),
-                        new PKCEEnforcerExecutorFactory())
+        Map<String, ClientPolicyExecutorProviderFactory> factories = Stream.concat(
+                        ClientPolicyPlanTest.apiGuardExecutors(), Stream.of(new PKCEEnforcerExecutorFactory()))
                 .collect(Collectors.toMap(ClientPolicyExecutorProviderFactory::getId, f -> f));
         KeycloakSessionFactory sessionFactory = mock(KeycloakSessionFactory.class);
         when(sessionFactory.getProviderFactory(eq(ClientPolicyExecutorProvider.class), anyString()))
@@ -261,13 +249,7 @@ class CachingClientPolicyManagerTest {
     }
 
     private static boolean handles(String executor, ClientPolicyEvent event) {
-        return Stream.of(
-                        new ClientGuardExecutorFactory(),
-                        new TokenPolicyExecutorFactory(),
-                        new ChallengeReuseExecutorFactory(),
-                        new RefreshReuseExecutorFactory(),
-                        new ScopePolicyExecutorFactory(),
-                        new StepUpExecutorFactory())
+        return ClientPolicyPlanTest.apiGuardExecutors()
                 .filter(factory -> factory.getId().equals(executor))
                 .anyMatch(factory -> ((HandledEvents) factory).handledEvents().contains(event));
     }
