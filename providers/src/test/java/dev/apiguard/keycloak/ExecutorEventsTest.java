@@ -50,6 +50,10 @@ class ExecutorEventsTest {
                             ClientPolicyEvent.TOKEN_RESPONSE,
                             ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
                             ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+                            ClientPolicyEvent.DEVICE_TOKEN_RESPONSE,
+                            ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE,
+                            ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE,
+                            ClientPolicyEvent.IMPLICIT_HYBRID_TOKEN_RESPONSE,
                             ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST),
             new StepUpExecutorFactory(),
                     Set.of(
@@ -57,6 +61,10 @@ class ExecutorEventsTest {
                             ClientPolicyEvent.TOKEN_RESPONSE,
                             ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
                             ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+                            ClientPolicyEvent.DEVICE_TOKEN_RESPONSE,
+                            ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE,
+                            ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE,
+                            ClientPolicyEvent.IMPLICIT_HYBRID_TOKEN_RESPONSE,
                             ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST));
 
     static Stream<Arguments> notEnforced() {

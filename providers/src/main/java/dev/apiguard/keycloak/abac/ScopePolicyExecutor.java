@@ -31,7 +31,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 /**
  * Enforces the realm's scope policies at the token endpoint:
  * <ul>
- *   <li>{@code TOKEN_RESPONSE} (code), {@code TOKEN_REFRESH_RESPONSE}, {@code SERVICE_ACCOUNT_TOKEN_RESPONSE}:
+ *   <li>{@code TOKEN_RESPONSE} (code), {@code TOKEN_REFRESH_RESPONSE}, {@code SERVICE_ACCOUNT_TOKEN_RESPONSE},
+ *       {@code DEVICE_TOKEN_RESPONSE}, {@code BACKCHANNEL_TOKEN_RESPONSE} (CIBA):
  *       every scope of the token being issued is decided with the attributes of now (so a changed
  *       attribute counts at the next refresh); a denied scope is withheld from the access and
  *       refresh tokens (and so from every later refresh) or, for a refusing policy, the request
@@ -51,14 +52,16 @@ final class ScopePolicyExecutor
 
     /**
      * The events this executor acts on, declared to API Guard's client-policy manager ({@link
-     * HandledEvents}): the token responses of code exchange, refresh and client credentials, and
-     * token-exchange requests.
+     * HandledEvents}): every token response ({@link IssuedTokens#EVENTS}) and token-exchange
+     * requests.
      */
-    static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
-            ClientPolicyEvent.TOKEN_RESPONSE,
-            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
-            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
-            ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST));
+    static final Set<ClientPolicyEvent> EVENTS;
+
+    static {
+        EnumSet<ClientPolicyEvent> events = EnumSet.copyOf(IssuedTokens.EVENTS);
+        events.add(ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST);
+        EVENTS = Collections.unmodifiableSet(events);
+    }
 
     private final KeycloakSession session;
 

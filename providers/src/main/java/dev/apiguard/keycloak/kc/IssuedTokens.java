@@ -2,6 +2,8 @@ package dev.apiguard.keycloak.kc;
 
 import dev.apiguard.keycloak.common.ScopeDecision;
 import dev.apiguard.keycloak.common.TokenScopes;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,19 +20,24 @@ import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.IDToken;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
+import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
+import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenResponseContext;
 
 /**
- * A token response Keycloak is building (events {@code TOKEN_RESPONSE}, {@code TOKEN_REFRESH_RESPONSE},
- * {@code SERVICE_ACCOUNT_TOKEN_RESPONSE}), as the deciders see it, and the one place that applies
- * their {@link ScopeDecision}s.
+ * A token response Keycloak is building (events {@link #EVENTS}: code exchange, refresh, client
+ * credentials, device grant and CIBA), as the deciders see it, and the one place that applies their
+ * {@link ScopeDecision}s.
  *
  * <p>Why here: Keycloak computes the response's {@code scope} from the client session (not from
  * the token) and encodes the tokens once, the first time the response is built; it then reuses that
@@ -43,6 +50,24 @@ import org.keycloak.services.clientpolicy.context.TokenResponseContext;
  * the realm's profiles.
  */
 public final class IssuedTokens {
+
+    /**
+     * The events of a token response, one for each grant that issues tokens:
+     * {@code TOKEN_RESPONSE} (authorization code), {@code TOKEN_REFRESH_RESPONSE},
+     * {@code SERVICE_ACCOUNT_TOKEN_RESPONSE} (client credentials), {@code DEVICE_TOKEN_RESPONSE}
+     * (RFC 8628), {@code BACKCHANNEL_TOKEN_RESPONSE} (CIBA), and the two grants the baseline profile
+     * refuses but a realm's own profile may allow: {@code RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE}
+     * and {@code IMPLICIT_HYBRID_TOKEN_RESPONSE} (tokens from the authorization endpoint). Keycloak
+     * raises each of them with the response builder, before it builds the response.
+     */
+    public static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
+            ClientPolicyEvent.TOKEN_RESPONSE,
+            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
+            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
+            ClientPolicyEvent.DEVICE_TOKEN_RESPONSE,
+            ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE,
+            ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE,
+            ClientPolicyEvent.IMPLICIT_HYBRID_TOKEN_RESPONSE));
 
     private static final String LEDGERS = IssuedTokens.class.getName() + ".ledgers";
 
@@ -95,6 +120,43 @@ public final class IssuedTokens {
                         OAuth2Constants.CLIENT_CREDENTIALS,
                         EventType.CLIENT_LOGIN));
             }
+            case DEVICE_TOKEN_RESPONSE -> {
+                DeviceTokenResponseContext response = (DeviceTokenResponseContext) context;
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSession(),
+                        OAuth2Constants.DEVICE_CODE_GRANT_TYPE,
+                        EventType.OAUTH2_DEVICE_CODE_TO_TOKEN));
+            }
+            case BACKCHANNEL_TOKEN_RESPONSE -> {
+                BackchannelTokenResponseContext response = (BackchannelTokenResponseContext) context;
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSessionContext().getClientSession(),
+                        OAuth2Constants.CIBA_GRANT_TYPE,
+                        EventType.AUTHREQID_TO_TOKEN));
+            }
+            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE -> {
+                ResourceOwnerPasswordCredentialsResponseContext response =
+                        (ResourceOwnerPasswordCredentialsResponseContext) context;
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSessionContext().getClientSession(),
+                        OAuth2Constants.PASSWORD,
+                        EventType.LOGIN));
+            }
+            case IMPLICIT_HYBRID_TOKEN_RESPONSE -> {
+                ImplicitHybridTokenResponse response = (ImplicitHybridTokenResponse) context;
+                yield Optional.of(new IssuedTokens(
+                        session,
+                        response.getAccessTokenResponseBuilder(),
+                        response.getClientSessionContext().getClientSession(),
+                        OAuth2Constants.IMPLICIT,
+                        EventType.LOGIN));
+            }
             default -> Optional.empty();
         };
     }
@@ -124,7 +186,11 @@ public final class IssuedTokens {
         return clientSession;
     }
 
-    /** The grant ({@code authorization_code}, {@code refresh_token}, {@code client_credentials}). */
+    /**
+     * The grant ({@code authorization_code}, {@code refresh_token}, {@code client_credentials},
+     * {@code urn:ietf:params:oauth:grant-type:device_code}, {@code urn:openid:params:grant-type:ciba},
+     * {@code password}, {@code implicit} for tokens from the authorization endpoint).
+     */
     public String grantType() {
         return grantType;
     }

@@ -45,17 +45,20 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  *       that level gets the second-factor prompt, or OTP enrolment for a user without one. A
  *       request that itself names an {@code acr} keeps it (RFC 9470); the token endpoint then
  *       decides.</li>
- *   <li>{@code TOKEN_RESPONSE}, {@code TOKEN_REFRESH_RESPONSE}: an administrative scope stays in
- *       the access and refresh tokens only if the login session reached the level within the
- *       scope's max age (Keycloak's per-level times); otherwise it is dropped, so a refresh after
- *       the max age loses it and the client must step up again.</li>
+ *   <li>{@code TOKEN_RESPONSE}, {@code TOKEN_REFRESH_RESPONSE}, {@code DEVICE_TOKEN_RESPONSE},
+ *       {@code BACKCHANNEL_TOKEN_RESPONSE}: an administrative scope stays in the access and refresh
+ *       tokens only if the login session reached the level within the scope's max age (Keycloak's
+ *       per-level times); otherwise it is dropped, so a refresh after the max age loses it and the
+ *       client must step up again. The device grant's and CIBA's logins ask for no level, so they
+ *       carry the scope only on a session that reached it elsewhere within the max age.</li>
  *   <li>{@code SERVICE_ACCOUNT_TOKEN_RESPONSE}: never, unless the client is allowed
  *       ({@code apiguard.admin.service-account=true}).</li>
  *   <li>{@code TOKEN_EXCHANGE_REQUEST}: an exchange asking for one is refused
  *       ({@code invalid_scope}) unless the subject token's session meets it.</li>
  * </ul>
  * Every drop or refusal is an event ({@code CODE_TO_TOKEN_ERROR}, {@code REFRESH_TOKEN_ERROR},
- * {@code CLIENT_LOGIN_ERROR}, {@code TOKEN_EXCHANGE_ERROR}) with error {@code step_up_required}
+ * {@code CLIENT_LOGIN_ERROR}, {@code OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR}, {@code
+ * AUTHREQID_TO_TOKEN_ERROR}, {@code TOKEN_EXCHANGE_ERROR}) with error {@code step_up_required}
  * naming client, user, session and scope. At the token endpoint the executor only decides
  * ({@link ScopeDecision}); {@link IssuedTokens#apply} changes the tokens and the response, so its
  * place relative to ABAC's {@code apiguard-scope-policy} in a profile does not matter. In a token
@@ -66,15 +69,17 @@ final class StepUpExecutor implements ClientPolicyExecutorProvider<ClientPolicyE
 
     /**
      * The events this executor acts on, declared to API Guard's client-policy manager ({@link
-     * HandledEvents}): the token responses of code exchange, refresh and client credentials,
-     * token-exchange requests and authorization requests.
+     * HandledEvents}): every token response ({@link IssuedTokens#EVENTS}), token-exchange requests
+     * and authorization requests.
      */
-    static final Set<ClientPolicyEvent> EVENTS = Collections.unmodifiableSet(EnumSet.of(
-            ClientPolicyEvent.TOKEN_RESPONSE,
-            ClientPolicyEvent.TOKEN_REFRESH_RESPONSE,
-            ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_RESPONSE,
-            ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST,
-            ClientPolicyEvent.AUTHORIZATION_REQUEST));
+    static final Set<ClientPolicyEvent> EVENTS;
+
+    static {
+        EnumSet<ClientPolicyEvent> events = EnumSet.copyOf(IssuedTokens.EVENTS);
+        events.add(ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST);
+        events.add(ClientPolicyEvent.AUTHORIZATION_REQUEST);
+        EVENTS = Collections.unmodifiableSet(events);
+    }
 
     static final String ERROR = "step_up_required";
 

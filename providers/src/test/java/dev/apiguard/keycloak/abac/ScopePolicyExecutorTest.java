@@ -96,6 +96,10 @@ class ScopePolicyExecutorTest {
                 "TOKEN_RESPONSE",
                 "TOKEN_REFRESH_RESPONSE",
                 "SERVICE_ACCOUNT_TOKEN_RESPONSE",
+                "DEVICE_TOKEN_RESPONSE",
+                "BACKCHANNEL_TOKEN_RESPONSE",
+                "RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE",
+                "IMPLICIT_HYBRID_TOKEN_RESPONSE",
                 "TOKEN_EXCHANGE_REQUEST"
             })
     void executeOnEventWhenTheEventIssuesNoTokenThenNothingIsReadOrChanged(ClientPolicyEvent event) throws Exception {

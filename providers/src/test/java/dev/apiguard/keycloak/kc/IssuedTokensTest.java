@@ -17,15 +17,24 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.Token;
 import org.keycloak.events.EventType;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.TokenManager;
+import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.RefreshToken;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
+import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
+import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
 
 /**
  * The one place that applies scope decisions: whatever deciders run and in whatever order, the
@@ -122,6 +131,82 @@ class IssuedTokensTest {
         issued().apply(STEP_UP);
 
         verify(tokens, times(2)).encode(any(Token.class));
+    }
+
+    @Test
+    void ofWhenADeviceGrantsResponseThenItsGrantTypeEventTypeAndClientSession() {
+        AuthenticatedClientSessionModel clientSession = mock(AuthenticatedClientSessionModel.class);
+        DeviceTokenResponseContext context = mock(DeviceTokenResponseContext.class);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.DEVICE_TOKEN_RESPONSE);
+        when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(context.getClientSession()).thenReturn(clientSession);
+
+        IssuedTokens issued = IssuedTokens.of(session, context).orElseThrow();
+
+        assertThat(issued.grantType()).isEqualTo("urn:ietf:params:oauth:grant-type:device_code");
+        assertThat(issued.eventType()).isEqualTo(EventType.OAUTH2_DEVICE_CODE_TO_TOKEN);
+        assertThat(issued.clientSession()).isSameAs(clientSession);
+        assertThat(issued.accessToken()).isSameAs(access);
+    }
+
+    @Test
+    void ofWhenACibaResponseThenItsGrantTypeEventTypeAndTheClientSessionOfItsContext() {
+        AuthenticatedClientSessionModel clientSession = mock(AuthenticatedClientSessionModel.class);
+        ClientSessionContext sessionContext = mock(ClientSessionContext.class);
+        when(sessionContext.getClientSession()).thenReturn(clientSession);
+        BackchannelTokenResponseContext context = mock(BackchannelTokenResponseContext.class);
+        when(context.getEvent()).thenReturn(ClientPolicyEvent.BACKCHANNEL_TOKEN_RESPONSE);
+        when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(context.getClientSessionContext()).thenReturn(sessionContext);
+
+        IssuedTokens issued = IssuedTokens.of(session, context).orElseThrow();
+
+        assertThat(issued.grantType()).isEqualTo("urn:openid:params:grant-type:ciba");
+        assertThat(issued.eventType()).isEqualTo(EventType.AUTHREQID_TO_TOKEN);
+        assertThat(issued.clientSession()).isSameAs(clientSession);
+    }
+
+    @Test
+    void ofWhenAPasswordGrantsOrAnImplicitResponseThenItsGrantTypeAndTheLoginEvent() {
+        AuthenticatedClientSessionModel clientSession = mock(AuthenticatedClientSessionModel.class);
+        ClientSessionContext sessionContext = mock(ClientSessionContext.class);
+        when(sessionContext.getClientSession()).thenReturn(clientSession);
+        ResourceOwnerPasswordCredentialsResponseContext password =
+                mock(ResourceOwnerPasswordCredentialsResponseContext.class);
+        when(password.getEvent()).thenReturn(ClientPolicyEvent.RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE);
+        when(password.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(password.getClientSessionContext()).thenReturn(sessionContext);
+        ImplicitHybridTokenResponse implicit = mock(ImplicitHybridTokenResponse.class);
+        when(implicit.getEvent()).thenReturn(ClientPolicyEvent.IMPLICIT_HYBRID_TOKEN_RESPONSE);
+        when(implicit.getAccessTokenResponseBuilder()).thenReturn(builder);
+        when(implicit.getClientSessionContext()).thenReturn(sessionContext);
+
+        IssuedTokens byPassword = IssuedTokens.of(session, password).orElseThrow();
+        IssuedTokens byImplicit = IssuedTokens.of(session, implicit).orElseThrow();
+
+        assertThat(byPassword.grantType()).isEqualTo("password");
+        assertThat(byImplicit.grantType()).isEqualTo("implicit");
+        assertThat(List.of(byPassword.eventType(), byImplicit.eventType())).containsOnly(EventType.LOGIN);
+        assertThat(List.of(byPassword.clientSession(), byImplicit.clientSession()))
+                .containsOnly(clientSession);
+    }
+
+    /**
+     * Every event of Keycloak's that carries a token response is one the deciders see (a response
+     * event added by a later Keycloak fails here until it is mapped or ruled out); the revocation's
+     * response issues no token.
+     */
+    @ParameterizedTest
+    @EnumSource(ClientPolicyEvent.class)
+    void ofWhenTheEventCarriesATokenResponseThenTheDecidersSeeItElseEmpty(ClientPolicyEvent event) {
+        ClientPolicyContext context = mock(ClientPolicyContext.class);
+        when(context.getEvent()).thenReturn(event);
+        boolean issuesTokens = event.name().endsWith("_RESPONSE") && event != ClientPolicyEvent.TOKEN_REVOKE_RESPONSE;
+
+        assertThat(IssuedTokens.EVENTS.contains(event)).isEqualTo(issuesTokens);
+        if (!issuesTokens) {
+            assertThat(IssuedTokens.of(session, context)).isEmpty();
+        }
     }
 
     @Test

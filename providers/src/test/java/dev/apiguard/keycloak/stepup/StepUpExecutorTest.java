@@ -32,12 +32,16 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
+import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
+import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
 import org.keycloak.services.clientpolicy.context.TokenResponseContext;
@@ -94,6 +98,10 @@ class StepUpExecutorTest {
                 "TOKEN_RESPONSE",
                 "TOKEN_REFRESH_RESPONSE",
                 "SERVICE_ACCOUNT_TOKEN_RESPONSE",
+                "DEVICE_TOKEN_RESPONSE",
+                "BACKCHANNEL_TOKEN_RESPONSE",
+                "RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE",
+                "IMPLICIT_HYBRID_TOKEN_RESPONSE",
                 "TOKEN_EXCHANGE_REQUEST"
             })
     void executeOnEventWhenTheEventIsNotAGrantPathThenNothingIsReadOrChanged(ClientPolicyEvent event) throws Exception {
@@ -164,6 +172,27 @@ class StepUpExecutorTest {
         executor.executeOnEvent(context);
 
         assertThat(Set.of(token.getScope().split(" ")).contains("orders:admin")).isEqualTo(kept);
+    }
+
+    @ParameterizedTest(name = "{0}, level {1}: kept {2}")
+    @CsvSource({
+        "DEVICE_TOKEN_RESPONSE, 1, false",
+        "DEVICE_TOKEN_RESPONSE, 2, true",
+        "BACKCHANNEL_TOKEN_RESPONSE, 1, false",
+        "BACKCHANNEL_TOKEN_RESPONSE, 2, true",
+        "RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE, 1, false",
+        "IMPLICIT_HYBRID_TOKEN_RESPONSE, 1, false",
+        "IMPLICIT_HYBRID_TOKEN_RESPONSE, 2, true",
+    })
+    void otherUserGrantsWhenTheSessionReachedALevelThenTheAdminScopeIsKeptOnlyIfHighEnough(
+            ClientPolicyEvent event, int level, boolean kept) throws Exception {
+        when(userSession.getNote(Constants.LOA_MAP)).thenReturn("{\"" + level + "\": " + Time.currentTime() + "}");
+        when(clientSessionContext.getClientSession()).thenReturn(clientSession);
+
+        executor.executeOnEvent(tokenResponse(event));
+
+        assertThat(Set.of(token.getScope().split(" ")).contains("orders:admin")).isEqualTo(kept);
+        assertThat(token.getScope()).contains("orders:read");
     }
 
     @Test
@@ -244,6 +273,42 @@ class StepUpExecutorTest {
         when(scope.getName()).thenReturn(name);
         when(scope.getAttribute(AdminScopes.ADMIN_ATTRIBUTE)).thenReturn(administrative ? "true" : null);
         return scope;
+    }
+
+    /** The token response of a user grant other than code and refresh, as Keycloak raises it. */
+    private ClientPolicyContext tokenResponse(ClientPolicyEvent event) {
+        return switch (event) {
+            case DEVICE_TOKEN_RESPONSE -> {
+                DeviceTokenResponseContext context = mock(DeviceTokenResponseContext.class);
+                when(context.getEvent()).thenReturn(event);
+                when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+                when(context.getClientSession()).thenReturn(clientSession);
+                yield context;
+            }
+            case BACKCHANNEL_TOKEN_RESPONSE -> {
+                BackchannelTokenResponseContext context = mock(BackchannelTokenResponseContext.class);
+                when(context.getEvent()).thenReturn(event);
+                when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+                when(context.getClientSessionContext()).thenReturn(clientSessionContext);
+                yield context;
+            }
+            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE -> {
+                ResourceOwnerPasswordCredentialsResponseContext context =
+                        mock(ResourceOwnerPasswordCredentialsResponseContext.class);
+                when(context.getEvent()).thenReturn(event);
+                when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+                when(context.getClientSessionContext()).thenReturn(clientSessionContext);
+                yield context;
+            }
+            case IMPLICIT_HYBRID_TOKEN_RESPONSE -> {
+                ImplicitHybridTokenResponse context = mock(ImplicitHybridTokenResponse.class);
+                when(context.getEvent()).thenReturn(event);
+                when(context.getAccessTokenResponseBuilder()).thenReturn(builder);
+                when(context.getClientSessionContext()).thenReturn(clientSessionContext);
+                yield context;
+            }
+            default -> throw new IllegalArgumentException(event.name());
+        };
     }
 
     private ServiceAccountTokenResponseContext serviceAccountResponse() {
