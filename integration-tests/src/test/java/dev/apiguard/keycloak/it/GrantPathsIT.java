@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.apiguard.keycloak.it.support.ApiGuardServer;
+import dev.apiguard.keycloak.it.support.CibaChannel;
 import dev.apiguard.keycloak.it.support.Events;
 import dev.apiguard.keycloak.it.support.Oidc;
 import dev.apiguard.keycloak.it.support.Oidc.Pkce;
@@ -16,10 +17,12 @@ import dev.apiguard.keycloak.it.support.SharedServerExtension;
 import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -28,8 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Step-up and ABAC on the grants besides code, refresh and client credentials (StepUpIT and AbacIT
- * cover those): the device grant (RFC 8628), which the demo realm allows a client to turn on, and
- * the password and implicit grants, which the baseline profile refuses but a realm's own profile may
+ * cover those): the device grant (RFC 8628) and CIBA, which the demo realm allows a client to turn
+ * on (CIBA's authentication device is {@link CibaChannel}), and the password and implicit grants, which the baseline profile refuses but a realm's own profile may
  * allow. On each, a login without a second factor gets no administrative scope and a user without
  * the role gets none by ABAC, each with its event; the ordinary scopes stay.
  */
@@ -48,25 +51,30 @@ class GrantPathsIT {
         // api-admin: the ABAC demo policy permits orders:admin, so what withholds it is step-up.
         String password = oidc.createUser(user, "api-user", "api-admin");
 
-        Response tokens = deviceGrant(oidc, server, clientId, user, password);
+        try {
+            Response tokens = deviceGrant(oidc, server, clientId, user, password);
 
-        assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
-        JWTClaimsSet access = claims(tokens.jsonPath().getString("access_token"));
-        assertThat(access.getStringClaim("acr")).isEqualTo("password");
-        assertThat(scopes(access.getStringClaim("scope")))
-                .contains("orders:read")
-                .doesNotContain("orders:admin");
-        assertThat(scopes(tokens.jsonPath().getString("scope")))
-                .contains("orders:read")
-                .doesNotContain("orders:admin");
-        assertThat(scopes(claims(tokens.jsonPath().getString("refresh_token")).getStringClaim("scope")))
-                .doesNotContain("orders:admin");
-        assertThat(Events.matching(
-                        Events.of(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId),
-                        Events.error("step_up_required"),
-                        Events.user(userId(oidc, user)),
-                        Events.detail("scope", "orders:admin")))
-                .hasSize(1);
+            assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
+            JWTClaimsSet access = claims(tokens.jsonPath().getString("access_token"));
+            assertThat(access.getStringClaim("acr")).isEqualTo("password");
+            assertThat(scopes(access.getStringClaim("scope")))
+                    .contains("orders:read")
+                    .doesNotContain("orders:admin");
+            assertThat(scopes(tokens.jsonPath().getString("scope")))
+                    .contains("orders:read")
+                    .doesNotContain("orders:admin");
+            assertThat(scopes(
+                            claims(tokens.jsonPath().getString("refresh_token")).getStringClaim("scope")))
+                    .doesNotContain("orders:admin");
+            assertThat(Events.matching(
+                            Events.of(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId),
+                            Events.error("step_up_required"),
+                            Events.user(userId(oidc, user)),
+                            Events.detail("scope", "orders:admin")))
+                    .hasSize(1);
+        } finally {
+            deleteClient(oidc, clientId);
+        }
     }
 
     @Test
@@ -76,18 +84,104 @@ class GrantPathsIT {
         String user = user("device-abac");
         String password = oidc.createUser(user, "api-user");
 
-        Response tokens = deviceGrant(oidc, server, clientId, user, password);
+        try {
+            Response tokens = deviceGrant(oidc, server, clientId, user, password);
 
-        assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
-        assertThat(scopes(tokens.jsonPath().getString("scope")))
-                .contains("orders:read")
-                .doesNotContain("orders:admin");
-        assertThat(Events.matching(
-                        Events.of(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId),
-                        Events.error("scope_policy_denied"),
-                        Events.user(userId(oidc, user)),
-                        Events.detail("scope", "orders:admin")))
-                .hasSize(1);
+            assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
+            assertThat(scopes(tokens.jsonPath().getString("scope")))
+                    .contains("orders:read")
+                    .doesNotContain("orders:admin");
+            assertThat(Events.matching(
+                            Events.of(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId),
+                            Events.error("scope_policy_denied"),
+                            Events.user(userId(oidc, user)),
+                            Events.detail("scope", "orders:admin")))
+                    .hasSize(1);
+        } finally {
+            deleteClient(oidc, clientId);
+        }
+    }
+
+    @Test
+    void cibaWhenTheUserApprovesOnTheDeviceThenStepUpWithholdsTheAdminScopeAndKeepsTheOthers(ApiGuardServer server)
+            throws Exception {
+        Oidc oidc = new Oidc(server);
+        CibaChannel device = CibaChannel.shared().up();
+        String user = user("ciba");
+        oidc.createUser(user, "api-user", "api-admin");
+        String clientId = "it-grant-ciba-" + suffix();
+        createClient(
+                oidc,
+                Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        false,
+                        "standardFlowEnabled",
+                        false,
+                        "attributes",
+                        Map.of(
+                                "oidc.ciba.grant.enabled", "true",
+                                "ciba.backchannel.token.delivery.mode", "poll")));
+        try {
+            String secret = oidc.clientSecret(clientId);
+            Response authentication = oidc.request()
+                    .formParam("client_id", clientId)
+                    .formParam("client_secret", secret)
+                    .formParam("login_hint", user)
+                    .formParam("scope", "openid orders:read orders:admin")
+                    .post(server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/ext/ciba/auth");
+            assertThat(authentication.statusCode())
+                    .as(authentication.asString())
+                    .isEqualTo(200);
+            CibaChannel.Request request = device.awaitRequest(user, Duration.ofSeconds(20));
+            oidc.request()
+                    .header("Authorization", "Bearer " + request.bearerToken())
+                    .contentType("application/json")
+                    .body(Map.of("status", "SUCCEED"))
+                    .post(server.realmUrl(DEMO_REALM) + "/protocol/openid-connect/ext/ciba/auth/callback")
+                    .then()
+                    .statusCode(200);
+
+            Response tokens =
+                    pollCiba(oidc, clientId, secret, authentication.jsonPath().getString("auth_req_id"));
+
+            assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
+            assertThat(scopes(
+                            claims(tokens.jsonPath().getString("access_token")).getStringClaim("scope")))
+                    .contains("orders:read")
+                    .doesNotContain("orders:admin");
+            assertThat(scopes(tokens.jsonPath().getString("scope")))
+                    .contains("orders:read")
+                    .doesNotContain("orders:admin");
+            assertThat(Events.matching(
+                            Events.of(oidc, "AUTHREQID_TO_TOKEN_ERROR", clientId),
+                            Events.error("step_up_required"),
+                            Events.user(userId(oidc, user)),
+                            Events.detail("scope", "orders:admin")))
+                    .hasSize(1);
+        } finally {
+            deleteClient(oidc, clientId);
+        }
+    }
+
+    /** The CIBA token request, repeated while Keycloak answers that it is pending or too early (bounded). */
+    private static Response pollCiba(Oidc oidc, String clientId, String secret, String authReqId)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Response response = oidc.request()
+                    .formParam("grant_type", "urn:openid:params:grant-type:ciba")
+                    .formParam("client_id", clientId)
+                    .formParam("client_secret", secret)
+                    .formParam("auth_req_id", authReqId)
+                    .post(oidc.tokenEndpoint(DEMO_REALM));
+            String error = response.statusCode() == 400 ? response.jsonPath().getString("error") : null;
+            if (!("authorization_pending".equals(error) || "slow_down".equals(error)) || System.nanoTime() > deadline) {
+                return response;
+            }
+            Thread.sleep(1_000);
+        }
     }
 
     @Test
@@ -273,22 +367,20 @@ class GrantPathsIT {
         throw new AssertionError("the device verification did not end in 8 steps");
     }
 
-    /** A public demo-realm client for the device grant only, with orders:read and orders:admin as optional scopes. */
+    /** A new public demo-realm client for the device grant only, with orders:read and orders:admin as optional scopes. */
     private static String deviceClient(Oidc oidc) {
-        String clientId = "it-grant-device";
-        if (!oidc.clientExists(clientId)) {
-            createClient(
-                    oidc,
-                    Map.of(
-                            "clientId",
-                            clientId,
-                            "publicClient",
-                            true,
-                            "standardFlowEnabled",
-                            false,
-                            "attributes",
-                            Map.of("oauth2.device.authorization.grant.enabled", "true")));
-        }
+        String clientId = "it-grant-device-" + suffix();
+        createClient(
+                oidc,
+                Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        true,
+                        "standardFlowEnabled",
+                        false,
+                        "attributes",
+                        Map.of("oauth2.device.authorization.grant.enabled", "true")));
         return clientId;
     }
 

@@ -31,6 +31,10 @@ public final class SharedServerExtension implements ParameterResolver {
                                 .env("KC_SPI_APIGUARD_KEY_ROTATION__DEFAULT__INTERVAL", "1")
                                 // Metrics on: rate limiting's counters are read from the metrics endpoint.
                                 .env("KC_METRICS_ENABLED", "true")
+                                // CIBA's authentication device, for GrantPathsIT (Keycloak has no channel by default).
+                                .env(
+                                        "KC_SPI_CIBA_AUTH_CHANNEL__CIBA_HTTP_AUTH_CHANNEL__HTTP_AUTHENTICATION_CHANNEL_URI",
+                                        CibaChannel.shared().url())
                                 .start(),
                         ApiGuardServer.class);
     }
