@@ -68,7 +68,7 @@ class AbacIT {
         oidc = new Oidc(server);
         String user = user("drop");
         String password = oidc.createUser(user, "api-user");
-        oidc.setUserAttribute(userId(user), "department", "engineering");
+        oidc.setUserAttribute(oidc.userId(user), "department", "engineering");
 
         Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
                 .then()
@@ -81,7 +81,7 @@ class AbacIT {
         assertThat(matchingEvents(
                         "LOGIN_ERROR",
                         "demo-spa",
-                        userId(user),
+                        oidc.userId(user),
                         Map.of(
                                 "scope",
                                 "orders:write",
@@ -106,7 +106,7 @@ class AbacIT {
         String deniedPassword = oidc.createUser(denied, "api-user");
         String permitted = user("consent-sales");
         String permittedPassword = oidc.createUser(permitted, "api-user");
-        oidc.setUserAttribute(userId(permitted), "department", "sales");
+        oidc.setUserAttribute(oidc.userId(permitted), "department", "sales");
 
         String deniedPage = consentPage(server, client, denied, deniedPassword);
         String permittedPage = consentPage(server, client, permitted, permittedPassword);
@@ -163,7 +163,7 @@ class AbacIT {
         assertThat(matchingEvents(
                         "LOGIN_ERROR",
                         "demo-spa",
-                        userId(user),
+                        oidc.userId(user),
                         Map.of(
                                 "scope",
                                 "orders:write",
@@ -197,7 +197,7 @@ class AbacIT {
         assertThat(matchingEvents(
                         "REFRESH_TOKEN_ERROR",
                         "demo-spa",
-                        userId(user),
+                        oidc.userId(user),
                         Map.of(
                                 "scope",
                                 "orders:read",
@@ -222,7 +222,7 @@ class AbacIT {
 
         assertThat(scopes(tokens)).contains("openid").doesNotContain("orders:read");
         assertThat(tokens.jsonPath().getString("scope").split(" ")).doesNotContain("orders:read");
-        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", userId(user), Map.of("scope", "orders:read")))
+        assertThat(matchingEvents("LOGIN_ERROR", "demo-spa", oidc.userId(user), Map.of("scope", "orders:read")))
                 .singleElement()
                 .satisfies(event -> assertThat(String.valueOf(event.get("details")))
                         .contains("orders-read-api-users")
@@ -235,7 +235,7 @@ class AbacIT {
         oidc = new Oidc(server);
         String user = user("refresh");
         String password = oidc.createUser(user, "api-user");
-        oidc.setUserAttribute(userId(user), "department", "sales");
+        oidc.setUserAttribute(oidc.userId(user), "department", "sales");
         Response tokens = oidc.loginAndRedeem(user, password, "openid orders:read orders:write")
                 .then()
                 .statusCode(200)
@@ -243,7 +243,7 @@ class AbacIT {
                 .response();
         assertThat(scopes(tokens)).contains("orders:write");
 
-        oidc.setUserAttribute(userId(user), "department", "engineering");
+        oidc.setUserAttribute(oidc.userId(user), "department", "engineering");
         Response refreshed = refresh(tokens.jsonPath().getString("refresh_token"))
                 .then()
                 .statusCode(200)
@@ -261,7 +261,7 @@ class AbacIT {
         assertThat(matchingEvents(
                         "REFRESH_TOKEN_ERROR",
                         "demo-spa",
-                        userId(user),
+                        oidc.userId(user),
                         Map.of(
                                 "scope",
                                 "orders:write",
@@ -330,7 +330,7 @@ class AbacIT {
         assertThat(matchingEvents(
                         "TOKEN_EXCHANGE_ERROR",
                         TokenProfileIT.TokenExchange.EXCHANGER,
-                        userId(user),
+                        oidc.userId(user),
                         Map.of(
                                 "scope",
                                 "orders:write",
@@ -622,7 +622,7 @@ class AbacIT {
         oidc.asAdmin()
                 .contentType("application/json")
                 .body(List.of(representation))
-                .post(oidc.adminUrl("/users/" + userId(username) + "/role-mappings/clients/" + clientUuid))
+                .post(oidc.adminUrl("/users/" + oidc.userId(username) + "/role-mappings/clients/" + clientUuid))
                 .then()
                 .statusCode(204);
     }
@@ -713,18 +713,6 @@ class AbacIT {
                         && details.entrySet().stream()
                                 .allMatch(detail -> detail.getValue().equals(held.get(detail.getKey()))))
                 .toList();
-    }
-
-    private String userId(String username) {
-        return oidc.asAdmin()
-                .queryParam("username", username)
-                .queryParam("exact", true)
-                .get(oidc.adminUrl("/users"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getString("[0].id");
     }
 
     private static String user(String purpose) {

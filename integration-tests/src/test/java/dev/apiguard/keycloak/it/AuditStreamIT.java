@@ -107,7 +107,7 @@ class AuditStreamIT {
         String user =
                 "it-audit-" + Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
         String password = oidc.createUser(user, "api-user");
-        String userId = userId(user);
+        String userId = oidc.userId(user);
         oidc.setUserAttribute(userId, "department", "engineering");
 
         // A failed login (the wrong password is a canary), a successful one with a code redeemed,
@@ -1343,18 +1343,6 @@ class AuditStreamIT {
                 .filter(s -> name.equals(s.get("name")))
                 .findFirst()
                 .orElse(Map.of());
-    }
-
-    private String userId(String username) {
-        return oidc.asAdmin()
-                .queryParam("username", username)
-                .queryParam("exact", true)
-                .get(oidc.adminUrl("/users"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getString("[0].id");
     }
 
     // ---- verify ---------------------------------------------------------------------------

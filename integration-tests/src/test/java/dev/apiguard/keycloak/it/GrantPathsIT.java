@@ -54,24 +54,12 @@ class GrantPathsIT {
         try {
             Response tokens = deviceGrant(oidc, server, clientId, user, password);
 
-            assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
-            JWTClaimsSet access = claims(tokens.jsonPath().getString("access_token"));
+            JWTClaimsSet access = assertAdminScopeWithheld(tokens);
             assertThat(access.getStringClaim("acr")).isEqualTo("password");
-            assertThat(scopes(access.getStringClaim("scope")))
-                    .contains("orders:read")
-                    .doesNotContain("orders:admin");
-            assertThat(scopes(tokens.jsonPath().getString("scope")))
-                    .contains("orders:read")
-                    .doesNotContain("orders:admin");
             assertThat(scopes(
                             claims(tokens.jsonPath().getString("refresh_token")).getStringClaim("scope")))
                     .doesNotContain("orders:admin");
-            assertThat(Events.matching(
-                            Events.of(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId),
-                            Events.error("step_up_required"),
-                            Events.user(userId(oidc, user)),
-                            Events.detail("scope", "orders:admin")))
-                    .hasSize(1);
+            assertOneAdminScopeEvent(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId, "step_up_required", user);
         } finally {
             deleteClient(oidc, clientId);
         }
@@ -87,16 +75,8 @@ class GrantPathsIT {
         try {
             Response tokens = deviceGrant(oidc, server, clientId, user, password);
 
-            assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
-            assertThat(scopes(tokens.jsonPath().getString("scope")))
-                    .contains("orders:read")
-                    .doesNotContain("orders:admin");
-            assertThat(Events.matching(
-                            Events.of(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId),
-                            Events.error("scope_policy_denied"),
-                            Events.user(userId(oidc, user)),
-                            Events.detail("scope", "orders:admin")))
-                    .hasSize(1);
+            assertAdminScopeWithheld(tokens);
+            assertOneAdminScopeEvent(oidc, "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR", clientId, "scope_policy_denied", user);
         } finally {
             deleteClient(oidc, clientId);
         }
@@ -146,20 +126,8 @@ class GrantPathsIT {
             Response tokens =
                     pollCiba(oidc, clientId, secret, authentication.jsonPath().getString("auth_req_id"));
 
-            assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
-            assertThat(scopes(
-                            claims(tokens.jsonPath().getString("access_token")).getStringClaim("scope")))
-                    .contains("orders:read")
-                    .doesNotContain("orders:admin");
-            assertThat(scopes(tokens.jsonPath().getString("scope")))
-                    .contains("orders:read")
-                    .doesNotContain("orders:admin");
-            assertThat(Events.matching(
-                            Events.of(oidc, "AUTHREQID_TO_TOKEN_ERROR", clientId),
-                            Events.error("step_up_required"),
-                            Events.user(userId(oidc, user)),
-                            Events.detail("scope", "orders:admin")))
-                    .hasSize(1);
+            assertAdminScopeWithheld(tokens);
+            assertOneAdminScopeEvent(oidc, "AUTHREQID_TO_TOKEN_ERROR", clientId, "step_up_required", user);
         } finally {
             deleteClient(oidc, clientId);
         }
@@ -209,18 +177,8 @@ class GrantPathsIT {
                         .formParam("scope", "openid orders:read orders:admin")
                         .post(oidc.tokenEndpoint(DEMO_REALM));
 
-                assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
-                assertThat(scopes(claims(tokens.jsonPath().getString("access_token"))
-                                .getStringClaim("scope")))
-                        .contains("orders:read")
-                        .doesNotContain("orders:admin");
-                assertThat(scopes(tokens.jsonPath().getString("scope"))).doesNotContain("orders:admin");
-                assertThat(Events.matching(
-                                Events.of(oidc, "LOGIN_ERROR", clientId),
-                                Events.error("step_up_required"),
-                                Events.user(userId(oidc, user)),
-                                Events.detail("scope", "orders:admin")))
-                        .hasSize(1);
+                assertAdminScopeWithheld(tokens);
+                assertOneAdminScopeEvent(oidc, "LOGIN_ERROR", clientId, "step_up_required", user);
             } finally {
                 deleteClient(oidc, clientId);
             }
@@ -282,12 +240,7 @@ class GrantPathsIT {
                 assertThat(scopes(access.getStringClaim("scope")))
                         .contains("orders:read")
                         .doesNotContain("orders:admin");
-                assertThat(Events.matching(
-                                Events.of(oidc, "LOGIN_ERROR", clientId),
-                                Events.error("step_up_required"),
-                                Events.user(userId(oidc, user)),
-                                Events.detail("scope", "orders:admin")))
-                        .hasSize(1);
+                assertOneAdminScopeEvent(oidc, "LOGIN_ERROR", clientId, "step_up_required", user);
             } finally {
                 deleteClient(oidc, clientId);
             }
@@ -457,6 +410,30 @@ class GrantPathsIT {
         }
     }
 
+    /** A token response (200) whose access token and {@code scope} keep orders:read and lack orders:admin. */
+    private static JWTClaimsSet assertAdminScopeWithheld(Response tokens) throws java.text.ParseException {
+        assertThat(tokens.statusCode()).as(tokens.asString()).isEqualTo(200);
+        JWTClaimsSet access = claims(tokens.jsonPath().getString("access_token"));
+        assertThat(scopes(access.getStringClaim("scope")))
+                .contains("orders:read")
+                .doesNotContain("orders:admin");
+        assertThat(scopes(tokens.jsonPath().getString("scope")))
+                .contains("orders:read")
+                .doesNotContain("orders:admin");
+        return access;
+    }
+
+    /** Exactly one event {@code type} of the client with {@code error}, naming {@code user} and orders:admin. */
+    private static void assertOneAdminScopeEvent(Oidc oidc, String type, String clientId, String error, String user) {
+        assertThat(Events.matching(
+                        Events.of(oidc, type, clientId),
+                        Events.error(error),
+                        Events.user(oidc.userId(user)),
+                        Events.detail("scope", "orders:admin")))
+                .as("%s %s for %s", type, error, user)
+                .hasSize(1);
+    }
+
     private static Map<String, String> fragmentOf(String location) {
         assertThat(location).as("redirect location").isNotNull();
         String fragment = URI.create(location).getRawFragment();
@@ -480,17 +457,5 @@ class GrantPathsIT {
 
     private static String suffix() {
         return Oidc.randomSecret().substring(0, 6).toLowerCase().replaceAll("[^a-z0-9]", "x");
-    }
-
-    private static String userId(Oidc oidc, String username) {
-        return oidc.asAdmin()
-                .queryParam("username", username)
-                .queryParam("exact", true)
-                .get(oidc.adminUrl("/users"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getString("[0].id");
     }
 }

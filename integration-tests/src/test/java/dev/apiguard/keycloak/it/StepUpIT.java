@@ -121,7 +121,7 @@ class StepUpIT {
         assertThat(Jsoup.parse(wrong.asString()).select("#input-error-otp").text())
                 .isEqualTo("Invalid authenticator code.");
         List<Map<String, Object>> events = Events.of(oidc, "LOGIN_ERROR", "demo-spa");
-        assertThat(Events.matching(events, Events.error("invalid_user_credentials"), Events.user(userId(oidc, user))))
+        assertThat(Events.matching(events, Events.error("invalid_user_credentials"), Events.user(oidc.userId(user))))
                 .isNotEmpty();
         assertThat(events.toString()).doesNotContain(otp.wrongCode());
     }
@@ -178,7 +178,7 @@ class StepUpIT {
             assertThat(Events.matching(
                             Events.of(oidc, "REFRESH_TOKEN_ERROR", "demo-spa"),
                             Events.error("step_up_required"),
-                            Events.user(userId(oidc, user)),
+                            Events.user(oidc.userId(user)),
                             Events.detail("scope", "orders:admin")))
                     .hasSize(1);
         }
@@ -322,18 +322,6 @@ class StepUpIT {
 
     private static JWTClaimsSet claims(Response response) throws java.text.ParseException {
         return SignedJWT.parse(response.jsonPath().getString("access_token")).getJWTClaimsSet();
-    }
-
-    private static String userId(Oidc oidc, String username) {
-        return oidc.asAdmin()
-                .queryParam("username", username)
-                .queryParam("exact", true)
-                .get(oidc.adminUrl("/users"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getString("[0].id");
     }
 
     /**

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,7 +24,7 @@ public final class CibaChannel {
     private static final CibaChannel SHARED = new CibaChannel();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final int port = freePort();
+    private final int port = ApiGuardServer.freePort();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private HttpServer http;
 
@@ -81,14 +80,6 @@ public final class CibaChannel {
             if (loginHint.equals(request.loginHint())) {
                 return request;
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -362,6 +362,19 @@ public final class Oidc {
                 .statusCode(204);
     }
 
+    /** The id of the demo-realm user {@code username}. */
+    public String userId(String username) {
+        return asAdmin()
+                .queryParam("username", username)
+                .queryParam("exact", true)
+                .get(adminUrl("/users"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("[0].id");
+    }
+
     /** Creates an enabled user with a verified e-mail and these realm roles; returns its password. */
     public String createUser(String username, String... realmRoles) {
         String password = randomToken();
@@ -386,15 +399,7 @@ public final class Oidc {
                 .then()
                 .statusCode(201);
         if (realmRoles.length > 0) {
-            String id = asAdmin()
-                    .queryParam("username", username)
-                    .queryParam("exact", true)
-                    .get(adminUrl("/users"))
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath()
-                    .getString("[0].id");
+            String id = userId(username);
             List<Map<String, Object>> roles = new java.util.ArrayList<>();
             for (String role : realmRoles) {
                 roles.add(asAdmin()
