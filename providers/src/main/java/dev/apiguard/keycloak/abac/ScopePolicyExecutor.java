@@ -31,8 +31,9 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 /**
  * Enforces the realm's scope policies at the token endpoint:
  * <ul>
- *   <li>{@code TOKEN_RESPONSE} (code), {@code TOKEN_REFRESH_RESPONSE}, {@code SERVICE_ACCOUNT_TOKEN_RESPONSE},
- *       {@code DEVICE_TOKEN_RESPONSE}, {@code BACKCHANNEL_TOKEN_RESPONSE} (CIBA):
+ *   <li>every token response ({@link IssuedTokens#EVENTS}: code exchange, refresh, client
+ *       credentials, device grant, CIBA, and the password and implicit grants where a realm allows
+ *       them):
  *       every scope of the token being issued is decided with the attributes of now (so a changed
  *       attribute counts at the next refresh); a denied scope is withheld from the access and
  *       refresh tokens (and so from every later refresh) or, for a refusing policy, the request

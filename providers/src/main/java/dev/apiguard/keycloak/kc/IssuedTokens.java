@@ -35,9 +35,8 @@ import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenResponseContext;
 
 /**
- * A token response Keycloak is building (events {@link #EVENTS}: code exchange, refresh, client
- * credentials, device grant and CIBA), as the deciders see it, and the one place that applies their
- * {@link ScopeDecision}s.
+ * A token response Keycloak is building (events {@link #EVENTS}: every grant that issues tokens),
+ * as the deciders see it, and the one place that applies their {@link ScopeDecision}s.
  *
  * <p>Why here: Keycloak computes the response's {@code scope} from the client session (not from
  * the token) and encodes the tokens once, the first time the response is built; it then reuses that

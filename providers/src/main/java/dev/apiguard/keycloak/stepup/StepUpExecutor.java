@@ -45,12 +45,13 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  *       that level gets the second-factor prompt, or OTP enrolment for a user without one. A
  *       request that itself names an {@code acr} keeps it (RFC 9470); the token endpoint then
  *       decides.</li>
- *   <li>{@code TOKEN_RESPONSE}, {@code TOKEN_REFRESH_RESPONSE}, {@code DEVICE_TOKEN_RESPONSE},
- *       {@code BACKCHANNEL_TOKEN_RESPONSE}: an administrative scope stays in the access and refresh
- *       tokens only if the login session reached the level within the scope's max age (Keycloak's
- *       per-level times); otherwise it is dropped, so a refresh after the max age loses it and the
- *       client must step up again. The device grant's and CIBA's logins ask for no level, so they
- *       carry the scope only on a session that reached it elsewhere within the max age.</li>
+ *   <li>every user grant's token response ({@link IssuedTokens#EVENTS}: code exchange, refresh,
+ *       device grant, CIBA, and the password and implicit grants where a realm allows them): an
+ *       administrative scope stays in the access and refresh tokens only if the login session
+ *       reached the level within the scope's max age (Keycloak's per-level times); otherwise it is
+ *       dropped, so a refresh after the max age loses it and the client must step up again. The
+ *       device grant's and CIBA's logins ask for no level, so they carry the scope only on a session
+ *       that reached it elsewhere within the max age.</li>
  *   <li>{@code SERVICE_ACCOUNT_TOKEN_RESPONSE}: never, unless the client is allowed
  *       ({@code apiguard.admin.service-account=true}).</li>
  *   <li>{@code TOKEN_EXCHANGE_REQUEST}: an exchange asking for one is refused
@@ -58,7 +59,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * </ul>
  * Every drop or refusal is an event ({@code CODE_TO_TOKEN_ERROR}, {@code REFRESH_TOKEN_ERROR},
  * {@code CLIENT_LOGIN_ERROR}, {@code OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR}, {@code
- * AUTHREQID_TO_TOKEN_ERROR}, {@code TOKEN_EXCHANGE_ERROR}) with error {@code step_up_required}
+ * AUTHREQID_TO_TOKEN_ERROR}, {@code LOGIN_ERROR} (password, implicit), {@code TOKEN_EXCHANGE_ERROR})
+ * with error {@code step_up_required}
  * naming client, user, session and scope. At the token endpoint the executor only decides
  * ({@link ScopeDecision}); {@link IssuedTokens#apply} changes the tokens and the response, so its
  * place relative to ABAC's {@code apiguard-scope-policy} in a profile does not matter. In a token
