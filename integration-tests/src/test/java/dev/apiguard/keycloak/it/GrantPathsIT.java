@@ -32,9 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Step-up and ABAC on the grants besides code, refresh and client credentials (StepUpIT and AbacIT
  * cover those): the device grant (RFC 8628) and CIBA, which the demo realm allows a client to turn
- * on (CIBA's authentication device is {@link CibaChannel}), and the password and implicit grants, which the baseline profile refuses but a realm's own profile may
- * allow. On each, a login without a second factor gets no administrative scope and a user without
- * the role gets none by ABAC, each with its event; the ordinary scopes stay.
+ * on (CIBA's authentication device is {@link CibaChannel}), and the password and implicit grants,
+ * which the baseline profile refuses but a realm's own profile may allow. On each, a login without
+ * a second factor gets no administrative scope, with its event, and the ordinary scopes stay; on the
+ * device grant, a user without the role gets none by ABAC either.
  */
 @ExtendWith(SharedServerExtension.class)
 class GrantPathsIT {
