@@ -36,7 +36,8 @@ public final class ScopePolicyExecutorFactory
     @Override
     public String getHelpText() {
         return "API Guard: attribute-based scope policies (ABAC) at the token endpoint. Decides every scope of a token "
-                + "(code exchange, refresh, client credentials, token exchange) with the realm's policy document "
+                + "(code exchange, refresh, client credentials, device grant, CIBA, token exchange) with the realm's "
+                + "policy document "
                 + "(/admin/realms/{realm}/apiguard/v1/policies): a denied scope is dropped from the tokens or the request "
                 + "is refused with invalid_scope, as the deciding policy says. No document: no effect. Its place in a "
                 + "profile relative to apiguard-admin-step-up does not matter. No options.";

@@ -37,9 +37,11 @@ public final class StepUpExecutorFactory
     public String getHelpText() {
         return "API Guard: MFA step-up for administrative client scopes (attribute apiguard.admin=true; acr in "
                 + "apiguard.admin.acr, default mfa; freshness in apiguard.admin.max-age, default 300 s). Asks for the "
-                + "second factor at the authorization endpoint even on an SSO session, drops the scope at code exchange "
-                + "and refresh unless the session reached the level within the max age, refuses token exchange for it, "
-                + "and keeps it from service accounts unless the client sets apiguard.admin.service-account=true. "
+                + "second factor at the authorization endpoint even on an SSO session, drops the scope from every token "
+                + "response (code exchange, refresh, device grant, CIBA, and the password and implicit grants where a "
+                + "realm allows them) unless the session reached the level within the max age, refuses token exchange "
+                + "for it, and keeps it from service accounts unless the client sets "
+                + "apiguard.admin.service-account=true. "
                 + "Its place in a profile relative to apiguard-scope-policy does not matter. No options.";
     }
 
