@@ -4,6 +4,7 @@ import static dev.apiguard.keycloak.it.support.AuditLines.group;
 import static dev.apiguard.keycloak.it.support.AuditLines.jti;
 import static dev.apiguard.keycloak.it.support.AuditLines.parse;
 import static dev.apiguard.keycloak.it.support.AuditLines.tokenId;
+import static dev.apiguard.keycloak.it.support.AuditLines.written;
 import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,6 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -1219,12 +1219,7 @@ class AuditStreamIT {
     }
 
     private List<String> alertLines() {
-        Path file = server.dataDir().resolve("audit").resolve(ALERTS_REALM + ".jsonl");
-        try {
-            return Files.exists(file) ? Files.readAllLines(file) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return written(server.dataDir().resolve("audit").resolve(ALERTS_REALM + ".jsonl"));
     }
 
     private List<Map<String, Object>> alertRecords() {
@@ -1245,11 +1240,7 @@ class AuditStreamIT {
     }
 
     private List<String> fileLines() {
-        try {
-            return Files.exists(auditFile()) ? Files.readAllLines(auditFile()) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return written(auditFile());
     }
 
     private List<Map<String, Object>> fileRecords() {

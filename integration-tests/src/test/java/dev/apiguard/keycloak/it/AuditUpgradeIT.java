@@ -4,6 +4,7 @@ import static dev.apiguard.keycloak.it.support.AuditLines.group;
 import static dev.apiguard.keycloak.it.support.AuditLines.jti;
 import static dev.apiguard.keycloak.it.support.AuditLines.parse;
 import static dev.apiguard.keycloak.it.support.AuditLines.tokenId;
+import static dev.apiguard.keycloak.it.support.AuditLines.written;
 import static dev.apiguard.keycloak.it.support.Oidc.DEMO_REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -550,14 +551,9 @@ class AuditUpgradeIT {
 
     /** The file's record lines (checkpoint lines left out). */
     private List<String> fileLines() {
-        try {
-            List<String> lines = Files.exists(auditFile()) ? Files.readAllLines(auditFile()) : List.of();
-            return lines.stream()
-                    .filter(line -> !parse(line).containsKey("checkpoint"))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return written(auditFile()).stream()
+                .filter(line -> !parse(line).containsKey("checkpoint"))
+                .toList();
     }
 
     private Set<String> fileTokenIds() {

@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /** Reading API Guard's audit records (docs/audit-stream.md) as the tests see them: JSON lines of nested groups. */
@@ -13,6 +19,24 @@ public final class AuditLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AuditLines() {}
+
+    /**
+     * The complete lines of a file sink's file, as a reader tailing it sees them: the sink appends while the test
+     * reads, so a last line without its newline is still being written and is left for the next read. Empty when the
+     * file does not exist yet.
+     */
+    public static List<String> written(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? List.of() : Arrays.asList(text.substring(0, end).split("\n", -1));
+    }
 
     /** One record line (a file sink's line, a webhook body's line), parsed. */
     public static Map<String, Object> parse(String line) {
