@@ -22,7 +22,10 @@ import java.util.Set;
  *   <li>{@code user-failures}: {@code threshold} login failures for one user (any address) within
  *       {@code window};</li>
  *   <li>{@code token-errors}: {@code threshold} token-endpoint errors of one client (or of the realm)
- *       within {@code window}, rate-limit refusals excluded;</li>
+ *       within {@code window}, counted on Keycloak's records: a record of an API Guard decision
+ *       ({@code apiguard.decision}) is left out, so a request an executor refuses counts once
+ *       (Keycloak records the refusal too), a scope withheld from a granted request counts not at
+ *       all; the rate limiter's records (refusals, shadow refusals, warnings) are left out too;</li>
  *   <li>{@code refresh-token-reuse}: API Guard refused a reused refresh token (once per user and
  *       window);</li>
  *   <li>{@code client-redirect}: an admin create or update of a client whose redirect URIs hold a
@@ -103,7 +106,11 @@ final class AlertDetectors {
         if ("LOGIN_ERROR".equals(type) && error != null && LOGIN_FAILURES.contains(error)) {
             loginFailure(realmId, record, time, policy, emit, alerts);
         }
-        if (type != null && TOKEN_ERROR_TYPES.contains(type) && (error == null || !error.startsWith("rate_limit"))) {
+        Object decision = group(record, "apiguard").get("decision");
+        if (type != null
+                && TOKEN_ERROR_TYPES.contains(type)
+                && decision == null
+                && (error == null || !error.startsWith("rate_limit"))) {
             AlertPolicy.Detector d = policy.on(AlertPolicy.TOKEN_ERRORS);
             if (d != null) {
                 String client = text(record, "keycloak", "client_id");
@@ -138,7 +145,6 @@ final class AlertDetectors {
                         "rate-limit refusals");
             }
         }
-        Object decision = group(record, "apiguard").get("decision");
         if ("refresh_token_reuse".equals(decision)) {
             AlertPolicy.Detector d = policy.on(AlertPolicy.REFRESH_TOKEN_REUSE);
             if (d != null) {

@@ -256,9 +256,40 @@ class AlertDetectorsTest {
         for (int i = 0; i < 100; i++) {
             traffic.add(tokenError("svc", "invalid_client_credentials", T0 + i * 5_000L)); // 12 a minute
             traffic.add(tokenError("svc", "rate_limited", T0 + i * 10L));
+            traffic.add(tokenError("svc", "rate_limited_shadow", T0 + i * 10L));
+            traffic.add(tokenError("svc", "rate_limit_warning", T0 + i * 10L));
         }
 
         assertThat(of(feed(policy, traffic), AlertPolicy.TOKEN_ERRORS)).isEmpty();
+    }
+
+    @Test
+    void tokenErrorsWhenApiGuardDecidesThenEachRefusedRequestCountsOnceAndWithheldScopesNotAtAll() {
+        List<Map<String, Object>> traffic = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            long time = T0 + i * 1000L;
+            // A reused refresh token: API Guard's record, then Keycloak's own refusal of the same request.
+            traffic.add(user(EventType.REFRESH_TOKEN_ERROR, "alice", NAT, "refresh_token_reused", time));
+            traffic.add(user(EventType.REFRESH_TOKEN_ERROR, "alice", NAT, "invalid_grant", time + 1));
+            // A granted request whose administrative scope step-up withheld.
+            traffic.add(user(EventType.CODE_TO_TOKEN_ERROR, "alice", NAT, "step_up_required", time + 2));
+        }
+
+        assertThat(of(feed(policy, traffic), AlertPolicy.TOKEN_ERRORS))
+                .as("30 refused requests, below the threshold of 50")
+                .isEmpty();
+
+        List<Map<String, Object>> more = new ArrayList<>();
+        for (int i = 30; i < 50; i++) {
+            more.add(user(EventType.REFRESH_TOKEN_ERROR, "alice", NAT, "invalid_grant", T0 + i * 1000L));
+        }
+        assertThat(of(feed(policy, more), AlertPolicy.TOKEN_ERRORS))
+                .as("20 more refused requests within the minute: 50")
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.key()).isEqualTo("web");
+                    assertThat(a.count()).isEqualTo(50);
+                });
     }
 
     @Test
