@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +42,9 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
             Duration.ofMinutes(Long.getLong("apiguard.it.start-timeout-minutes", 5));
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Every port {@link #freePort()} handed out in this JVM. */
+    private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
 
     private final Settings settings;
     private final Process process;
@@ -395,12 +400,22 @@ public final class ApiGuardServer implements ServerEndpoint, AutoCloseable {
         return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
     }
 
+    /**
+     * A loopback port that is free now and that this JVM has not handed out before. The port is bound later, by the
+     * process it is given to, so the kernel may offer the same free port twice: two ports of one server (or of two
+     * nodes) must never be equal.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+                if (GIVEN_PORTS.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free loopback port", e);
+            }
         }
+        throw new IllegalStateException("no free loopback port that was not handed out before, in 100 attempts");
     }
 
     static String randomSecret() {

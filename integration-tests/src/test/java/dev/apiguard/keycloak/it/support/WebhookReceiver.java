@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -34,7 +33,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** A receiver on a free loopback port with a random secret of 64 characters; not yet up. */
     public WebhookReceiver() {
-        this.port = freePort();
+        this.port = ApiGuardServer.freePort();
         this.secret = Oidc.randomSecret() + Oidc.randomSecret();
     }
 
@@ -122,14 +121,6 @@ public final class WebhookReceiver implements AutoCloseable {
             return java.util.HexFormat.of().formatHex(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
