@@ -297,13 +297,14 @@ class TokenProfileIT {
         assertThat(reuse.jsonPath().getString("error")).isEqualTo("invalid_grant");
         // Two records of the one refused request: API Guard's, naming user and session, and Keycloak's own
         // record of a client-policy refusal, which names neither (docs/short-lived-tokens.md).
+        Response recorded = refreshTokenErrors(server, oidc);
         List<Map<String, Object>> reused =
-                refreshTokenErrors(server, oidc).jsonPath().getList("findAll { it.error == 'refresh_token_reused' }");
+                recorded.jsonPath().getList("findAll { it.error == 'refresh_token_reused' }");
         assertThat(reused)
                 .filteredOn(event -> sessionId.equals(event.get("sessionId")))
                 .singleElement()
                 .satisfies(event -> assertThat(event.get("userId")).isEqualTo(oidc.userId("alice")));
-        assertThat(reuseRefusals(refreshTokenErrors(server, oidc), before))
+        assertThat(reuseRefusals(recorded, before))
                 .as("Keycloak's own REFRESH_TOKEN_ERROR for the refused request")
                 .singleElement()
                 .satisfies(event -> {
