@@ -26,10 +26,21 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Latency of the ABAC decision of one request with 1, 10 and 100 policies over realistic
- * attributes, in two layouts: {@code same}, every policy targets the one decided scope (the worst
- * case: every condition is evaluated, deny policies do not hold, permit policies fail until the
- * last one permits); {@code spread}, each policy targets its own scope and the request asks for
- * three governed scopes. The request's input is built anew for each decision, as the server does.
+ * attributes, in four layouts:
+ * <ul>
+ *   <li>{@code same}: every policy targets the one decided scope; deny policies do not hold,
+ *       permit policies fail until the last one permits. Conditions of common shapes, most of them
+ *       starting with a literal test, so the policy index skips them;</li>
+ *   <li>{@code unindexed}: the same, with conditions that no literal test starts (an int
+ *       comparison, {@code startsWith}, {@code !=}, {@code ||}, {@code !}): every one is evaluated,
+ *       by its direct form;</li>
+ *   <li>{@code interpreted}: the same, with conditions that neither the index nor the direct forms
+ *       recognise ({@code size}, macros, {@code matches}, a time zone): every one is evaluated by
+ *       CEL's interpreter, the true worst case;</li>
+ *   <li>{@code spread}: each policy targets its own scope and the request asks for three governed
+ *       scopes.</li>
+ * </ul>
+ * The request's input is built anew for each decision, as the server does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -53,12 +64,51 @@ public class ScopeDecisionBenchmark {
             "client.attributes['tier'] == 'gold-%d' && request.sourceIp.startsWith('10.')",
             "now.getHours('UTC') > 24 + %d");
 
+    /**
+     * Conditions that no literal test starts, each with a direct form: evaluated one by one (the
+     * policy index cannot skip them), none holds for the benchmark user.
+     */
+    private static final List<String> NOT_HOLDING_UNINDEXED = List.of(
+            "auth.time > 1767261600 + %d",
+            "request.sourceIp.startsWith('10.%d.')",
+            "user.username != 'alice' && 'orders-admin-%d' in user.realmRoles",
+            "user.emailVerified && '/partners/emea-%d' in user.groups",
+            "!(client.id in ['demo-spa', 'batch-%d'])",
+            "client.id.endsWith('-batch-%d')",
+            "'orders-admin-%1$d' in user.realmRoles || user.attributes.department == ['finance-%1$d']",
+            "now.getHours('UTC') > 24 + %d");
+
+    /**
+     * Conditions that neither the index nor the direct forms recognise: every one goes to CEL's
+     * interpreter; none holds for the benchmark user.
+     */
+    private static final List<String> NOT_HOLDING_INTERPRETED = List.of(
+            "size(user.groups) > 3 + %d",
+            "user.realmRoles.exists(r, r == 'orders-admin-%d')",
+            "user.username.matches('^admin-%d$')",
+            "now.getHours('Europe/Berlin') > 24 + %d",
+            "user.groups.exists(g, g.startsWith('/partners/emea-%d'))",
+            "size(request.scopes) > 3 + %d",
+            "user.attributes.clearance.exists(v, v == 'restricted-%d')",
+            "user.groups.filter(g, g.startsWith('/lab-%d')).size() > 0");
+
     @Param({"1", "10", "100"})
     public int policies;
 
-    /** same: every policy targets the decided scope (worst case); spread: a policy per scope, request of 3 governed scopes. */
-    @Param({"same", "spread"})
+    /**
+     * same, unindexed, interpreted: every policy targets the decided scope, with conditions the
+     * index skips, that are each evaluated directly, or that are each interpreted; spread: a policy
+     * per scope, request of 3 governed scopes.
+     */
+    @Param({"same", "unindexed", "interpreted", "spread"})
     public String layout;
+
+    /**
+     * Every how many policies one is a deny policy (the others, and the last, permit). The tests set
+     * 1: every condition but the last in a deny policy, so that a permit proves none of them held or
+     * failed to evaluate (a deny condition that fails denies).
+     */
+    int denyEvery = 4;
 
     private CompiledPolicies compiled;
     private Map<String, List<String>> attributes;
@@ -71,13 +121,14 @@ public class ScopeDecisionBenchmark {
     public void compile() throws PolicyDocumentException {
         StringBuilder document = new StringBuilder(
                 "{\"apiVersion\": \"apiguard/v1\", \"protectedScopes\": [\"orders:write\"], \"policies\": [");
+        List<String> notHolding = notHolding(layout);
         for (int i = 0; i < policies; i++) {
             boolean last = i == policies - 1;
-            boolean deny = !last && i % 4 == 3;
+            boolean deny = !last && i % denyEvery == denyEvery - 1;
             String condition = last
                     ? "user.attributes.department == ['sales'] && user.emailVerified && 'api-user' in user.realmRoles"
-                    : NOT_HOLDING.get(i % NOT_HOLDING.size()).formatted(i);
-            String scopes = layout.equals("same") ? "\"orders:write\"" : last ? "\"orders:write\"" : "\"s" + i + "\"";
+                    : notHolding.get(i % notHolding.size()).formatted(i);
+            String scopes = !layout.equals("spread") || last ? "\"orders:write\"" : "\"s" + i + "\"";
             document.append(i == 0 ? "" : ",")
                     .append("{\"name\": \"p")
                     .append(i)
@@ -113,7 +164,7 @@ public class ScopeDecisionBenchmark {
         groups = List.of("/sales", "/sales/emea", "/staff");
         clientAttributes = Map.of(
                 "tier", "silver", "pkce.code.challenge.method", "S256", "access.token.header.type.rfc9068", "true");
-        requested = layout.equals("same") || policies < 3
+        requested = !layout.equals("spread") || policies < 3
                 ? List.of("orders:write")
                 : List.of("s" + (policies / 3), "s" + (2 * policies / 3), "orders:write");
         Decision check = decide().get("orders:write");
@@ -122,7 +173,17 @@ public class ScopeDecisionBenchmark {
         }
     }
 
-    /** Decides every governed scope of the request: one scope (same) or three (spread). */
+    /** The conditions of a layout's policies before the last (which holds). */
+    private static List<String> notHolding(String layout) {
+        return switch (layout) {
+            case "same", "spread" -> NOT_HOLDING;
+            case "unindexed" -> NOT_HOLDING_UNINDEXED;
+            case "interpreted" -> NOT_HOLDING_INTERPRETED;
+            default -> throw new IllegalArgumentException("unknown layout: " + layout);
+        };
+    }
+
+    /** Decides every governed scope of the request: one scope, or three (spread). */
     @Benchmark
     public Map<String, Decision> decide() {
         PolicyInput input = PolicyInput.builder()
