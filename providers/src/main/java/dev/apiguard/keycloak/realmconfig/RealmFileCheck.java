@@ -47,7 +47,10 @@ import org.keycloak.representations.idm.UserRepresentation;
  *       ({@link RealmFileAlertCheck});</li>
  *   <li>when the file declares client scopes, Keycloak's built-in clients are declared too and
  *       keep the {@code basic} scope ({@link BuiltInClientScopes}): Keycloak would otherwise
- *       create them with no default client scope, and the account console would fail.</li>
+ *       create them with no default client scope, and the account console would fail;</li>
+ *   <li>names and descriptions of roles, clients, client scopes and groups, and client ids, fit
+ *       Keycloak's database columns (255 characters, {@link TextLengths}): a longer one fails the
+ *       import with a database error.</li>
  * </ol>
  * Problems are reported with the place (line and column, or the object's path) and the problem;
  * no value of a placeholder or credential is ever part of a message.
@@ -112,6 +115,7 @@ public final class RealmFileCheck {
         problems.addAll(literalServerSecrets(realm));
         problems.addAll(RealmReferences.dangling(realm));
         problems.addAll(BuiltInClientScopes.problems(realm));
+        problems.addAll(TextLengths.problems(realm));
         problems.addAll(keyRotationPolicy(realm));
         problems.addAll(RealmFilePolicyCheck.problems(realm));
         problems.addAll(RealmFileRateLimitCheck.problems(realm));

@@ -228,4 +228,53 @@ class RealmFileCheckTest {
                     """.formatted(secret);
         };
     }
+
+    @Test
+    void checkWhenNamesAndDescriptionsFitKeycloaksColumnsThenNoProblem() {
+        String longest = "d".repeat(TextLengths.MAX);
+        RealmFileCheck.Result result = check.check("""
+                { "realm": "demo",
+                  "roles": { "realm": [ { "name": "%1$s", "description": "%1$s" } ],
+                             "client": { "svc": [ { "name": "r", "description": "%1$s" } ] } },
+                  "clients": [ { "clientId": "svc", "name": "%1$s", "description": "%1$s" } ],
+                  "clientScopes": [ { "name": "s", "description": "%1$s" } ],
+                  "groups": [ { "name": "g", "description": "%1$s", "subGroups": [ { "name": "%1$s" } ] } ] }
+                """.formatted(longest));
+
+        // (The file declares client scopes without Keycloak's built-in clients: that check's problem is not this
+        // one's.)
+        assertThat(result.problems()).noneMatch(problem -> problem.contains("characters long"));
+        assertThat(result.problems()).singleElement().asString().startsWith("clients: Keycloak's built-in clients");
+    }
+
+    @Test
+    void checkWhenANameOrDescriptionIsLongerThanKeycloaksColumnThenProblemNamesThePlaceAndLengthNotTheValue() {
+        String tooLong = "x".repeat(TextLengths.MAX + 1);
+        RealmFileCheck.Result result = check.check("""
+                { "realm": "demo",
+                  "roles": { "realm": [ { "name": "api-user", "description": "%1$s" }, { "name": "%1$s" } ],
+                             "client": { "svc": [ { "name": "r", "description": "%1$s" } ] } },
+                  "clients": [ { "clientId": "svc", "name": "%1$s", "description": "%1$s" },
+                               { "clientId": "%1$s" } ],
+                  "clientScopes": [ { "name": "orders:read", "description": "%1$s" } ],
+                  "groups": [ { "name": "sales", "description": "%1$s",
+                                "subGroups": [ { "name": "emea", "description": "%1$s" } ] } ] }
+                """.formatted(tooLong));
+
+        String tail = " is 256 characters long; Keycloak's database holds at most 255 (the import would fail)";
+        assertThat(result.problems().stream()
+                        .filter(problem -> !problem.startsWith("clients: Keycloak's built-in clients"))
+                        .toList())
+                .containsExactlyInAnyOrder(
+                        "roles.realm[name=api-user].description" + tail,
+                        "roles.realm[1].name" + tail,
+                        "roles.client[svc][name=r].description" + tail,
+                        "clients[clientId=svc].name" + tail,
+                        "clients[clientId=svc].description" + tail,
+                        "clients[1].clientId" + tail,
+                        "clientScopes[name=orders:read].description" + tail,
+                        "groups[name=sales].description" + tail,
+                        "groups[name=sales].subGroups[name=emea].description" + tail)
+                .noneMatch(problem -> problem.contains(tooLong));
+    }
 }

@@ -1,0 +1,111 @@
+package dev.apiguard.keycloak.realmconfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ClientScopeRepresentation;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+
+/**
+ * Names and descriptions longer than Keycloak's database columns hold. Keycloak's schema (its
+ * Liquibase changelogs in {@code keycloak-model-jpa}) keeps 255 characters for the names and
+ * descriptions of roles, clients, client scopes and groups and for a client's id; the import does
+ * not check them, and a longer value fails the realm's import with a database error at start-up,
+ * after the rest of the file was read. Reported here instead, with the place and the length, never
+ * the value.
+ *
+ * <p>Lengths count UTF-16 units ({@link String#length}), which is at least the number of
+ * characters any of Keycloak's databases counts: a value that passes here fits everywhere.
+ */
+final class TextLengths {
+
+    /** The columns' size: {@code VARCHAR(255)} or {@code NVARCHAR(255)} in Keycloak 26's schema. */
+    static final int MAX = 255;
+
+    private TextLengths() {}
+
+    static List<String> problems(RealmRepresentation realm) {
+        List<String> problems = new ArrayList<>();
+        if (realm.getRoles() != null) {
+            roles(problems, "roles.realm", realm.getRoles().getRealm());
+            if (realm.getRoles().getClient() != null) {
+                for (Map.Entry<String, List<RoleRepresentation>> client :
+                        realm.getRoles().getClient().entrySet()) {
+                    roles(problems, "roles.client[" + client.getKey() + "]", client.getValue());
+                }
+            }
+        }
+        if (realm.getClients() != null) {
+            List<ClientRepresentation> clients = realm.getClients();
+            for (int i = 0; i < clients.size(); i++) {
+                ClientRepresentation client = clients.get(i);
+                String where = place("clients", "clientId", i, client == null ? null : client.getClientId());
+                if (client != null) {
+                    check(problems, where, "clientId", client.getClientId());
+                    check(problems, where, "name", client.getName());
+                    check(problems, where, "description", client.getDescription());
+                }
+            }
+        }
+        if (realm.getClientScopes() != null) {
+            List<ClientScopeRepresentation> scopes = realm.getClientScopes();
+            for (int i = 0; i < scopes.size(); i++) {
+                ClientScopeRepresentation scope = scopes.get(i);
+                String where = place("clientScopes", "name", i, scope == null ? null : scope.getName());
+                if (scope != null) {
+                    check(problems, where, "name", scope.getName());
+                    check(problems, where, "description", scope.getDescription());
+                }
+            }
+        }
+        groups(problems, "groups", realm.getGroups());
+        return problems;
+    }
+
+    private static void roles(List<String> problems, String list, List<RoleRepresentation> roles) {
+        if (roles == null) {
+            return;
+        }
+        for (int i = 0; i < roles.size(); i++) {
+            RoleRepresentation role = roles.get(i);
+            if (role != null) {
+                String where = place(list, "name", i, role.getName());
+                check(problems, where, "name", role.getName());
+                check(problems, where, "description", role.getDescription());
+            }
+        }
+    }
+
+    private static void groups(List<String> problems, String list, List<GroupRepresentation> groups) {
+        if (groups == null) {
+            return;
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            GroupRepresentation group = groups.get(i);
+            if (group != null) {
+                String where = place(list, "name", i, group.getName());
+                check(problems, where, "name", group.getName());
+                check(problems, where, "description", group.getDescription());
+                groups(problems, where + ".subGroups", group.getSubGroups());
+            }
+        }
+    }
+
+    /** {@code list[key=x]} when the name is there and short enough to quote, else {@code list[i]}. */
+    private static String place(String list, String key, int index, String name) {
+        return name != null && !name.isEmpty() && name.length() <= MAX
+                ? list + "[" + key + "=" + name + "]"
+                : list + "[" + index + "]";
+    }
+
+    private static void check(List<String> problems, String where, String field, String value) {
+        if (value != null && value.length() > MAX) {
+            problems.add(String.format(
+                    "%s.%s is %d characters long; Keycloak's database holds at most %d (the import would fail)",
+                    where, field, value.length(), MAX));
+        }
+    }
+}
