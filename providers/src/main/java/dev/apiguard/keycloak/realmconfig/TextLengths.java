@@ -13,9 +13,9 @@ import org.keycloak.representations.idm.RoleRepresentation;
  * Names and descriptions longer than Keycloak's database columns hold. Keycloak's schema (its
  * Liquibase changelogs in {@code keycloak-model-jpa}) keeps 255 characters for the names and
  * descriptions of roles, clients, client scopes and groups and for a client's id; the import does
- * not check them, and a longer value fails the realm's import with a database error at start-up,
- * after the rest of the file was read. Reported here instead, with the place and the length, never
- * the value.
+ * not check them, and a longer value stops Keycloak at start-up with a database error ({@code Value
+ * too long for column}, seen on 26.7.0 with a role description of 256 characters). Reported here
+ * instead, with the place and the length, never the value.
  *
  * <p>Lengths count UTF-16 units ({@link String#length}), which is at least the number of
  * characters any of Keycloak's databases counts: a value that passes here fits everywhere.
@@ -34,7 +34,13 @@ final class TextLengths {
             if (realm.getRoles().getClient() != null) {
                 for (Map.Entry<String, List<RoleRepresentation>> client :
                         realm.getRoles().getClient().entrySet()) {
-                    roles(problems, "roles.client[" + client.getKey() + "]", client.getValue());
+                    String clientId = client.getKey();
+                    roles(
+                            problems,
+                            clientId != null && clientId.length() > MAX
+                                    ? "roles.client[(a client id of " + clientId.length() + " characters)]"
+                                    : "roles.client[" + clientId + "]",
+                            client.getValue());
                 }
             }
         }

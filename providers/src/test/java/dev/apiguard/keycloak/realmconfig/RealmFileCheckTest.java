@@ -253,7 +253,8 @@ class RealmFileCheckTest {
         RealmFileCheck.Result result = check.check("""
                 { "realm": "demo",
                   "roles": { "realm": [ { "name": "api-user", "description": "%1$s" }, { "name": "%1$s" } ],
-                             "client": { "svc": [ { "name": "r", "description": "%1$s" } ] } },
+                             "client": { "svc": [ { "name": "r", "description": "%1$s" } ],
+                                         "%1$s": [ { "name": "r", "description": "%1$s" } ] } },
                   "clients": [ { "clientId": "svc", "name": "%1$s", "description": "%1$s" },
                                { "clientId": "%1$s" } ],
                   "clientScopes": [ { "name": "orders:read", "description": "%1$s" } ],
@@ -269,6 +270,7 @@ class RealmFileCheckTest {
                         "roles.realm[name=api-user].description" + tail,
                         "roles.realm[1].name" + tail,
                         "roles.client[svc][name=r].description" + tail,
+                        "roles.client[(a client id of 256 characters)][name=r].description" + tail,
                         "clients[clientId=svc].name" + tail,
                         "clients[clientId=svc].description" + tail,
                         "clients[1].clientId" + tail,
