@@ -3,6 +3,8 @@ package dev.apiguard.keycloak.realmconfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ClientScopeRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
@@ -44,58 +46,44 @@ final class TextLengths {
                 }
             }
         }
-        if (realm.getClients() != null) {
-            List<ClientRepresentation> clients = realm.getClients();
-            for (int i = 0; i < clients.size(); i++) {
-                ClientRepresentation client = clients.get(i);
-                String where = place("clients", "clientId", i, client == null ? null : client.getClientId());
-                if (client != null) {
-                    check(problems, where, "clientId", client.getClientId());
-                    check(problems, where, "name", client.getName());
-                    check(problems, where, "description", client.getDescription());
-                }
-            }
-        }
-        if (realm.getClientScopes() != null) {
-            List<ClientScopeRepresentation> scopes = realm.getClientScopes();
-            for (int i = 0; i < scopes.size(); i++) {
-                ClientScopeRepresentation scope = scopes.get(i);
-                String where = place("clientScopes", "name", i, scope == null ? null : scope.getName());
-                if (scope != null) {
-                    check(problems, where, "name", scope.getName());
-                    check(problems, where, "description", scope.getDescription());
-                }
-            }
-        }
+        each(realm.getClients(), "clients", "clientId", ClientRepresentation::getClientId, (where, client) -> {
+            check(problems, where, "clientId", client.getClientId());
+            check(problems, where, "name", client.getName());
+            check(problems, where, "description", client.getDescription());
+        });
+        each(realm.getClientScopes(), "clientScopes", "name", ClientScopeRepresentation::getName, (where, scope) -> {
+            check(problems, where, "name", scope.getName());
+            check(problems, where, "description", scope.getDescription());
+        });
         groups(problems, "groups", realm.getGroups());
         return problems;
     }
 
     private static void roles(List<String> problems, String list, List<RoleRepresentation> roles) {
-        if (roles == null) {
-            return;
-        }
-        for (int i = 0; i < roles.size(); i++) {
-            RoleRepresentation role = roles.get(i);
-            if (role != null) {
-                String where = place(list, "name", i, role.getName());
-                check(problems, where, "name", role.getName());
-                check(problems, where, "description", role.getDescription());
-            }
-        }
+        each(roles, list, "name", RoleRepresentation::getName, (where, role) -> {
+            check(problems, where, "name", role.getName());
+            check(problems, where, "description", role.getDescription());
+        });
     }
 
     private static void groups(List<String> problems, String list, List<GroupRepresentation> groups) {
-        if (groups == null) {
+        each(groups, list, "name", GroupRepresentation::getName, (where, group) -> {
+            check(problems, where, "name", group.getName());
+            check(problems, where, "description", group.getDescription());
+            groups(problems, where + ".subGroups", group.getSubGroups());
+        });
+    }
+
+    /** Runs {@code checks} on every element of {@code items} that is there, with its place ({@link #place}). */
+    private static <T> void each(
+            List<T> items, String list, String key, Function<T, String> nameOf, BiConsumer<String, T> checks) {
+        if (items == null) {
             return;
         }
-        for (int i = 0; i < groups.size(); i++) {
-            GroupRepresentation group = groups.get(i);
-            if (group != null) {
-                String where = place(list, "name", i, group.getName());
-                check(problems, where, "name", group.getName());
-                check(problems, where, "description", group.getDescription());
-                groups(problems, where + ".subGroups", group.getSubGroups());
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            if (item != null) {
+                checks.accept(place(list, key, i, nameOf.apply(item)), item);
             }
         }
     }
